@@ -1,0 +1,108 @@
+/** Byte helpers: strings become bytes at the API edge and nowhere else. */
+import { InvalidArgumentError } from './errors.js';
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function utf8Encode(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+/** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
+export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isUtf8(bytes: Uint8Array): boolean {
+  return utf8DecodeStrict(bytes) !== undefined;
+}
+
+/** Accepts the API's `string | Uint8Array` and returns a private copy of the bytes. */
+export function toBytes(value: string | Uint8Array, name: string): Uint8Array {
+  if (typeof value === 'string') return utf8Encode(value);
+  if (value instanceof Uint8Array) return value.slice();
+  throw new InvalidArgumentError(`${name} must be a string or a Uint8Array, got ${describeType(value)}`);
+}
+
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Uint8Array) return 'Uint8Array';
+  return typeof value;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Compares two byte arrays without an early exit, so the time taken does not depend on where they differ. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+const HEX = '0123456789abcdef';
+
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += HEX[b >> 4] + (HEX[b & 15] as string);
+  return out;
+}
+
+/** Parses hex (either case); returns undefined for odd length or a non-hex character. */
+export function hexToBytes(hex: string): Uint8Array | undefined {
+  if (hex.length % 2 !== 0) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexValue(hex.charCodeAt(2 * i));
+    const lo = hexValue(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** A string key that is unique per byte sequence (one char per byte), for Map/Set lookups of binary data. */
+export function binaryKey(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) {
+    out += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 4096)));
+  }
+  return out;
+}
+
+/**
+ * The bytes as text when they are valid UTF-8 without control characters (tab allowed); otherwise
+ * undefined. Used where a field is shown to a person: a newline in a crafted field must not forge lines.
+ */
+export function printableText(bytes: Uint8Array): string | undefined {
+  for (const b of bytes) if ((b < 0x20 && b !== 0x09) || b === 0x7f) return undefined;
+  return utf8DecodeStrict(bytes);
+}

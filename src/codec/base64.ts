@@ -1,0 +1,83 @@
+/**
+ * Base64 as the peers write and read it. We write URL-safe without padding (libmacaroons, pymacaroons,
+ * js-macaroon); we read both alphabets, padded or not, and skip ASCII whitespace (libmacaroons and
+ * go-macaroon skip line breaks; the libmacaroons README's own example token is wrapped at 76 columns).
+ * See shared/spec/reference-details.md §4.6.
+ */
+import { DecodeError } from '../errors.js';
+
+const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+const DECODE = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) {
+  DECODE[STD.charCodeAt(i)] = i;
+  DECODE[URL.charCodeAt(i)] = i;
+}
+const WHITESPACE = -2;
+for (const c of [9, 10, 13, 32]) DECODE[c] = WHITESPACE;
+
+function encodeWith(alphabet: string, bytes: Uint8Array, pad: boolean): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += `${alphabet[n >> 18]}${alphabet[(n >> 12) & 63]}${alphabet[(n >> 6) & 63]}${alphabet[n & 63]}`;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = (bytes[i] as number) << 16;
+    out += `${alphabet[n >> 18]}${alphabet[(n >> 12) & 63]}${pad ? '==' : ''}`;
+  } else if (rest === 2) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8);
+    out += `${alphabet[n >> 18]}${alphabet[(n >> 12) & 63]}${alphabet[(n >> 6) & 63]}${pad ? '=' : ''}`;
+  }
+  return out;
+}
+
+/** URL-safe alphabet, no padding: what every peer writes for tokens. */
+export function base64UrlEncode(bytes: Uint8Array): string {
+  return encodeWith(URL, bytes, false);
+}
+
+/** Standard alphabet with padding: what macaroon-bakery uses for cookies and `Macaroons` headers. */
+export function base64StdEncode(bytes: Uint8Array): string {
+  return encodeWith(STD, bytes, true);
+}
+
+/**
+ * Decodes standard or URL-safe base64, padded or not, skipping whitespace. Throws DecodeError naming the
+ * offending position (never echoing the input) for anything else.
+ */
+export function base64Decode(text: string, what = 'base64 data'): Uint8Array {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
+  let length = 0;
+  let acc = 0;
+  let bits = 0;
+  let symbols = 0;
+  let padding = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61 /* = */) {
+      padding++;
+      continue;
+    }
+    const v = c < 128 ? (DECODE[c] as number) : -1;
+    if (v === WHITESPACE) continue;
+    if (v < 0 || padding > 0) {
+      throw new DecodeError(`invalid ${what}: unexpected character at offset ${i}`);
+    }
+    symbols++;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[length++] = (acc >> bits) & 0xff;
+    }
+  }
+  if (symbols % 4 === 1) throw new DecodeError(`invalid ${what}: truncated (length is not valid base64)`);
+  if (padding > 0 && (symbols + padding) % 4 !== 0) {
+    throw new DecodeError(`invalid ${what}: wrong padding`);
+  }
+  return out.slice(0, length);
+}

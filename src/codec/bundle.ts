@@ -1,0 +1,88 @@
+/**
+ * Bundles: a root macaroon with its discharges, in the forms the peers exchange them.
+ * - binary: go-macaroon's Slice, each macaroon's binary form (V1 or V2) concatenated, as base64url;
+ * - json: a JSON array of macaroon objects (go, js-macaroon; macaroon-bakery's HTTP form is the standard
+ *   padded base64 of that array, in `Macaroons` headers and `macaroon-*` cookies).
+ * See shared/spec/reference-details.md §4.5.
+ */
+import { describeType, utf8DecodeStrict, utf8Encode } from '../bytes.js';
+import { DecodeError } from '../errors.js';
+import type { MacaroonData } from '../model.js';
+import { base64Decode, base64StdEncode, base64UrlEncode } from './base64.js';
+import { decodeBinaryAt } from './detect.js';
+import { fromJsonObject, parseJson, toJsonV1, toJsonV2 } from './json.js';
+import { encodeV1 } from './v1.js';
+import { encodeV2 } from './v2.js';
+
+export type BundleFormat = 'binary' | 'json' | 'bakery';
+
+export function encodeBinaryBundle(list: readonly MacaroonData[]): Uint8Array {
+  const parts = list.map((m) => (m.version === 1 ? encodeV1(m) : encodeV2(m)));
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function jsonArray(list: readonly MacaroonData[]): string {
+  return JSON.stringify(list.map((m) => (m.version === 1 ? toJsonV1(m) : toJsonV2(m))));
+}
+
+export function encodeBundle(list: readonly MacaroonData[], format: BundleFormat): string {
+  switch (format) {
+    case 'binary':
+      return base64UrlEncode(encodeBinaryBundle(list));
+    case 'json':
+      return jsonArray(list);
+    case 'bakery':
+      return base64StdEncode(utf8Encode(jsonArray(list)));
+  }
+}
+
+function decodeBinaryBundle(bytes: Uint8Array): MacaroonData[] {
+  const out: MacaroonData[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    const { macaroon, end } = decodeBinaryAt(bytes, pos);
+    out.push(macaroon);
+    pos = end;
+  }
+  return out;
+}
+
+function decodeJsonBundle(value: unknown): MacaroonData[] {
+  if (Array.isArray(value)) return value.map((item) => fromJsonObject(item));
+  return [fromJsonObject(value)];
+}
+
+/** Decodes a bundle in any of the forms above (or a single macaroon, as a bundle of one). */
+export function decodeBundle(data: string | Uint8Array): MacaroonData[] {
+  let bytes: Uint8Array;
+  if (typeof data === 'string') {
+    const first = data.trimStart().charAt(0);
+    if (first === '[' || first === '{') return nonEmpty(decodeJsonBundle(parseJson(data)));
+    if (first === '') throw new DecodeError('empty bundle');
+    bytes = base64Decode(data, 'bundle base64');
+  } else if (data instanceof Uint8Array) {
+    bytes = data;
+  } else {
+    throw new DecodeError(`a bundle must be a string or a Uint8Array, got ${describeType(data)}`);
+  }
+  if (bytes.length === 0) throw new DecodeError('empty bundle');
+  if (bytes[0] === 0x5b /* [ */ || bytes[0] === 0x7b /* { */) {
+    const text = utf8DecodeStrict(bytes);
+    if (text === undefined) throw new DecodeError('bundle JSON is not valid UTF-8');
+    return nonEmpty(decodeJsonBundle(parseJson(text)));
+  }
+  return decodeBinaryBundle(bytes);
+}
+
+function nonEmpty(list: MacaroonData[]): MacaroonData[] {
+  if (list.length === 0) throw new DecodeError('empty bundle');
+  return list;
+}

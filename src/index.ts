@@ -1,0 +1,29 @@
+export { base64Decode, base64StdEncode, base64UrlEncode } from './codec/base64.js';
+export type { EngineChoice } from './engine/registry.js';
+export {
+  DecodeError,
+  EncodeError,
+  EngineError,
+  InvalidArgumentError,
+  LimitExceededError,
+  MacaroonError,
+  NotAuthorizedError,
+  type NotAuthorizedReason,
+} from './errors.js';
+export { DEFAULT_LIMITS, type Limits } from './limits.js';
+export {
+  type BundleFormat,
+  type Caveat,
+  type CreateOptions,
+  type Format,
+  Macaroon,
+  SUGGESTED_SECRET_LENGTH,
+} from './macaroon.js';
+export { type ReadyInfo, ready } from './ready.js';
+export {
+  type BatchItem,
+  type BatchResult,
+  type GeneralCheck,
+  Verifier,
+  type VerifierOptions,
+} from './verifier.js';

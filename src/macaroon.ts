@@ -1,0 +1,272 @@
+/**
+ * The Macaroon value: immutable, built by `create` and the `add…` methods, each of which returns a new
+ * macaroon. Formats live in ./codec, the chain's cryptography in ./crypto.
+ */
+import { randomBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, describeType, printableText, toBytes } from './bytes.js';
+import { base64UrlEncode } from './codec/base64.js';
+import { type BundleFormat, decodeBundle, encodeBundle } from './codec/bundle.js';
+import { decodeAny, type Format } from './codec/detect.js';
+import { toJsonV1, toJsonV2 } from './codec/json.js';
+import { encodeV1 } from './codec/v1.js';
+import { encodeV2 } from './codec/v2.js';
+import {
+  bindSignature,
+  deriveKey,
+  hash2,
+  hmacSha256,
+  NONCE_LENGTH,
+  sealVerificationId,
+} from './crypto/keys.js';
+import { InvalidArgumentError } from './errors.js';
+import type { CaveatData, MacaroonData } from './model.js';
+
+export type { BundleFormat } from './codec/bundle.js';
+export type { Format } from './codec/detect.js';
+
+/** libmacaroons' MACAROON_SUGGESTED_SECRET_LENGTH: root and caveat keys should have this many random bytes. */
+export const SUGGESTED_SECRET_LENGTH = 32;
+
+export interface Caveat {
+  readonly identifier: Uint8Array;
+  readonly verificationId?: Uint8Array;
+  readonly location?: string;
+}
+
+export interface CreateOptions {
+  /** Wire version: decides the default serialization. 2 (the default) or 1. */
+  readonly version?: 1 | 2;
+}
+
+const DATA = Symbol('macaroonData');
+
+/** @internal Access to a macaroon's data without copies, for the verifier and the engines. */
+export function macaroonData(m: Macaroon): MacaroonData {
+  return m[DATA];
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string')
+    throw new InvalidArgumentError(`${name} must be a string, got ${describeType(value)}`);
+  return value;
+}
+
+function requireVersion(version: unknown): 1 | 2 {
+  if (version === 1 || version === 2) return version;
+  throw new InvalidArgumentError('version must be 1 or 2');
+}
+
+function copyCaveat(c: CaveatData): Caveat {
+  if (!c.verificationId) return Object.freeze({ identifier: c.identifier.slice() });
+  return Object.freeze({
+    identifier: c.identifier.slice(),
+    verificationId: c.verificationId.slice(),
+    location: c.location ?? '',
+  });
+}
+
+export class Macaroon {
+  /** @internal */
+  readonly [DATA]: MacaroonData;
+
+  private constructor(data: MacaroonData) {
+    this[DATA] = data;
+    Object.freeze(this);
+  }
+
+  /** @internal Wraps decoded or computed data, which must not be shared with anyone who could mutate it. */
+  static fromData(data: MacaroonData): Macaroon {
+    return new Macaroon(data);
+  }
+
+  /**
+   * Mints a macaroon. The root key is derived (HMAC with "macaroons-key-generator") as every peer does,
+   * so any length works; use SUGGESTED_SECRET_LENGTH random bytes.
+   */
+  static create(
+    location: string,
+    rootKey: string | Uint8Array,
+    identifier: string | Uint8Array,
+    options: CreateOptions = {},
+  ): Macaroon {
+    const loc = requireString(location, 'location');
+    const key = toBytes(rootKey, 'rootKey');
+    const id = toBytes(identifier, 'identifier');
+    const version = requireVersion(options.version ?? 2);
+    return new Macaroon({
+      version,
+      location: loc,
+      identifier: id,
+      caveats: [],
+      signature: hmacSha256(deriveKey(key), id),
+    });
+  }
+
+  /** Decodes a macaroon in any format (V1, V2, V1 JSON, V2 JSON; text or bytes), detected. */
+  static deserialize(data: string | Uint8Array): Macaroon {
+    return new Macaroon(decodeAny(data));
+  }
+
+  /** Decodes a bundle (go's Slice as base64 or bytes, a JSON array, or bakery's base64 JSON array). */
+  static deserializeBundle(data: string | Uint8Array): Macaroon[] {
+    return decodeBundle(data).map((d) => new Macaroon(d));
+  }
+
+  /** Encodes a root macaroon and its (bound) discharges as one bundle. Default: go's binary Slice. */
+  static serializeBundle(macaroons: readonly Macaroon[], format: BundleFormat = 'binary'): string {
+    if (!Array.isArray(macaroons) || macaroons.some((m) => !(m instanceof Macaroon))) {
+      throw new InvalidArgumentError('macaroons must be an array of Macaroon');
+    }
+    if (format !== 'binary' && format !== 'json' && format !== 'bakery') {
+      throw new InvalidArgumentError("bundle format must be 'binary', 'json' or 'bakery'");
+    }
+    return encodeBundle(
+      macaroons.map((m) => m[DATA]),
+      format,
+    );
+  }
+
+  get version(): 1 | 2 {
+    return this[DATA].version;
+  }
+
+  get location(): string {
+    return this[DATA].location;
+  }
+
+  get identifier(): Uint8Array {
+    return this[DATA].identifier.slice();
+  }
+
+  get signature(): Uint8Array {
+    return this[DATA].signature.slice();
+  }
+
+  get caveats(): readonly Caveat[] {
+    return Object.freeze(this[DATA].caveats.map(copyCaveat));
+  }
+
+  /** Adds a first-party caveat: a predicate the target service checks. Returns a new macaroon. */
+  addFirstPartyCaveat(predicate: string | Uint8Array): Macaroon {
+    const cid = toBytes(predicate, 'predicate');
+    const d = this[DATA];
+    return new Macaroon({
+      ...d,
+      caveats: [...d.caveats, { identifier: cid }],
+      signature: hmacSha256(d.signature, cid),
+    });
+  }
+
+  /**
+   * Adds a third-party caveat: the third party at `location`, which knows `caveatKey` and can recognise
+   * `identifier`, must issue a discharge macaroon. Returns a new macaroon.
+   */
+  addThirdPartyCaveat(
+    location: string,
+    caveatKey: string | Uint8Array,
+    identifier: string | Uint8Array,
+  ): Macaroon {
+    return addThirdPartyCaveatWithNonce(this, location, caveatKey, identifier, randomBytes(NONCE_LENGTH));
+  }
+
+  /** The third-party caveats, i.e. the discharges a request with this macaroon needs. */
+  thirdPartyCaveats(): { location: string; identifier: Uint8Array }[] {
+    return this[DATA].caveats
+      .filter((c) => c.verificationId)
+      .map((c) => ({ location: c.location ?? '', identifier: c.identifier.slice() }));
+  }
+
+  /** Binds a discharge to this (root) macaroon, as it must be before being sent with it. */
+  prepareForRequest(discharge: Macaroon): Macaroon {
+    if (!(discharge instanceof Macaroon)) {
+      throw new InvalidArgumentError(`discharge must be a Macaroon, got ${describeType(discharge)}`);
+    }
+    const d = discharge[DATA];
+    return new Macaroon({ ...d, signature: bindSignature(this[DATA].signature, d.signature) });
+  }
+
+  /**
+   * Serializes in one of the four wire formats. Binary formats are base64url without padding, as the
+   * peers write them. Without a format, the macaroon's own version decides ('v2' unless created or
+   * decoded as version 1).
+   */
+  serialize(format?: Format): string {
+    const f = format ?? (this[DATA].version === 1 ? 'v1' : 'v2');
+    switch (f) {
+      case 'v1':
+      case 'v2':
+        return base64UrlEncode(this.toBytes(f));
+      case 'v1j':
+        return JSON.stringify(toJsonV1(this[DATA]));
+      case 'v2j':
+        return JSON.stringify(toJsonV2(this[DATA]));
+      default:
+        throw new InvalidArgumentError("format must be 'v1', 'v2', 'v1j' or 'v2j'");
+    }
+  }
+
+  /** The raw binary form (no base64). */
+  toBytes(format: 'v1' | 'v2' = this[DATA].version === 1 ? 'v1' : 'v2'): Uint8Array {
+    if (format === 'v1') return encodeV1(this[DATA]);
+    if (format === 'v2') return encodeV2(this[DATA]);
+    throw new InvalidArgumentError("binary format must be 'v1' or 'v2'");
+  }
+
+  /** `JSON.stringify(m)` gives the macaroon's JSON form for its version. */
+  toJSON(): Record<string, unknown> {
+    return this[DATA].version === 1 ? toJsonV1(this[DATA]) : toJsonV2(this[DATA]);
+  }
+
+  /**
+   * The libmacaroons inspect text: one `key value` line per packet, the vid as base64url and the signature
+   * as hex. A field that is not printable UTF-8 is shown as `base64:` and its base64url.
+   */
+  inspect(): string {
+    const d = this[DATA];
+    const lines = [`location ${d.location}`, `identifier ${printable(d.identifier)}`];
+    for (const c of d.caveats) {
+      lines.push(`cid ${printable(c.identifier)}`);
+      if (c.verificationId) {
+        lines.push(`vid ${base64UrlEncode(c.verificationId)}`);
+        lines.push(`cl ${c.location ?? ''}`);
+      }
+    }
+    lines.push(`signature ${bytesToHex(d.signature)}`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  /** Same identifier, caveats and signature (locations are hints and do not count). */
+  equals(other: Macaroon): boolean {
+    return other instanceof Macaroon && this.serialize('v2') === other.serialize('v2');
+  }
+}
+
+function printable(bytes: Uint8Array): string {
+  const text = printableText(bytes);
+  if (text !== undefined) return text;
+  return `base64:${base64UrlEncode(bytes)}`;
+}
+
+/**
+ * addThirdPartyCaveat with a caller-chosen nonce. Not exported from the package: a repeated nonce under
+ * the same signature would reveal caveat keys. Tests use it to reproduce the zero-nonce vectors of
+ * libmacaroons and pymacaroons.
+ */
+export function addThirdPartyCaveatWithNonce(
+  m: Macaroon,
+  location: string,
+  caveatKey: string | Uint8Array,
+  identifier: string | Uint8Array,
+  nonce: Uint8Array,
+): Macaroon {
+  const cl = requireString(location, 'location');
+  const key = toBytes(caveatKey, 'caveatKey');
+  const cid = toBytes(identifier, 'identifier');
+  const d = macaroonData(m);
+  const vid = sealVerificationId(d.signature, deriveKey(key), nonce);
+  return Macaroon.fromData({
+    ...d,
+    caveats: [...d.caveats, { identifier: cid, verificationId: vid, location: cl }],
+    signature: hash2(d.signature, vid, cid),
+  });
+}
