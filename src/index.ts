@@ -26,4 +26,5 @@ export {
   type GeneralCheck,
   Verifier,
   type VerifierOptions,
+  type VerifyOptions,
 } from './verifier.js';

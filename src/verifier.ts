@@ -30,9 +30,21 @@ export interface VerifierOptions {
   readonly limits?: Partial<Limits>;
 }
 
-export type GeneralCheck = (predicate: string) => boolean;
+/**
+ * A general check: true when it satisfies the predicate. `context` is what the request passed in
+ * `VerifyOptions.context` (or the batch item's `context`): the request's own facts, e.g. the account id.
+ */
+export type GeneralCheck = (predicate: string, context: unknown) => boolean;
 
-export interface BatchItem {
+/** Per-request additions to what the verifier satisfies. */
+export interface VerifyOptions {
+  /** Predicates satisfied exactly for this request only (e.g. `account = 42` from the URL). */
+  readonly exact?: readonly (string | Uint8Array)[];
+  /** Handed to every general check as its second argument. */
+  readonly context?: unknown;
+}
+
+export interface BatchItem extends VerifyOptions {
   readonly macaroon: Macaroon | string | Uint8Array;
   readonly rootKey: string | Uint8Array;
   readonly discharges?: readonly (Macaroon | string | Uint8Array)[];
@@ -144,17 +156,28 @@ export class Verifier {
   }
 
   /** Throws NotAuthorizedError (or another MacaroonError for bad input) unless `m` authorizes. */
-  verify(m: Macaroon, rootKey: string | Uint8Array, discharges: readonly Macaroon[] = []): void {
+  verify(
+    m: Macaroon,
+    rootKey: string | Uint8Array,
+    discharges: readonly Macaroon[] = [],
+    options: VerifyOptions = {},
+  ): void {
+    const request = this.#request(options);
     const job = this.#job(m, rootKey, discharges);
     const verdict = selectEngine(this.#engine).verifyBatch([job.job], this.#policy)[0] as EngineVerdict;
-    const error = this.#judge(verdict, job.data);
+    const error = this.#judge(verdict, job.data, request);
     if (error) throw error;
   }
 
   /** Like verify, but returns false instead of throwing NotAuthorizedError. Bad input still throws. */
-  verifyUnsafe(m: Macaroon, rootKey: string | Uint8Array, discharges: readonly Macaroon[] = []): boolean {
+  verifyUnsafe(
+    m: Macaroon,
+    rootKey: string | Uint8Array,
+    discharges: readonly Macaroon[] = [],
+    options: VerifyOptions = {},
+  ): boolean {
     try {
-      this.verify(m, rootKey, discharges);
+      this.verify(m, rootKey, discharges, options);
       return true;
     } catch (e) {
       if (e instanceof NotAuthorizedError) return false;
@@ -172,12 +195,13 @@ export class Verifier {
     const engine = selectEngine(this.#engine);
     const results: BatchResult[] = new Array(items.length);
     const jobs: VerificationJob[] = [];
-    const pending: { index: number; data: MacaroonData[] }[] = [];
+    const pending: { index: number; data: MacaroonData[]; request: RequestFacts }[] = [];
     items.forEach((item, index) => {
       try {
         if (typeof item !== 'object' || item === null) {
           throw new InvalidArgumentError(`batch item ${index} must be an object, got ${describeType(item)}`);
         }
+        const request = this.#request(item);
         const m = this.#parse(item.macaroon);
         const discharges = item.discharges === undefined ? [] : item.discharges;
         if (!Array.isArray(discharges)) throw new InvalidArgumentError('discharges must be an array');
@@ -188,14 +212,14 @@ export class Verifier {
           discharges.map((d) => this.#parse(d)),
         );
         jobs.push(prepared.job);
-        pending.push({ index, data: prepared.data });
+        pending.push({ index, data: prepared.data, request });
       } catch (e) {
         results[index] = { ok: false, error: asMacaroonError(e) };
       }
     });
     const verdicts = jobs.length > 0 ? engine.verifyBatch(jobs, this.#policy) : [];
-    pending.forEach(({ index, data }, k) => {
-      const error = this.#judge(verdicts[k] as EngineVerdict, data);
+    pending.forEach(({ index, data, request }, k) => {
+      const error = this.#judge(verdicts[k] as EngineVerdict, data, request);
       results[index] = error ? { ok: false, error } : { ok: true };
     });
     return results;
@@ -251,14 +275,34 @@ export class Verifier {
   }
 
   /** Turns an engine verdict into the final outcome: structural and signature failures first, then predicates. */
-  #judge(verdict: EngineVerdict, data: readonly MacaroonData[]): NotAuthorizedError | undefined {
+  #request(options: VerifyOptions): RequestFacts {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(`verify options must be an object, got ${describeType(options)}`);
+    }
+    const { exact, context } = options;
+    if (exact !== undefined && !Array.isArray(exact))
+      throw new InvalidArgumentError('exact must be an array');
+    return {
+      exact:
+        exact && exact.length > 0
+          ? new Set(exact.map((p) => binaryKey(toBytes(p, 'exact predicate'))))
+          : undefined,
+      context,
+    };
+  }
+
+  #judge(
+    verdict: EngineVerdict,
+    data: readonly MacaroonData[],
+    request: RequestFacts,
+  ): NotAuthorizedError | undefined {
     if (verdict.status !== Status.OK) return verdictError(verdict, data);
     for (const mi of verdict.visited) {
       const m = data[mi] as MacaroonData;
       for (let ci = 0; ci < m.caveats.length; ci++) {
         const c = m.caveats[ci] as MacaroonData['caveats'][number];
         if (c.verificationId) continue;
-        if (!this.#satisfied(c.identifier)) {
+        if (!this.#satisfied(c.identifier, request)) {
           return new NotAuthorizedError(
             'caveat-not-satisfied',
             `caveat ${describeBytes(c.identifier)} of ${which(mi)} is not satisfied`,
@@ -269,20 +313,26 @@ export class Verifier {
     return undefined;
   }
 
-  #satisfied(predicate: Uint8Array): boolean {
-    if (this.#exact.has(binaryKey(predicate))) return true;
+  #satisfied(predicate: Uint8Array, request: RequestFacts): boolean {
+    const key = binaryKey(predicate);
+    if (this.#exact.has(key) || request.exact?.has(key)) return true;
     if (this.#general.length === 0) return false;
     const text = utf8DecodeStrict(predicate);
     if (text === undefined) return false;
     for (const check of this.#general) {
       try {
-        if (check(text) === true) return true;
+        if (check(text, request.context) === true) return true;
       } catch {
         // A throwing check does not satisfy the caveat; another check still may.
       }
     }
     return false;
   }
+}
+
+interface RequestFacts {
+  readonly exact: ReadonlySet<string> | undefined;
+  readonly context: unknown;
 }
 
 function asMacaroonError(e: unknown): MacaroonError {
