@@ -89,13 +89,32 @@ function hexValue(c: number): number {
   return -1;
 }
 
-/** A string key that is unique per byte sequence (one char per byte), for Map/Set lookups of binary data. */
-export function binaryKey(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4096) {
-    out += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 4096)));
+/**
+ * A set of byte strings with exact, byte-for-byte membership. Buckets by length so a lookup compares only
+ * candidates of the right size and allocates nothing (it runs for every caveat of every token).
+ */
+export class ByteSet {
+  readonly #byLength = new Map<number, Uint8Array[]>();
+
+  add(bytes: Uint8Array): void {
+    if (this.has(bytes)) return;
+    const bucket = this.#byLength.get(bytes.length);
+    if (bucket) bucket.push(bytes);
+    else this.#byLength.set(bytes.length, [bytes]);
   }
-  return out;
+
+  has(bytes: Uint8Array): boolean {
+    const bucket = this.#byLength.get(bytes.length);
+    if (!bucket) return false;
+    for (const candidate of bucket) if (bytesEqual(candidate, bytes)) return true;
+    return false;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const bucket of this.#byLength.values()) n += bucket.length;
+    return n;
+  }
 }
 
 /**

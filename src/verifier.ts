@@ -3,7 +3,7 @@
  * policy and limits, and the engine. It is the one place that knows both formats and engines: it turns
  * macaroons into engine jobs, runs the engine, then checks predicates in TS for the macaroons walked.
  */
-import { binaryKey, describeType, printableText, toBytes, utf8DecodeStrict } from './bytes.js';
+import { ByteSet, describeType, printableText, toBytes, utf8DecodeStrict } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { type EngineChoice, selectEngine } from './engine/registry.js';
 import { type EngineVerdict, Status, type VerificationJob, type WalkPolicy } from './engine/types.js';
@@ -108,7 +108,7 @@ function verdictError(verdict: EngineVerdict, macaroons: readonly MacaroonData[]
 }
 
 export class Verifier {
-  readonly #exact = new Set<string>();
+  readonly #exact = new ByteSet();
   readonly #general: GeneralCheck[] = [];
   readonly #engine: EngineChoice;
   readonly #policy: WalkPolicy;
@@ -139,7 +139,7 @@ export class Verifier {
 
   /** Satisfies first-party caveats equal to `predicate`, byte for byte. */
   satisfyExact(predicate: string | Uint8Array): this {
-    this.#exact.add(binaryKey(toBytes(predicate, 'predicate')));
+    this.#exact.add(toBytes(predicate, 'predicate'));
     return this;
   }
 
@@ -282,13 +282,12 @@ export class Verifier {
     const { exact, context } = options;
     if (exact !== undefined && !Array.isArray(exact))
       throw new InvalidArgumentError('exact must be an array');
-    return {
-      exact:
-        exact && exact.length > 0
-          ? new Set(exact.map((p) => binaryKey(toBytes(p, 'exact predicate'))))
-          : undefined,
-      context,
-    };
+    let facts: ByteSet | undefined;
+    if (exact && exact.length > 0) {
+      facts = new ByteSet();
+      for (const p of exact) facts.add(toBytes(p, 'exact predicate'));
+    }
+    return { exact: facts, context };
   }
 
   #judge(
@@ -314,8 +313,7 @@ export class Verifier {
   }
 
   #satisfied(predicate: Uint8Array, request: RequestFacts): boolean {
-    const key = binaryKey(predicate);
-    if (this.#exact.has(key) || request.exact?.has(key)) return true;
+    if (this.#exact.has(predicate) || request.exact?.has(predicate)) return true;
     if (this.#general.length === 0) return false;
     const text = utf8DecodeStrict(predicate);
     if (text === undefined) return false;
@@ -331,7 +329,7 @@ export class Verifier {
 }
 
 interface RequestFacts {
-  readonly exact: ReadonlySet<string> | undefined;
+  readonly exact: ByteSet | undefined;
   readonly context: unknown;
 }
 
