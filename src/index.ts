@@ -15,6 +15,7 @@ export {
   type BundleFormat,
   type Caveat,
   type CreateOptions,
+  type DeserializeOptions,
   type Format,
   Macaroon,
   SUGGESTED_SECRET_LENGTH,

@@ -3,9 +3,13 @@
  * tokens (a gateway token is a few hundred bytes with a handful of caveats) and small enough that a
  * hostile input cannot make a verifier spend much time or memory.
  */
+import { InvalidArgumentError, LimitExceededError } from './errors.js';
+
 export interface Limits {
   /** Largest serialized macaroon or bundle accepted, in bytes (or characters for text). */
   readonly maxTokenBytes: number;
+  /** Largest single field (identifier, caveat, verification id, location), in bytes. */
+  readonly maxFieldBytes: number;
   /** Most caveats in one macaroon. */
   readonly maxCaveats: number;
   /** Most discharges sent with one root macaroon. */
@@ -16,7 +20,37 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxTokenBytes: 64 * 1024,
+  maxFieldBytes: 16 * 1024,
   maxCaveats: 256,
   maxDischarges: 64,
   maxDischargeDepth: 16,
 });
+
+/** Fills in defaults and checks that every limit is a non-negative integer. */
+export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
+  if (partial !== undefined && (typeof partial !== 'object' || partial === null)) {
+    throw new InvalidArgumentError('limits must be an object');
+  }
+  const limits = { ...DEFAULT_LIMITS, ...partial };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new InvalidArgumentError(`limit ${name} must be a non-negative integer`);
+  }
+  return limits;
+}
+
+export function checkFieldSize(length: number, limits: Limits, what: string): void {
+  if (length > limits.maxFieldBytes) {
+    throw new LimitExceededError(`${what} has ${length} bytes, over the limit of ${limits.maxFieldBytes}`);
+  }
+}
+
+export function checkCaveatCount(count: number, limits: Limits): void {
+  if (count > limits.maxCaveats) throw new LimitExceededError(`more than ${limits.maxCaveats} caveats`);
+}
+
+export function checkTokenSize(length: number, limits: Limits): void {
+  if (length > limits.maxTokenBytes) {
+    throw new LimitExceededError(`token of ${length} bytes is over the limit of ${limits.maxTokenBytes}`);
+  }
+}

@@ -19,6 +19,7 @@ import {
   sealVerificationId,
 } from './crypto/keys.js';
 import { InvalidArgumentError } from './errors.js';
+import { type Limits, resolveLimits } from './limits.js';
 import type { CaveatData, MacaroonData } from './model.js';
 
 export type { BundleFormat } from './codec/bundle.js';
@@ -31,6 +32,11 @@ export interface Caveat {
   readonly identifier: Uint8Array;
   readonly verificationId?: Uint8Array;
   readonly location?: string;
+}
+
+export interface DeserializeOptions {
+  /** Resource limits; any not given keeps its default (DEFAULT_LIMITS). */
+  readonly limits?: Partial<Limits>;
 }
 
 export interface CreateOptions {
@@ -102,14 +108,17 @@ export class Macaroon {
     });
   }
 
-  /** Decodes a macaroon in any format (V1, V2, V1 JSON, V2 JSON; text or bytes), detected. */
-  static deserialize(data: string | Uint8Array): Macaroon {
-    return new Macaroon(decodeAny(data));
+  /**
+   * Decodes a macaroon in any format (V1, V2, V1 JSON, V2 JSON; text or bytes), detected. Throws
+   * DecodeError for anything malformed and LimitExceededError past `options.limits` (or the defaults).
+   */
+  static deserialize(data: string | Uint8Array, options: DeserializeOptions = {}): Macaroon {
+    return new Macaroon(decodeAny(data, resolveLimits(options.limits)));
   }
 
   /** Decodes a bundle (go's Slice as base64 or bytes, a JSON array, or bakery's base64 JSON array). */
-  static deserializeBundle(data: string | Uint8Array): Macaroon[] {
-    return decodeBundle(data).map((d) => new Macaroon(d));
+  static deserializeBundle(data: string | Uint8Array, options: DeserializeOptions = {}): Macaroon[] {
+    return decodeBundle(data, resolveLimits(options.limits)).map((d) => new Macaroon(d));
   }
 
   /** Encodes a root macaroon and its (bound) discharges as one bundle. Default: go's binary Slice. */

@@ -14,7 +14,7 @@ import {
   NotAuthorizedError,
   type NotAuthorizedReason,
 } from './errors.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { type Limits, resolveLimits } from './limits.js';
 import { Macaroon, macaroonData } from './macaroon.js';
 import type { MacaroonData } from './model.js';
 
@@ -121,11 +121,7 @@ export class Verifier {
     const engine = options.engine ?? 'auto';
     selectEngine(engine === 'wasm' ? 'auto' : engine); // validates the name; 'wasm' is checked at use
     this.#engine = engine;
-    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
-    for (const [name, value] of Object.entries(this.#limits)) {
-      if (!Number.isInteger(value) || value < 0)
-        throw new InvalidArgumentError(`limit ${name} must be a non-negative integer`);
-    }
+    this.#limits = resolveLimits(options.limits);
     this.#policy = {
       allowUnusedDischarges: options.allowUnusedDischarges ?? false,
       maxDischargeDepth: this.#limits.maxDischargeDepth,
@@ -228,10 +224,7 @@ export class Verifier {
   #parse(value: Macaroon | string | Uint8Array): Macaroon {
     if (value instanceof Macaroon) return value;
     if (typeof value === 'string' || value instanceof Uint8Array) {
-      if (value.length > this.#limits.maxTokenBytes) {
-        throw new LimitExceededError(`token is larger than the limit of ${this.#limits.maxTokenBytes} bytes`);
-      }
-      return Macaroon.deserialize(value);
+      return Macaroon.deserialize(value, { limits: this.#limits });
     }
     throw new InvalidArgumentError(
       `a macaroon must be a Macaroon, string or Uint8Array, got ${describeType(value)}`,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, utf8Encode } from '../src/bytes.js';
 import { base64Decode, base64StdEncode, base64UrlEncode } from '../src/codec/base64.js';
-import { DecodeError, EncodeError, Macaroon, Verifier } from '../src/index.js';
+import {
+  DecodeError,
+  EncodeError,
+  InvalidArgumentError,
+  LimitExceededError,
+  Macaroon,
+  Verifier,
+} from '../src/index.js';
 import { addThirdPartyCaveatWithNonce } from '../src/macaroon.js';
 
 const hex = (b: Uint8Array) => bytesToHex(b);
@@ -268,5 +275,47 @@ describe('detection and errors', () => {
     expect(m.inspect().split('\n')[1]).toBe(
       `identifier base64:${base64UrlEncode(utf8Encode('id\nsignature 00'))}`,
     );
+  });
+});
+
+describe('limits while decoding', () => {
+  let many = Macaroon.create('l', 'k', 'id');
+  for (let i = 0; i < 10; i++) many = many.addFirstPartyCaveat(`caveat ${i}`);
+  const limited = { limits: { maxCaveats: 9 } };
+
+  it.each(['v1', 'v2', 'v1j', 'v2j'] as const)('stops at maxCaveats in %s', (format) => {
+    expect(() => Macaroon.deserialize(many.serialize(format), limited)).toThrow(LimitExceededError);
+    expect(Macaroon.deserialize(many.serialize(format), { limits: { maxCaveats: 10 } }).caveats).toHaveLength(
+      10,
+    );
+  });
+
+  it.each(['v1', 'v2', 'v1j', 'v2j'] as const)('stops at maxFieldBytes in %s', (format) => {
+    const big = Macaroon.create('l', 'k', 'x'.repeat(300));
+    expect(() => Macaroon.deserialize(big.serialize(format), { limits: { maxFieldBytes: 299 } })).toThrow(
+      LimitExceededError,
+    );
+    expect(
+      Macaroon.deserialize(big.serialize(format), { limits: { maxFieldBytes: 300 } }).identifier,
+    ).toHaveLength(300);
+  });
+
+  it('stops at maxTokenBytes and at maxDischarges for bundles', () => {
+    expect(() => Macaroon.deserialize(many.serialize(), { limits: { maxTokenBytes: 20 } })).toThrow(
+      LimitExceededError,
+    );
+    const d = Macaroon.create('d', 'k', 'd');
+    const bundle = [many, d, d, d];
+    for (const format of ['binary', 'json', 'bakery'] as const) {
+      const text = Macaroon.serializeBundle(bundle, format);
+      expect(() => Macaroon.deserializeBundle(text, { limits: { maxDischarges: 2 } })).toThrow(
+        LimitExceededError,
+      );
+      expect(Macaroon.deserializeBundle(text, { limits: { maxDischarges: 3 } })).toHaveLength(4);
+    }
+  });
+
+  it('rejects nonsense limits', () => {
+    expect(() => Macaroon.deserialize('x', { limits: { maxCaveats: 1.5 } })).toThrow(InvalidArgumentError);
   });
 });

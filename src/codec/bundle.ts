@@ -6,7 +6,8 @@
  * See shared/spec/reference-details.md §4.5.
  */
 import { describeType, utf8DecodeStrict, utf8Encode } from '../bytes.js';
-import { DecodeError } from '../errors.js';
+import { DecodeError, LimitExceededError } from '../errors.js';
+import { checkTokenSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { MacaroonData } from '../model.js';
 import { base64Decode, base64StdEncode, base64UrlEncode } from './base64.js';
 import { decodeBinaryAt } from './detect.js';
@@ -44,31 +45,42 @@ export function encodeBundle(list: readonly MacaroonData[], format: BundleFormat
   }
 }
 
-function decodeBinaryBundle(bytes: Uint8Array): MacaroonData[] {
+function decodeBinaryBundle(bytes: Uint8Array, limits: Limits): MacaroonData[] {
   const out: MacaroonData[] = [];
   let pos = 0;
   while (pos < bytes.length) {
-    const { macaroon, end } = decodeBinaryAt(bytes, pos);
+    checkBundleCount(out.length + 1, limits);
+    const { macaroon, end } = decodeBinaryAt(bytes, pos, limits);
     out.push(macaroon);
     pos = end;
   }
   return out;
 }
 
-function decodeJsonBundle(value: unknown): MacaroonData[] {
-  if (Array.isArray(value)) return value.map((item) => fromJsonObject(item));
-  return [fromJsonObject(value)];
+function decodeJsonBundle(value: unknown, limits: Limits): MacaroonData[] {
+  if (!Array.isArray(value)) return [fromJsonObject(value, limits)];
+  checkBundleCount(value.length, limits);
+  return value.map((item) => fromJsonObject(item, limits));
+}
+
+/** A bundle is a root and its discharges: at most maxDischarges + 1 macaroons. */
+function checkBundleCount(count: number, limits: Limits): void {
+  if (count > limits.maxDischarges + 1) {
+    throw new LimitExceededError(`bundle holds more than ${limits.maxDischarges} discharges`);
+  }
 }
 
 /** Decodes a bundle in any of the forms above (or a single macaroon, as a bundle of one). */
-export function decodeBundle(data: string | Uint8Array): MacaroonData[] {
+export function decodeBundle(data: string | Uint8Array, limits: Limits = DEFAULT_LIMITS): MacaroonData[] {
   let bytes: Uint8Array;
   if (typeof data === 'string') {
+    checkTokenSize(data.length, limits);
     const first = data.trimStart().charAt(0);
-    if (first === '[' || first === '{') return nonEmpty(decodeJsonBundle(parseJson(data)));
+    if (first === '[' || first === '{') return nonEmpty(decodeJsonBundle(parseJson(data), limits));
     if (first === '') throw new DecodeError('empty bundle');
     bytes = base64Decode(data, 'bundle base64');
   } else if (data instanceof Uint8Array) {
+    checkTokenSize(data.length, limits);
     bytes = data;
   } else {
     throw new DecodeError(`a bundle must be a string or a Uint8Array, got ${describeType(data)}`);
@@ -77,9 +89,9 @@ export function decodeBundle(data: string | Uint8Array): MacaroonData[] {
   if (bytes[0] === 0x5b /* [ */ || bytes[0] === 0x7b /* { */) {
     const text = utf8DecodeStrict(bytes);
     if (text === undefined) throw new DecodeError('bundle JSON is not valid UTF-8');
-    return nonEmpty(decodeJsonBundle(parseJson(text)));
+    return nonEmpty(decodeJsonBundle(parseJson(text), limits));
   }
-  return decodeBinaryBundle(bytes);
+  return decodeBinaryBundle(bytes, limits);
 }
 
 function nonEmpty(list: MacaroonData[]): MacaroonData[] {

@@ -5,6 +5,7 @@
  */
 import { bytesToHex, describeType, hexToBytes, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, EncodeError } from '../errors.js';
+import { checkCaveatCount, checkFieldSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { type CaveatData, type MacaroonData, SIGNATURE_LENGTH } from '../model.js';
 import { base64Decode, base64UrlEncode } from './base64.js';
 
@@ -74,24 +75,39 @@ function optionalString(obj: JsonObject, key: string, what: string): string | un
 }
 
 /** Reads `key` (text) or `key64` (base64) as bytes; both at once is ambiguous and refused, as go does. */
-function binaryField(obj: JsonObject, key: string, what: string, required: boolean): Uint8Array | undefined {
+function binaryField(
+  obj: JsonObject,
+  key: string,
+  what: string,
+  required: boolean,
+  limits: Limits,
+): Uint8Array | undefined {
   const text = optionalString(obj, key, what);
   const b64 = optionalString(obj, `${key}64`, what);
   if (text !== undefined && b64 !== undefined) {
     throw new DecodeError(`${what} has both "${key}" and "${key}64"`);
   }
-  if (text !== undefined) return utf8Encode(text);
-  if (b64 !== undefined) return base64Decode(b64, `${what} "${key}64"`);
-  if (required) throw new DecodeError(`${what} has no "${key}" or "${key}64" field`);
-  return undefined;
+  let bytes: Uint8Array | undefined;
+  if (text !== undefined) bytes = utf8Encode(text);
+  else if (b64 !== undefined) bytes = base64Decode(b64, `${what} "${key}64"`);
+  else if (required) throw new DecodeError(`${what} has no "${key}" or "${key}64" field`);
+  if (bytes) checkFieldSize(bytes.length, limits, `${what} "${key}"`);
+  return bytes;
 }
 
-function caveatsArray(obj: JsonObject, key: string): unknown[] {
+function caveatsArray(obj: JsonObject, key: string, limits: Limits): unknown[] {
   const list = obj[key];
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list))
     throw new DecodeError(`macaroon JSON "${key}" must be an array, got ${describeType(list)}`);
+  checkCaveatCount(list.length, limits);
   return list;
+}
+
+function textField(obj: JsonObject, key: string, what: string, limits: Limits): Uint8Array {
+  const bytes = utf8Encode(requiredString(obj, key, what));
+  checkFieldSize(bytes.length, limits, `${what} "${key}"`);
+  return bytes;
 }
 
 function signature(bytes: Uint8Array): Uint8Array {
@@ -112,18 +128,18 @@ function thirdOrFirstParty(
   return { identifier };
 }
 
-export function fromJsonV2(obj: JsonObject): MacaroonData {
+export function fromJsonV2(obj: JsonObject, limits: Limits = DEFAULT_LIMITS): MacaroonData {
   const v = obj.v;
   // js-macaroon and libmacaroons insist on 2 when present; go and pymacaroons ignore it.
   if (v !== undefined && v !== 2) throw new DecodeError('macaroon JSON "v" must be 2 when present');
-  const identifier = binaryField(obj, 'i', 'macaroon JSON', true) as Uint8Array;
-  const sig = signature(binaryField(obj, 's', 'macaroon JSON', true) as Uint8Array);
+  const identifier = binaryField(obj, 'i', 'macaroon JSON', true, limits) as Uint8Array;
+  const sig = signature(binaryField(obj, 's', 'macaroon JSON', true, limits) as Uint8Array);
   const location = optionalString(obj, 'l', 'macaroon JSON') ?? '';
-  const caveats = caveatsArray(obj, 'c').map((c, i) => {
+  const caveats = caveatsArray(obj, 'c', limits).map((c, i) => {
     if (!isObject(c)) throw new DecodeError(`caveat ${i} must be an object, got ${describeType(c)}`);
     const what = `caveat ${i}`;
-    const cid = binaryField(c, 'i', what, true) as Uint8Array;
-    const vid = binaryField(c, 'v', what, false);
+    const cid = binaryField(c, 'i', what, true, limits) as Uint8Array;
+    const vid = binaryField(c, 'v', what, false, limits);
     return thirdOrFirstParty(cid, vid, optionalString(c, 'l', what), i);
   });
   return { version: 2, location, identifier, caveats, signature: sig };
@@ -135,18 +151,19 @@ function requiredString(obj: JsonObject, key: string, what: string): string {
   return s;
 }
 
-export function fromJsonV1(obj: JsonObject): MacaroonData {
-  const identifier = utf8Encode(requiredString(obj, 'identifier', 'macaroon JSON'));
+export function fromJsonV1(obj: JsonObject, limits: Limits = DEFAULT_LIMITS): MacaroonData {
+  const identifier = textField(obj, 'identifier', 'macaroon JSON', limits);
   const sigHex = requiredString(obj, 'signature', 'macaroon JSON');
   const sigBytes = hexToBytes(sigHex);
   if (!sigBytes) throw new DecodeError('macaroon JSON "signature" is not hex');
   const location = optionalString(obj, 'location', 'macaroon JSON') ?? '';
-  const caveats = caveatsArray(obj, 'caveats').map((c, i) => {
+  const caveats = caveatsArray(obj, 'caveats', limits).map((c, i) => {
     if (!isObject(c)) throw new DecodeError(`caveat ${i} must be an object, got ${describeType(c)}`);
     const what = `caveat ${i}`;
-    const cid = utf8Encode(requiredString(c, 'cid', what));
+    const cid = textField(c, 'cid', what, limits);
     const vidText = optionalString(c, 'vid', what);
     const vid = vidText === undefined ? undefined : base64Decode(vidText, `${what} "vid"`);
+    if (vid) checkFieldSize(vid.length, limits, `${what} "vid"`);
     return thirdOrFirstParty(cid, vid, optionalString(c, 'cl', what), i);
   });
   return { version: 1, location, identifier, caveats, signature: signature(sigBytes) };
@@ -156,13 +173,13 @@ const V1_KEYS = ['identifier', 'signature', 'location', 'caveats'];
 const V2_KEYS = ['i', 'i64', 's', 's64', 'l', 'c', 'v'];
 
 /** Decides V1 or V2 JSON by which field names appear, as go-macaroon does, and decodes. */
-export function fromJsonObject(value: unknown): MacaroonData {
+export function fromJsonObject(value: unknown, limits: Limits = DEFAULT_LIMITS): MacaroonData {
   if (!isObject(value)) throw new DecodeError(`macaroon JSON must be an object, got ${describeType(value)}`);
   const v1 = V1_KEYS.some((k) => k in value);
   const v2 = V2_KEYS.some((k) => k in value);
   if (v1 && v2) throw new DecodeError('macaroon JSON mixes V1 and V2 field names');
-  if (v1) return fromJsonV1(value);
-  if (v2) return fromJsonV2(value);
+  if (v1) return fromJsonV1(value, limits);
+  if (v2) return fromJsonV2(value, limits);
   throw new DecodeError('macaroon JSON has none of the fields of a macaroon');
 }
 

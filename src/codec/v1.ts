@@ -4,6 +4,7 @@
  */
 import { bytesEqual, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, EncodeError } from '../errors.js';
+import { checkCaveatCount, checkFieldSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { type CaveatData, type MacaroonData, SIGNATURE_LENGTH } from '../model.js';
 
 const MAX_PACKET = 0xffff;
@@ -128,7 +129,11 @@ function text(value: Uint8Array, name: string): string {
  * a bundle can hold several. Packet order as libmacaroons writes it: location, identifier, caveats
  * (cid [vid] [cl]), signature. Unknown keys are an error: silently dropping one would change meaning.
  */
-export function decodeV1(data: Uint8Array, start = 0): { macaroon: MacaroonData; end: number } {
+export function decodeV1(
+  data: Uint8Array,
+  start = 0,
+  limits: Limits = DEFAULT_LIMITS,
+): { macaroon: MacaroonData; end: number } {
   let pos = start;
   let p = readPacket(data, pos);
   let location = '';
@@ -138,6 +143,7 @@ export function decodeV1(data: Uint8Array, start = 0): { macaroon: MacaroonData;
     p = readPacket(data, pos);
   }
   if (!bytesEqual(p.key, KEY_IDENTIFIER)) throw new DecodeError('V1 macaroon has no identifier packet');
+  checkFieldSize(p.value.length, limits, 'V1 identifier');
   const identifier = p.value.slice();
   pos = p.end;
 
@@ -164,8 +170,10 @@ export function decodeV1(data: Uint8Array, start = 0): { macaroon: MacaroonData;
         end: pos,
       };
     }
+    checkFieldSize(p.value.length, limits, 'V1 field');
     if (bytesEqual(p.key, KEY_CID)) {
       flush();
+      checkCaveatCount(caveats.length + 1, limits);
       current = { identifier: p.value.slice() };
     } else if (bytesEqual(p.key, KEY_VID)) {
       if (!current || current.verificationId || current.location !== undefined) {

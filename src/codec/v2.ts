@@ -4,6 +4,7 @@
  */
 import { utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError } from '../errors.js';
+import { checkCaveatCount, checkFieldSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { type CaveatData, type MacaroonData, SIGNATURE_LENGTH } from '../model.js';
 
 const VERSION_BYTE = 2;
@@ -91,6 +92,7 @@ class Reader {
   constructor(
     readonly data: Uint8Array,
     start: number,
+    readonly limits: Limits,
   ) {
     this.pos = start;
   }
@@ -120,6 +122,7 @@ class Reader {
       last = type;
       const length = this.varint(`${what} field length`);
       if (length > this.data.length - this.pos) throw new DecodeError(`V2 ${what} field is truncated`);
+      checkFieldSize(length, this.limits, `V2 ${what} field`);
       fields.push({ type, value: this.data.subarray(this.pos, this.pos + length) });
       this.pos += length;
     }
@@ -136,9 +139,13 @@ function location(value: Uint8Array, what: string): string {
  * Decodes one V2 macaroon starting at `start`; returns it and where it ended, so that a bundle (go's
  * Slice) can hold several. Rules as go-macaroon's reader, which is the strictest of the peers.
  */
-export function decodeV2(data: Uint8Array, start = 0): { macaroon: MacaroonData; end: number } {
+export function decodeV2(
+  data: Uint8Array,
+  start = 0,
+  limits: Limits = DEFAULT_LIMITS,
+): { macaroon: MacaroonData; end: number } {
   if (data[start] !== VERSION_BYTE) throw new DecodeError('not a V2 binary macaroon (bad version byte)');
-  const r = new Reader(data, start + 1);
+  const r = new Reader(data, start + 1, limits);
 
   let loc = '';
   let identifier: Uint8Array | undefined;
@@ -153,6 +160,7 @@ export function decodeV2(data: Uint8Array, start = 0): { macaroon: MacaroonData;
   for (;;) {
     const fields = r.section('caveat');
     if (fields.length === 0) break;
+    checkCaveatCount(caveats.length + 1, limits);
     let cl: string | undefined;
     let cid: Uint8Array | undefined;
     let vid: Uint8Array | undefined;
