@@ -2,7 +2,7 @@
  * The Macaroon value: immutable, built by `create` and the `add…` methods, each of which returns a new
  * macaroon. Formats live in ./codec, the chain's cryptography in ./crypto.
  */
-import { randomBytes } from '@noble/hashes/utils.js';
+
 import { bytesToHex, describeType, printableText, toBytes } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { type BundleFormat, decodeBundle, encodeBundle } from './codec/bundle.js';
@@ -21,6 +21,7 @@ import {
 import { InvalidArgumentError } from './errors.js';
 import { type Limits, resolveLimits } from './limits.js';
 import type { CaveatData, MacaroonData } from './model.js';
+import { randomBytes } from './random.js';
 
 export type { BundleFormat } from './codec/bundle.js';
 export type { Format } from './codec/detect.js';

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, utf8Encode } from '../src/bytes.js';
 import { bindSignature, deriveKey, hash2, hmacSha256 } from '../src/crypto/keys.js';
@@ -15,6 +17,14 @@ describe('HMAC-SHA256 against node:crypto', () => {
       const key = data(32, n);
       const msg = data(n, n + 1);
       expect(bytesToHex(hmacSha256(key, msg))).toBe(nodeHmac(key, msg));
+    }
+  });
+
+  it('agrees with @noble/hashes (an audited implementation) across block edges', () => {
+    for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 1000]) {
+      const key = data(32, n + 3);
+      const msg = data(n, 4);
+      expect(bytesToHex(hmacSha256(key, msg))).toBe(bytesToHex(hmac(sha256, key, msg)));
     }
   });
 
