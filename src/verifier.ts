@@ -5,6 +5,7 @@
  */
 import { ByteSet, describeType, printableText, toBytes, utf8DecodeStrict } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
+import { decodeAny } from './codec/detect.js';
 import { type EngineChoice, selectEngine } from './engine/registry.js';
 import { type EngineVerdict, Status, type VerificationJob, type WalkPolicy } from './engine/types.js';
 import {
@@ -224,7 +225,7 @@ export class Verifier {
   #parse(value: Macaroon | string | Uint8Array): Macaroon {
     if (value instanceof Macaroon) return value;
     if (typeof value === 'string' || value instanceof Uint8Array) {
-      return Macaroon.deserialize(value, { limits: this.#limits });
+      return Macaroon.fromData(decodeAny(value, this.#limits));
     }
     throw new InvalidArgumentError(
       `a macaroon must be a Macaroon, string or Uint8Array, got ${describeType(value)}`,
