@@ -52,11 +52,12 @@ export function encodeV1(m: MacaroonData): Uint8Array {
   m.caveats.forEach((c, i) => {
     requireUtf8(c.identifier, `caveat ${i} identifier`);
     packets.push(packet(KEY_CID, c.identifier, `caveat ${i} identifier`));
-    // As libmacaroons: vid and cl only when non-empty.
+    // A third-party caveat gets its vid and always a cl packet, even an empty one (`0008cl \n`), as
+    // libmacaroons 0.3 and go-macaroon write it; a first-party caveat gets neither.
     if (c.verificationId && c.verificationId.length > 0) {
       packets.push(packet(KEY_VID, c.verificationId, `caveat ${i} verification id`));
+      packets.push(packet(KEY_CL, utf8Encode(c.location ?? ''), `caveat ${i} location`));
     }
-    if (c.location) packets.push(packet(KEY_CL, utf8Encode(c.location), `caveat ${i} location`));
   });
   packets.push(packet(KEY_SIGNATURE, m.signature, 'the signature'));
   let total = 0;
