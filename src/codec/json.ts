@@ -138,7 +138,8 @@ export function fromJsonV2(obj: JsonObject, limits: Limits = DEFAULT_LIMITS): Ma
   const caveats = caveatsArray(obj, 'c', limits).map((c, i) => {
     if (!isObject(c)) throw new DecodeError(`caveat ${i} must be an object, got ${describeType(c)}`);
     const what = `caveat ${i}`;
-    const cid = binaryField(c, 'i', what, true, limits) as Uint8Array;
+    // go-macaroon and pymacaroons omit an empty caveat identifier (`"c":[{}]`); go reads that back as empty.
+    const cid = binaryField(c, 'i', what, false, limits) ?? new Uint8Array(0);
     const vid = binaryField(c, 'v', what, false, limits);
     return thirdOrFirstParty(cid, vid, optionalString(c, 'l', what), i);
   });
@@ -160,7 +161,8 @@ export function fromJsonV1(obj: JsonObject, limits: Limits = DEFAULT_LIMITS): Ma
   const caveats = caveatsArray(obj, 'caveats', limits).map((c, i) => {
     if (!isObject(c)) throw new DecodeError(`caveat ${i} must be an object, got ${describeType(c)}`);
     const what = `caveat ${i}`;
-    const cid = textField(c, 'cid', what, limits);
+    // pymacaroons omits an empty "cid"; go-macaroon reads a missing one as empty.
+    const cid = c.cid === undefined ? new Uint8Array(0) : textField(c, 'cid', what, limits);
     const vidText = optionalString(c, 'vid', what);
     const vid = vidText === undefined ? undefined : base64Decode(vidText, `${what} "vid"`);
     if (vid) checkFieldSize(vid.length, limits, `${what} "vid"`);
