@@ -1,0 +1,3 @@
+export function buildWalkthrough() {
+  return { confirmedBy: [] };
+}
