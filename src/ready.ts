@@ -1,14 +1,41 @@
 /**
- * `ready()` loads the WebAssembly engine. Until the WASM engine exists (issue 3) it resolves at once and
- * the 'auto' engine is the TS one.
+ * `ready()` loads the WebAssembly engine asynchronously from the bytes embedded in the package (which
+ * works in Node, Deno, Bun and browsers). Runtimes that forbid compiling from bytes (workerd) install it
+ * with `initWasm` from a `.wasm` module import instead. Where WebAssembly is unavailable or refuses the
+ * module, ready() still resolves and 'auto' keeps using the TS engine; engine: 'wasm' then says why.
  */
-import { wasmEngineLoaded } from './engine/registry.js';
+import { setWasmLoadError, wasmEngineLoaded } from './engine/registry.js';
+import { initWasm } from './engine/wasm-init.js';
 
 export interface ReadyInfo {
   /** The engine 'auto' now uses. */
   readonly engine: string;
 }
 
-export async function ready(): Promise<ReadyInfo> {
+let loading: Promise<ReadyInfo> | undefined;
+
+export function ready(): Promise<ReadyInfo> {
+  const loaded = wasmEngineLoaded();
+  if (loaded) return Promise.resolve({ engine: loaded.name });
+  loading ??= load();
+  return loading;
+}
+
+async function load(): Promise<ReadyInfo> {
+  try {
+    if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available in this runtime');
+    const [{ base64Decode }, builds] = await Promise.all([
+      import('./codec/base64.js'),
+      import('./engine/wasm-bytes.js'),
+    ]);
+    const module = await WebAssembly.compile(
+      base64Decode(builds.scalar, 'embedded engine module') as Uint8Array<ArrayBuffer>,
+    );
+    const instance = await WebAssembly.instantiate(module, {});
+    // initWasm may have installed an engine while this one compiled; keep the first.
+    if (!wasmEngineLoaded()) initWasm(module, instance);
+  } catch (e) {
+    setWasmLoadError(e);
+  }
   return { engine: wasmEngineLoaded()?.name ?? 'js' };
 }

@@ -1,6 +1,6 @@
 /**
  * Which engines are available. The TS engine always is; the WASM engine becomes available when `ready()`
- * has loaded it.
+ * (or `initWasm`) has loaded it.
  */
 import { EngineError, InvalidArgumentError } from '../errors.js';
 import { tsEngine } from './ts.js';
@@ -9,10 +9,17 @@ import type { Engine } from './types.js';
 export type EngineChoice = 'auto' | 'wasm' | 'js';
 
 let wasmEngine: Engine | undefined;
+let wasmLoadError: unknown;
 
 /** @internal Called by the WASM loader once its module is instantiated. */
 export function setWasmEngine(engine: Engine | undefined): void {
   wasmEngine = engine;
+  if (engine) wasmLoadError = undefined;
+}
+
+/** @internal Called by `ready()` when the module could not be loaded, so 'wasm' can say why. */
+export function setWasmLoadError(error: unknown): void {
+  wasmLoadError = error;
 }
 
 export function wasmEngineLoaded(): Engine | undefined {
@@ -26,8 +33,15 @@ export function selectEngine(choice: EngineChoice): Engine {
     case 'auto':
       return wasmEngine ?? tsEngine;
     case 'wasm':
-      if (!wasmEngine)
+      if (!wasmEngine) {
+        if (wasmLoadError !== undefined) {
+          throw new EngineError(
+            `the WASM engine could not be loaded (${wasmLoadError instanceof Error ? wasmLoadError.message : String(wasmLoadError)}); use engine: 'js' or 'auto'`,
+            { cause: wasmLoadError },
+          );
+        }
         throw new EngineError("the WASM engine is not loaded: await ready() before using engine: 'wasm'");
+      }
       return wasmEngine;
     default:
       throw new InvalidArgumentError("engine must be 'auto', 'wasm' or 'js'");

@@ -1,0 +1,255 @@
+// The signature chain and the discharge-tree walk of src/engine/types.ts, over tables laid out by JS.
+// Every offset and length is checked against memory before the walk starts, so the walk itself cannot
+// read out of bounds.
+import { hmac32, hmacFrom, padMidstates } from './hmac';
+import { secretboxOpen, VID_LENGTH } from './secretbox';
+
+// Walk statuses (src/engine/types.ts Status).
+const OK: i32 = 0;
+const SIGNATURE_MISMATCH: i32 = 1;
+const DECRYPTION_FAILED: i32 = 2;
+const DISCHARGE_MISSING: i32 = 3;
+const DISCHARGE_REUSED: i32 = 4;
+const DISCHARGE_UNUSED: i32 = 5;
+const DEPTH_EXCEEDED: i32 = 6;
+
+/** A job whose tables point outside memory or into the module's own data. */
+export const LAYOUT_INVALID: i32 = -2;
+
+// Table layouts, all u32 (src/engine/wasm-layout.ts writes them).
+//   job:      rootKeyOff, rootKeyLen, macCount, macTableOff, outOff
+//   macaroon: idOff, idLen, caveatCount, caveatTableOff, sigOff, sigLen
+//   caveat:   cidOff, cidLen, vidOff (NO_VID when first-party), vidLen
+//   out:      status, macaroon, caveat, visitedCount, visited[macCount]
+export const JOB_SIZE: u32 = 20;
+const MAC_SIZE: u32 = 24;
+const CAVEAT_SIZE: u32 = 16;
+const OUT_HEADER: u32 = 16;
+const NO_VID: u32 = 0xffffffff;
+
+// A walk frame: the macaroon walked, its next caveat, its depth and its running signature.
+const FRAME_SIZE: u32 = 48;
+const F_MI: u32 = 0;
+const F_CI: u32 = 4;
+const F_DEPTH: u32 = 8;
+const F_SIG: u32 = 16;
+
+// Fixed-key pad midstates (computed once at instantiation) and per-call scratch.
+const KEYGEN_INNER: usize = memory.data(32, 16);
+const KEYGEN_OUTER: usize = memory.data(32, 16);
+const ZERO_INNER: usize = memory.data(32, 16);
+const ZERO_OUTER: usize = memory.data(32, 16);
+const SIG_INNER: usize = memory.data(32, 16);
+const SIG_OUTER: usize = memory.data(32, 16);
+const PAIR: usize = memory.data(64, 16);
+const ROOT_BOUND: usize = memory.data(32, 16);
+const CHILD_KEY: usize = memory.data(32, 16);
+const ZERO_KEY: usize = memory.data(32, 16);
+const KEY_GENERATOR: usize = memory.data<u8>([
+  // "macaroons-key-generator": libmacaroons' generate_derived_key.
+  0x6d, 0x61, 0x63, 0x61, 0x72, 0x6f, 0x6f, 0x6e, 0x73, 0x2d, 0x6b, 0x65, 0x79, 0x2d, 0x67, 0x65, 0x6e, 0x65,
+  0x72, 0x61, 0x74, 0x6f, 0x72,
+]);
+
+export function initFixedKeys(): void {
+  padMidstates(KEY_GENERATOR, 23, KEYGEN_INNER, KEYGEN_OUTER);
+  padMidstates(ZERO_KEY, 32, ZERO_INNER, ZERO_OUTER);
+}
+
+/** HMAC("macaroons-key-generator", key). */
+export function deriveKey(key: usize, len: u32, out: usize): void {
+  hmacFrom(KEYGEN_INNER, KEYGEN_OUTER, key, len, out);
+}
+
+/** hash2(sig, vid, cid) written back over `sig`: the three HMACs share one pair of pad midstates. */
+function hash2(sig: usize, vid: usize, vidLen: u32, cid: usize, cidLen: u32): void {
+  padMidstates(sig, 32, SIG_INNER, SIG_OUTER);
+  hmacFrom(SIG_INNER, SIG_OUTER, vid, vidLen, PAIR);
+  hmacFrom(SIG_INNER, SIG_OUTER, cid, cidLen, PAIR + 32);
+  hmacFrom(SIG_INNER, SIG_OUTER, PAIR, 64, sig);
+}
+
+/** Compares 32 bytes at `a` with `bLen` bytes at `b` without an early exit. */
+function signatureEquals(a: usize, b: usize, bLen: u32): bool {
+  if (bLen !== 32) return false;
+  let diff: u64 = 0;
+  for (let i: usize = 0; i < 32; i += 8) diff |= load<u64>(a + i) ^ load<u64>(b + i);
+  return diff === 0;
+}
+
+function bytesEqual(a: usize, aLen: u32, b: usize, bLen: u32): bool {
+  if (aLen !== bLen) return false;
+  for (let i: u32 = 0; i < aLen; i++) if (load<u8>(a + i) !== load<u8>(b + i)) return false;
+  return true;
+}
+
+/** Whether [off, off + len) lies inside memory; with `writable`, also above the module's own data. */
+export function inBounds(off: u64, len: u64, writable: bool): bool {
+  const size = u64(memory.size()) << 16;
+  if (writable && off < u64(__heap_base)) return false;
+  return off <= size && len <= size - off;
+}
+
+/** Checks every table, field and output region a job refers to, and the scratch it will need. */
+function jobFits(job: usize, scratchLen: u32): bool {
+  const macCount = load<u32>(job, 8);
+  const macTable = load<u32>(job, 12);
+  if (macCount === 0) return false;
+  if (!inBounds(load<u32>(job, 0), load<u32>(job, 4), false)) return false;
+  if (!inBounds(macTable, u64(macCount) * MAC_SIZE, false)) return false;
+  if (!inBounds(load<u32>(job, 16), OUT_HEADER + u64(macCount) * 4, true)) return false;
+  if (u64(scratchLen) < u64(macCount) * (FRAME_SIZE + 1) + 16) return false;
+  for (let mi: u32 = 0; mi < macCount; mi++) {
+    const m = usize(macTable + mi * MAC_SIZE);
+    if (!inBounds(load<u32>(m, 0), load<u32>(m, 4), false)) return false;
+    if (!inBounds(load<u32>(m, 16), load<u32>(m, 20), false)) return false;
+    const caveatCount = load<u32>(m, 8);
+    const caveatTable = load<u32>(m, 12);
+    if (!inBounds(caveatTable, u64(caveatCount) * CAVEAT_SIZE, false)) return false;
+    for (let ci: u32 = 0; ci < caveatCount; ci++) {
+      const c = usize(caveatTable + ci * CAVEAT_SIZE);
+      if (!inBounds(load<u32>(c, 0), load<u32>(c, 4), false)) return false;
+      if (load<u32>(c, 8) !== NO_VID && !inBounds(load<u32>(c, 8), load<u32>(c, 12), false)) return false;
+    }
+  }
+  return true;
+}
+
+// The walk's outcome, reset per job (the walk is single-threaded and not re-entrant).
+let status: i32 = OK;
+let failedMacaroon: i32 = -1;
+let failedCaveat: i32 = -1;
+let mismatch: i32 = -1;
+
+/** Keeps only the first structural failure. */
+function record(s: i32, mi: i32, ci: i32): void {
+  if (status !== OK) return;
+  status = s;
+  failedMacaroon = mi;
+  failedCaveat = ci;
+}
+
+function findDischarge(macTable: usize, macCount: u32, cid: usize, cidLen: u32): i32 {
+  for (let j: u32 = 1; j < macCount; j++) {
+    const m = macTable + j * MAC_SIZE;
+    if (bytesEqual(load<u32>(m, 0), load<u32>(m, 4), cid, cidLen)) return i32(j);
+  }
+  return -1;
+}
+
+/** Starts the walk of macaroon `mi` in `frame` under the 32-byte key at `key`. */
+function enter(frame: usize, macTable: usize, mi: u32, depth: u32, key: usize, out: usize): void {
+  const m = macTable + mi * MAC_SIZE;
+  store<u32>(frame, mi, F_MI);
+  store<u32>(frame, 0, F_CI);
+  store<u32>(frame, depth, F_DEPTH);
+  hmac32(key, load<u32>(m, 0), load<u32>(m, 4), frame + F_SIG);
+  const visited = load<u32>(out, 12);
+  store<u32>(out + OUT_HEADER + visited * 4, mi);
+  store<u32>(out, visited + 1, 12);
+}
+
+/**
+ * Verifies one job (the walk of src/engine/types.ts, with an explicit stack instead of recursion: a
+ * caveat's hash2 does not depend on its discharge's walk, so the parent's signature advances before the
+ * child is pushed). Writes the verdict to the job's output; returns LAYOUT_INVALID without reading
+ * anything out of bounds when the job's tables do not fit.
+ */
+export function verifyJob(
+  job: usize,
+  scratch: usize,
+  scratchLen: u32,
+  allowUnused: bool,
+  maxDepth: i32,
+): i32 {
+  if (!jobFits(job, scratchLen)) return LAYOUT_INVALID;
+  const macCount = load<u32>(job, 8);
+  const macTable = usize(load<u32>(job, 12));
+  const out = usize(load<u32>(job, 16));
+  const used = scratch;
+  const frames = (scratch + macCount + 15) & ~15;
+  memory.fill(used, 0, macCount);
+  status = OK;
+  failedMacaroon = -1;
+  failedCaveat = -1;
+  mismatch = -1;
+  store<u32>(out, 0, 12);
+  let rootBound = false;
+
+  deriveKey(load<u32>(job, 0), load<u32>(job, 4), CHILD_KEY);
+  enter(frames, macTable, 0, 0, CHILD_KEY, out);
+  let sp: u32 = 1;
+  while (sp > 0) {
+    const f = frames + (sp - 1) * FRAME_SIZE;
+    const mi = load<u32>(f, F_MI);
+    const m = macTable + mi * MAC_SIZE;
+    const ci = load<u32>(f, F_CI);
+    const sig = f + F_SIG;
+    if (ci < load<u32>(m, 8)) {
+      store<u32>(f, ci + 1, F_CI);
+      const c = usize(load<u32>(m, 12) + ci * CAVEAT_SIZE);
+      const cid = usize(load<u32>(c, 0));
+      const cidLen = load<u32>(c, 4);
+      const vid = load<u32>(c, 8);
+      if (vid === NO_VID) {
+        hmac32(sig, cid, cidLen, sig);
+        continue;
+      }
+      const vidLen = load<u32>(c, 12);
+      const opened = vidLen === VID_LENGTH && secretboxOpen(sig, vid, CHILD_KEY);
+      if (!opened) record(DECRYPTION_FAILED, mi, ci);
+      const j = findDischarge(macTable, macCount, cid, cidLen);
+      let descend = false;
+      const depth = load<u32>(f, F_DEPTH);
+      if (j < 0) {
+        record(DISCHARGE_MISSING, mi, ci);
+      } else if (load<u8>(used + j) !== 0) {
+        record(DISCHARGE_REUSED, mi, ci);
+      } else {
+        store<u8>(used + j, 1);
+        if (i64(depth) + 1 > i64(maxDepth)) record(DEPTH_EXCEEDED, mi, ci);
+        else descend = opened;
+      }
+      hash2(sig, vid, vidLen, cid, cidLen);
+      if (descend) {
+        enter(frames + sp * FRAME_SIZE, macTable, u32(j), depth + 1, CHILD_KEY, out);
+        sp++;
+      }
+      continue;
+    }
+    if (mi !== 0) {
+      // Binding: hash2(Z, rootSig, sig); HMAC(Z, rootSig) is the same for every discharge of the job.
+      if (!rootBound) {
+        hmacFrom(ZERO_INNER, ZERO_OUTER, load<u32>(macTable, 16), load<u32>(macTable, 20), ROOT_BOUND);
+        rootBound = true;
+      }
+      memory.copy(PAIR, ROOT_BOUND, 32);
+      hmacFrom(ZERO_INNER, ZERO_OUTER, sig, 32, PAIR + 32);
+      hmacFrom(ZERO_INNER, ZERO_OUTER, PAIR, 64, sig);
+    }
+    if (!signatureEquals(sig, load<u32>(m, 16), load<u32>(m, 20)) && mismatch < 0) mismatch = i32(mi);
+    sp--;
+  }
+
+  if (!allowUnused) {
+    for (let j: u32 = 1; j < macCount; j++) {
+      if (load<u8>(used + j) === 0) {
+        record(DISCHARGE_UNUSED, i32(j), -1);
+        break;
+      }
+    }
+  }
+  if (status === OK && mismatch >= 0) record(SIGNATURE_MISMATCH, mismatch, -1);
+  store<i32>(out, status, 0);
+  store<i32>(out, failedMacaroon, 4);
+  store<i32>(out, failedCaveat, 8);
+  return status;
+}
+
+export function wipeChain(): void {
+  memory.fill(SIG_INNER, 0, 32);
+  memory.fill(SIG_OUTER, 0, 32);
+  memory.fill(PAIR, 0, 64);
+  memory.fill(ROOT_BOUND, 0, 32);
+  memory.fill(CHILD_KEY, 0, 32);
+}

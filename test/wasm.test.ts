@@ -1,0 +1,224 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
+import { describe, expect, it } from 'vitest';
+import { selectEngine, wasmEngineLoaded } from '../src/engine/registry.js';
+import { verifyJob } from '../src/engine/ts.js';
+import type { VerificationJob, WalkPolicy } from '../src/engine/types.js';
+import { CHUNK_BYTES, createWasmEngine, type WasmEngine } from '../src/engine/wasm.js';
+import * as builds from '../src/engine/wasm-bytes.js';
+import { initWasm } from '../src/engine/wasm-init.js';
+import { EngineError, Macaroon, ready, Verifier } from '../src/index.js';
+import { macaroonData } from '../src/macaroon.js';
+
+const POLICY: WalkPolicy = { allowUnusedDischarges: false, maxDischargeDepth: 16 };
+const scalarModule = new WebAssembly.Module(Buffer.from(builds.scalar, 'base64'));
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function jobOf(rootKey: string | Uint8Array, m: Macaroon, discharges: Macaroon[] = []): VerificationJob {
+  const key = typeof rootKey === 'string' ? new TextEncoder().encode(rootKey) : rootKey;
+  return { rootKey: key, macaroons: [m, ...discharges].map(macaroonData) };
+}
+
+// This file runs in its own module graph: nothing has called ready() before the first test.
+describe('loading', () => {
+  it("refuses engine: 'wasm' before ready() and uses TS for 'auto'", () => {
+    const m = Macaroon.create('', 'k', 'id');
+    expect(() => new Verifier({ engine: 'wasm' }).verify(m, 'k')).toThrow(EngineError);
+    expect(new Verifier().engine).toBe('js');
+  });
+
+  it('ready() loads the scalar engine, and calling it again returns the same engine', async () => {
+    const first = await ready();
+    expect(first.engine).toBe('wasm-scalar');
+    const engine = wasmEngineLoaded();
+    expect(await ready()).toEqual(first);
+    expect(wasmEngineLoaded()).toBe(engine);
+    expect(new Verifier().engine).toBe('wasm-scalar');
+    expect(selectEngine('auto')).toBe(engine);
+  });
+
+  it('initWasm installs an engine from a precompiled module (the workerd path)', async () => {
+    await ready();
+    const before = wasmEngineLoaded();
+    try {
+      expect(initWasm(scalarModule)).toEqual({ engine: 'wasm-scalar' });
+      expect(wasmEngineLoaded()).not.toBe(before);
+      const m = Macaroon.create('', 'k', 'id').addFirstPartyCaveat('a = 1');
+      expect(new Verifier({ engine: 'wasm' }).satisfyExact('a = 1').verifyUnsafe(m, 'k')).toBe(true);
+    } finally {
+      initWasm(scalarModule);
+    }
+  });
+});
+
+describe('primitives against node:crypto and noble', () => {
+  const engine = createWasmEngine(scalarModule);
+  const e = engine.exports;
+  const mem = () => new Uint8Array(e.memory.buffer);
+  const base = (e.heapBase() + 15) & ~15;
+  const [OUT, KEY, MSG] = [base, base + 64, base + 128];
+
+  // Every length 0..300 crosses the padding edges (55/56, 63/64/65, 119/120, 127/128).
+  it('SHA-256 agrees for every length 0..300', () => {
+    for (let n = 0; n <= 300; n++) {
+      const msg = randomBytes(n);
+      mem().set(msg, MSG);
+      expect(e.sha256(MSG, n, OUT)).toBe(0);
+      expect(hex(mem().subarray(OUT, OUT + 32))).toBe(createHash('sha256').update(msg).digest('hex'));
+    }
+  });
+
+  it('HMAC-SHA256 under a 32-byte key agrees for every length 0..300', () => {
+    for (let n = 0; n <= 300; n++) {
+      const key = randomBytes(32);
+      const msg = randomBytes(n);
+      mem().set(key, KEY);
+      mem().set(msg, MSG);
+      expect(e.hmacSha256(KEY, MSG, n, OUT)).toBe(0);
+      expect(hex(mem().subarray(OUT, OUT + 32))).toBe(createHmac('sha256', key).update(msg).digest('hex'));
+    }
+  });
+
+  it('the derived key (fixed "macaroons-key-generator" pad midstates) agrees for key lengths 0..300', () => {
+    for (let n = 0; n <= 300; n++) {
+      const key = randomBytes(n);
+      mem().set(key, MSG);
+      expect(e.deriveRootKey(MSG, n, OUT)).toBe(0);
+      const expected = createHmac('sha256', 'macaroons-key-generator').update(key).digest('hex');
+      expect(hex(mem().subarray(OUT, OUT + 32))).toBe(expected);
+    }
+  });
+
+  it('secretbox open agrees with noble for authentic and tampered verification ids', () => {
+    for (let t = 0; t < 400; t++) {
+      const key = randomBytes(32);
+      const nonce = randomBytes(24);
+      const plain = randomBytes(32);
+      const vid = new Uint8Array(72);
+      vid.set(nonce);
+      vid.set(xsalsa20poly1305(key, nonce).encrypt(plain), 24);
+      const tampered = t % 2 === 1;
+      if (tampered) vid[t % 72] = (vid[t % 72] as number) ^ (1 << (t % 8));
+      mem().set(key, KEY);
+      mem().set(vid, MSG);
+      const opened = e.openVerificationId(KEY, MSG, OUT);
+      expect(opened).toBe(tampered ? 0 : 1);
+      if (!tampered) expect(hex(mem().subarray(OUT, OUT + 32))).toBe(hex(plain));
+    }
+  });
+});
+
+describe('bounds and traps', () => {
+  it('rejects offsets and lengths outside memory with an error code instead of reading them', () => {
+    const engine = createWasmEngine(scalarModule);
+    const e = engine.exports;
+    const size = e.memory.buffer.byteLength;
+    const base = (e.heapBase() + 15) & ~15;
+    expect(e.sha256(size - 10, 11, base)).toBe(-1);
+    expect(e.sha256(base, 0xffffffff, base)).toBe(-1);
+    expect(e.hmacSha256(size - 31, base, 0, base)).toBe(-1);
+    expect(e.openVerificationId(base, size - 71, base)).toBe(-1);
+    // Writing a digest over the module's own constants is refused too.
+    expect(e.sha256(base, 0, 0)).toBe(-1);
+    // A batch table beyond memory, scratch below the heap base, and a job whose fields point outside.
+    expect(e.verifyBatch(1_000_000, size - 8, base + 4096, 4096, 0, 16)).toBe(-1);
+    expect(e.verifyBatch(1, base, 16, 4096, 0, 16)).toBe(-1);
+    const u32 = new Uint32Array(e.memory.buffer);
+    const job = base >>> 2;
+    const mac = job + 8;
+    u32.set([base + 512, 32, 1, mac * 4, base + 1024], job);
+    u32.set([size - 4, 64, 0, base + 1536, base + 600, 32], mac);
+    expect(e.verifyBatch(1, base, base + 4096, 4096, 0, 16)).toBe(-2);
+    u32.set([base + 700, 5, 1, base + 1536, base + 600, 32], mac);
+    u32.set([base, 4, size - 10, 72], (base + 1536) >>> 2);
+    expect(e.verifyBatch(1, base, base + 4096, 4096, 0, 16)).toBe(-2);
+    // The same job with its fields in bounds verifies (and fails only on its signature).
+    u32.set([base + 700, 5, 0xffffffff, 0], (base + 1536) >>> 2);
+    expect(e.verifyBatch(1, base, base + 4096, 4096, 0, 16)).toBe(0);
+    expect(Array.from(new Int32Array(e.memory.buffer, base + 1024, 5))).toEqual([1, 0, -1, 1, 0]);
+  });
+
+  it('turns a trap into an EngineError, then works again on a fresh instance', () => {
+    let instances = 0;
+    let trapNext = false;
+    const engine = createWasmEngine(scalarModule, {
+      instantiate(module) {
+        instances++;
+        const instance = new WebAssembly.Instance(module, {});
+        const exports = instance.exports as unknown as WasmEngine['exports'];
+        const wrapped = {
+          ...exports,
+          verifyBatch: (...args: Parameters<WasmEngine['exports']['verifyBatch']>) => {
+            if (trapNext) {
+              trapNext = false;
+              throw new WebAssembly.RuntimeError('unreachable');
+            }
+            return exports.verifyBatch(...args);
+          },
+        };
+        return { exports: wrapped } as unknown as WebAssembly.Instance;
+      },
+    });
+    const m = Macaroon.create('', 'k', 'id').addFirstPartyCaveat('x');
+    const job = jobOf('k', m);
+    expect(engine.verifyBatch([job], POLICY)[0]?.status).toBe(0);
+    trapNext = true;
+    let error: unknown;
+    try {
+      engine.verifyBatch([job], POLICY);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).code).toBe('ERR_ENGINE');
+    expect((error as Error).cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(instances).toBe(2);
+    expect(engine.verifyBatch([job, jobOf('wrong', m)], POLICY).map((v) => v.status)).toEqual([0, 1]);
+  });
+});
+
+describe('memory', () => {
+  it('stays at a fixed size over 1,000,000 tokens in 200 batches of 5000', () => {
+    const engine = createWasmEngine(scalarModule);
+    const tokens = Array.from({ length: 5000 }, (_, i) => {
+      const key = `root key ${i}`;
+      return { key, m: Macaroon.create('', key, `token ${i}`) };
+    });
+    const jobs = tokens.map(({ key, m }) => jobOf(key, m));
+    jobs[4321] = jobOf('not the key', (tokens[4321] as (typeof tokens)[number]).m);
+    const sizes: number[] = [];
+    let last: number[] = [];
+    for (let batch = 0; batch < 200; batch++) {
+      last = engine.verifyBatch(jobs, POLICY).map((v) => v.status);
+      sizes.push(engine.exports.memory.buffer.byteLength);
+    }
+    expect(new Set(sizes.slice(1)).size).toBe(1);
+    expect(last.filter((s) => s !== 0)).toEqual([1]);
+    expect(last[4321]).toBe(1);
+  });
+
+  it('wipes root keys and walk state from memory after each batch', () => {
+    const engine = createWasmEngine(scalarModule);
+    const rootKey = randomBytes(32);
+    const m = Macaroon.create('', rootKey, 'id').addThirdPartyCaveat('tp', 'caveat key', 'cid');
+    const d = m.prepareForRequest(Macaroon.create('tp', 'caveat key', 'cid'));
+    expect(engine.verifyBatch([jobOf(rootKey, m, [d])], POLICY)[0]?.status).toBe(0);
+    const memory = Buffer.from(engine.exports.memory.buffer);
+    expect(memory.indexOf(rootKey)).toBe(-1);
+    // The derived root key and the first signature must not linger either.
+    const derived = createHmac('sha256', 'macaroons-key-generator').update(rootKey).digest();
+    expect(memory.indexOf(derived)).toBe(-1);
+    expect(memory.indexOf(createHmac('sha256', derived).update('id').digest())).toBe(-1);
+  });
+
+  it('splits a batch larger than its chunk bound without changing any verdict', () => {
+    const engine = createWasmEngine(scalarModule);
+    const caveat = 'c'.repeat(300);
+    let m = Macaroon.create('', 'big', 'big');
+    for (let i = 0; i < 40; i++) m = m.addFirstPartyCaveat(`${i}${caveat}`);
+    const perJob = 40 * 300;
+    const count = Math.ceil((1.5 * CHUNK_BYTES) / perJob);
+    const jobs = Array.from({ length: count }, (_, i) => jobOf(i % 7 === 3 ? 'wrong' : 'big', m));
+    expect(engine.verifyBatch(jobs, POLICY)).toEqual(jobs.map((j) => verifyJob(j, POLICY)));
+  });
+});
