@@ -5,10 +5,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { VectorCase } from '../scripts/vectors/cases.js';
-import { bytesToHex } from '../src/bytes.js';
+import type { ByteString, CaveatSpec, VectorCase } from '../scripts/vectors/cases.js';
+import { bytesToHex, hexToBytes } from '../src/bytes.js';
+import { deriveKey } from '../src/crypto/keys.js';
+import { Macaroon } from '../src/index.js';
+import { addThirdPartyCaveatWithNonce } from '../src/macaroon.js';
 import { ENGINES, loadEngines } from './engines.js';
-import { decodeCase, ourVerdict, reserialize, writtenTokens } from './peers/cases.js';
+import { asBytes, decodeCase, ourVerdict, reserialize, writtenTokens } from './peers/cases.js';
 
 const DIR = new URL('../vectors/', import.meta.url);
 
@@ -28,33 +31,117 @@ it('finds the vector files of all four peers', () => {
   expect(files).toEqual(['go-macaroon.json', 'js-macaroon.json', 'libmacaroons.json', 'pymacaroons.json']);
 });
 
-for (const file of files) {
-  const data = JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as PeerVectorFile;
+/** The suite every list of cases gets: decoding (signature, and bytes where meant to match), then verdicts. */
+function caseSuite(cases: readonly VectorCase[]): void {
+  it('has positive and negative cases', () => {
+    expect(cases.some((c) => c.expect.verdict === 'ok')).toBe(true);
+    expect(cases.some((c) => c.expect.verdict === 'not-authorized')).toBe(true);
+  });
 
-  describe(`${file} (${data.peerVersion})`, () => {
-    it('has positive and negative cases', () => {
-      expect(data.cases.some((c) => c.expect.verdict === 'ok')).toBe(true);
-      expect(data.cases.some((c) => c.expect.verdict === 'not-authorized')).toBe(true);
-    });
-
-    describe('decoding', () => {
-      for (const c of data.cases) {
-        it(`${c.name}: signature ${c.sameBytes ? 'and bytes ' : ''}as the peer wrote`, () => {
-          const decoded = decodeCase(c);
-          expect(bytesToHex(decoded.root.signature)).toBe(c.expect.signature);
-          if (c.sameBytes) expect(reserialize(c, decoded)).toEqual(writtenTokens(c));
-        });
-      }
-    });
-
-    for (const engine of ENGINES) {
-      describe(`verdicts (${engine} engine)`, () => {
-        for (const c of data.cases) {
-          it(`${c.name}: ${c.expect.verdict}`, () => {
-            expect(ourVerdict(c, engine).verdict).toBe(c.expect.verdict);
-          });
-        }
+  describe('decoding', () => {
+    for (const c of cases) {
+      it(`${c.name}: signature ${c.sameBytes ? 'and bytes ' : ''}as the peer wrote`, () => {
+        const decoded = decodeCase(c);
+        expect(bytesToHex(decoded.root.signature)).toBe(c.expect.signature);
+        if (c.sameBytes) expect(reserialize(c, decoded)).toEqual(writtenTokens(c));
       });
     }
   });
+
+  for (const engine of ENGINES) {
+    describe(`verdicts (${engine} engine)`, () => {
+      for (const c of cases) {
+        it(`${c.name}: ${c.expect.verdict}`, () => {
+          expect(ourVerdict(c, engine).verdict).toBe(c.expect.verdict);
+        });
+      }
+    });
+  }
 }
+
+for (const file of files) {
+  const data = JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as PeerVectorFile;
+  describe(`${file} (${data.peerVersion})`, () => caseSuite(data.cases));
+}
+
+interface Chain {
+  readonly name: string;
+  readonly location: string;
+  readonly rootKey: ByteString;
+  readonly identifier: ByteString;
+  readonly derivedKey?: string;
+  readonly caveats: readonly (CaveatSpec & { nonce?: string })[];
+  readonly signatures: readonly string[];
+  readonly tokens: readonly { caveats: number; format: 'v1' | 'v2'; token: string }[];
+  readonly discharge?: {
+    readonly location: string;
+    readonly key: ByteString;
+    readonly id: ByteString;
+    readonly caveats: readonly CaveatSpec[];
+    readonly signature: string;
+    readonly boundSignature: string;
+    readonly boundToken: { format: 'v1'; token: string };
+  };
+}
+
+function nonce(hex: string | undefined): Uint8Array {
+  const bytes = hex === undefined ? undefined : hexToBytes(hex);
+  if (!bytes) throw new Error('a walkthrough third-party caveat needs its nonce');
+  return bytes;
+}
+
+function addCaveat(m: Macaroon, c: CaveatSpec & { nonce?: string }): Macaroon {
+  if ('predicate' in c) return m.addFirstPartyCaveat(asBytes(c.predicate));
+  return addThirdPartyCaveatWithNonce(m, c.location, asBytes(c.key), asBytes(c.id), nonce(c.nonce));
+}
+
+/** The chain's macaroon after 0, 1, … caveats. */
+function mintChain(chain: Chain): Macaroon[] {
+  const steps = [Macaroon.create(chain.location, asBytes(chain.rootKey), asBytes(chain.identifier))];
+  for (const c of chain.caveats) steps.push(addCaveat(steps.at(-1) as Macaroon, c));
+  return steps;
+}
+
+describe('walkthrough.json (published chains, recomputed by the peers)', () => {
+  const data = JSON.parse(readFileSync(new URL('walkthrough.json', DIR), 'utf8')) as {
+    chains: readonly Chain[];
+    cases: readonly VectorCase[];
+  };
+
+  for (const chain of data.chains) {
+    describe(chain.name, () => {
+      it('gives every signature of the chain', () => {
+        expect(mintChain(chain).map((m) => bytesToHex(m.signature))).toEqual(chain.signatures);
+      });
+
+      if (chain.derivedKey) {
+        it('derives the published key', () => {
+          expect(bytesToHex(deriveKey(asBytes(chain.rootKey)))).toBe(chain.derivedKey);
+        });
+      }
+
+      for (const t of chain.tokens) {
+        it(`writes the published ${t.format} token after ${t.caveats} caveats, and reads it back`, () => {
+          const m = mintChain(chain)[t.caveats] as Macaroon;
+          expect(m.serialize(t.format)).toBe(t.token);
+          expect(Macaroon.deserialize(t.token).equals(m)).toBe(true);
+        });
+      }
+
+      const d = chain.discharge;
+      if (d) {
+        it('mints and binds the discharge as published', () => {
+          const root = mintChain(chain).at(-1) as Macaroon;
+          let discharge = Macaroon.create(d.location, asBytes(d.key), asBytes(d.id), { version: 1 });
+          for (const c of d.caveats) discharge = addCaveat(discharge, c);
+          expect(bytesToHex(discharge.signature)).toBe(d.signature);
+          const bound = root.prepareForRequest(discharge);
+          expect(bytesToHex(bound.signature)).toBe(d.boundSignature);
+          expect(bound.serialize(d.boundToken.format)).toBe(d.boundToken.token);
+        });
+      }
+    });
+  }
+
+  describe('cases', () => caseSuite(data.cases));
+});
