@@ -234,7 +234,9 @@ function buildChain(chain, peers) {
   const signatures = v2.map((r, n) =>
     same(`${chain.name} signature ${n}`, r.signature, chain.published.signatures[n]),
   );
-  v1.forEach((r, n) => same(`${chain.name} V1 signature ${n}`, r.signature, signatures[n]));
+  v1.forEach((r, n) => {
+    same(`${chain.name} V1 signature ${n}`, r.signature, signatures[n]);
+  });
   const tokens = chain.published.tokens.map((t) => {
     if (t.writer === 'go-macaroon') {
       const go = peers['go-macaroon'];
