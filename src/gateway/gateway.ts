@@ -1,0 +1,132 @@
+/**
+ * The runtime-neutral heart of every middleware: from request headers and the request's own facts to a
+ * decision (200, 400, 401 or 5xx). Adapters (Web, node:http, Hono) only turn decisions into responses.
+ */
+import { describeType } from '../bytes.js';
+import { DecodeError, InvalidArgumentError, LimitExceededError, NotAuthorizedError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import type { Macaroon } from '../macaroon.js';
+import { type BatchResult, Verifier, type VerifyOptions } from '../verifier.js';
+import { BatchVerifier, type GatewayItem } from './batch-verifier.js';
+import { KeyLookupError, UnknownRootKeyError } from './errors.js';
+import type { RootKeySource } from './keys.js';
+import { decodeCandidate, type ExtractOptions, extractTokens, type HeaderLookup } from './transport.js';
+
+export interface Authorized {
+  readonly macaroon: Macaroon;
+  readonly discharges: readonly Macaroon[];
+}
+
+/** What to answer. Reasons and codes are stable strings; nothing here echoes a token or a key. */
+export type Decision =
+  | ({ readonly status: 200 } & Authorized)
+  | { readonly status: 400; readonly code: string }
+  | { readonly status: 401; readonly reason: string }
+  | { readonly status: 500 | 503; readonly code: string };
+
+export interface GatewayOptions extends ExtractOptions {
+  /** The root key, or a (sync or async) function of the macaroon identifier. */
+  readonly rootKey: RootKeySource;
+  /**
+   * What verifies: a BatchVerifier (micro-batched; its target may be a worker pool), or a Verifier,
+   * which then verifies each request on its own as it arrives.
+   */
+  readonly verifier: BatchVerifier | Verifier;
+  /** Decoding limits for tokens (default: the library's DEFAULT_LIMITS). */
+  readonly limits?: Partial<Limits>;
+}
+
+const MISSING: Decision = Object.freeze({ status: 401, reason: 'missing-token' });
+
+export class Gateway {
+  readonly #rootKey: RootKeySource;
+  readonly #verifier: BatchVerifier;
+  readonly #limits: Partial<Limits> | undefined;
+  readonly #extract: ExtractOptions;
+
+  constructor(options: GatewayOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('gateway options must be an object');
+    }
+    const { verifier, rootKey } = options;
+    if (verifier instanceof BatchVerifier) this.#verifier = verifier;
+    else if (verifier instanceof Verifier) {
+      // A batch of one runs as soon as it is submitted: per-request verification, same code path.
+      this.#verifier = new BatchVerifier(verifier, { maxBatchSize: 1 });
+    } else {
+      throw new InvalidArgumentError(
+        `verifier must be a BatchVerifier or a Verifier, got ${describeType(verifier)}`,
+      );
+    }
+    if (typeof rootKey !== 'string' && !(rootKey instanceof Uint8Array) && typeof rootKey !== 'function') {
+      throw new InvalidArgumentError(`rootKey must be a key or a function, got ${describeType(rootKey)}`);
+    }
+    this.#rootKey = rootKey;
+    this.#limits = options.limits;
+    this.#extract = {
+      ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+      ...(options.cookiePrefix === undefined ? {} : { cookiePrefix: options.cookiePrefix }),
+    };
+  }
+
+  /**
+   * Decides on a request from its headers and its own facts (exact predicates such as `account = 42`,
+   * and a context for general checks). A request may carry several bundles (Authorization, `Macaroons`
+   * headers, cookies): the first that authorizes wins, as in macaroon-bakery.
+   */
+  async authorize(headers: HeaderLookup, facts: VerifyOptions = {}): Promise<Decision> {
+    let candidates: ReturnType<typeof extractTokens>;
+    try {
+      candidates = extractTokens(headers, this.#extract);
+    } catch (e) {
+      return failure(e);
+    }
+    if (candidates.length === 0) return MISSING;
+    const attempts = candidates.map((c) => this.#attempt(c, facts));
+    const decisions = attempts.length === 1 ? [await attempts[0]] : await Promise.all(attempts);
+    return choose(decisions as Decision[]);
+  }
+
+  async #attempt(candidate: Parameters<typeof decodeCandidate>[0], facts: VerifyOptions): Promise<Decision> {
+    let bundle: Authorized;
+    try {
+      bundle = decodeCandidate(candidate, this.#limits);
+    } catch (e) {
+      return failure(e);
+    }
+    const item: GatewayItem = {
+      macaroon: bundle.macaroon,
+      discharges: bundle.discharges,
+      rootKey: this.#rootKey,
+      ...(facts.exact === undefined ? {} : { exact: facts.exact }),
+      ...(facts.context === undefined ? {} : { context: facts.context }),
+    };
+    const result: BatchResult = await this.#verifier.verify(item);
+    if (result.ok) return { status: 200, macaroon: bundle.macaroon, discharges: bundle.discharges };
+    return failure(result.error);
+  }
+
+  get stats(): { readonly batches: number; readonly items: number } {
+    return this.#verifier.stats;
+  }
+}
+
+/** Maps an error to its decision: the token's fault (400, 401) or ours (500, 503). */
+export function failure(e: unknown): Decision {
+  if (e instanceof NotAuthorizedError) return { status: 401, reason: e.reason };
+  if (e instanceof UnknownRootKeyError) return { status: 401, reason: e.reason };
+  if (e instanceof DecodeError || e instanceof LimitExceededError) return { status: 400, code: e.code };
+  const code =
+    typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_INTERNAL';
+  if (e instanceof KeyLookupError || code === 'ERR_ENGINE') return { status: 503, code };
+  return { status: 500, code };
+}
+
+/** Several bundles: the first success; else a server failure, else the first 401, else the first 400. */
+function choose(decisions: readonly Decision[]): Decision {
+  const rank = (d: Decision): number =>
+    d.status === 200 ? 0 : d.status >= 500 ? 1 : d.status === 401 ? 2 : 3;
+  let best = decisions[0] as Decision;
+  for (const d of decisions) if (rank(d) < rank(best)) best = d;
+  return best;
+}

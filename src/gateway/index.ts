@@ -1,0 +1,44 @@
+/**
+ * macaroon-engine/gateway: verify HTTP traffic in micro-batches, in any runtime (no Node APIs here;
+ * the Node adapters and the worker pool are in macaroon-engine/node).
+ */
+export {
+  BatchVerifier,
+  type BatchVerifierOptions,
+  type BatchVerify,
+  type GatewayItem,
+} from './batch-verifier.js';
+export {
+  type BatchRunner,
+  DEFAULT_MAX_BATCH_SIZE,
+  DEFAULT_MAX_WAIT_MS,
+  MicroBatcher,
+  type MicroBatcherOptions,
+  type Scheduler,
+} from './batcher.js';
+export { type ClockContext, timeBefore } from './checks.js';
+export { KeyLookupError, UnknownRootKeyError } from './errors.js';
+export { type Authorized, type Decision, failure, Gateway, type GatewayOptions } from './gateway.js';
+export {
+  type AddKeyOptions,
+  KeyStore,
+  type KeyStoreOptions,
+  type RootKey,
+  type RootKeyResolver,
+  type RootKeySource,
+  type RotateOptions,
+  resolveRootKey,
+  rootKeyFromHex,
+  type StoredKey,
+} from './keys.js';
+export { type DenialResponse, denial } from './response.js';
+export {
+  DEFAULT_MAX_TOKENS,
+  decodeCandidate,
+  type ExtractOptions,
+  extractTokens,
+  type HeaderLookup,
+  type TokenCandidate,
+  type TokenSource,
+} from './transport.js';
+export { type AuthorizedHandler, type RequestFacts, type WebAuthOptions, withMacaroonAuth } from './web.js';

@@ -1,0 +1,31 @@
+/**
+ * Middleware for Web-standard handlers, `(request: Request) => Response`, as workerd, Deno and Bun
+ * serve them.
+ */
+import type { VerifyOptions } from '../verifier.js';
+import type { Authorized, Gateway } from './gateway.js';
+import { denial } from './response.js';
+
+/** The request's own facts: exact predicates it satisfies (from the URL, say) and a check context. */
+export type RequestFacts<Req> = (request: Req) => VerifyOptions | Promise<VerifyOptions>;
+
+export interface WebAuthOptions {
+  readonly gateway: Gateway;
+  readonly facts?: RequestFacts<Request>;
+}
+
+export type AuthorizedHandler = (request: Request, auth: Authorized) => Response | Promise<Response>;
+
+/** Wraps `handler`: it runs only for requests whose macaroons authorize them. */
+export function withMacaroonAuth(
+  handler: AuthorizedHandler,
+  options: WebAuthOptions,
+): (request: Request) => Promise<Response> {
+  const { gateway, facts } = options;
+  return async (request) => {
+    const decision = await gateway.authorize(request.headers, facts ? await facts(request) : {});
+    if (decision.status === 200) return handler(request, decision);
+    const d = denial(decision);
+    return new Response(d.body, { status: d.status, headers: d.headers });
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * node:http adapters: a wrapper for `(req, res)` handlers and a connect/Express-style middleware.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authorized, Decision, Gateway } from '../gateway/gateway.js';
+import { denial } from '../gateway/response.js';
+import type { HeaderLookup } from '../gateway/transport.js';
+import type { RequestFacts } from '../gateway/web.js';
+
+export interface NodeAuthOptions {
+  readonly gateway: Gateway;
+  readonly facts?: RequestFacts<IncomingMessage>;
+  /** Told of a failure in `facts` or the handler (default: console.error); the client gets a bare 500. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A request the middleware has authorized. */
+export type AuthorizedRequest = IncomingMessage & { macaroon?: Authorized };
+
+/** Node's parsed headers as a HeaderLookup (repeated headers are already joined by Node). */
+export function nodeHeaders(req: IncomingMessage): HeaderLookup {
+  return {
+    get(name) {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+/** Writes the 400/401/5xx answer for a decision. */
+export function sendDenial(res: ServerResponse, decision: Exclude<Decision, { status: 200 }>): void {
+  const d = denial(decision);
+  res.writeHead(d.status, d.headers);
+  res.end(d.body);
+}
+
+async function decide(req: IncomingMessage, options: NodeAuthOptions): Promise<Decision> {
+  const facts = options.facts ? await options.facts(req) : {};
+  return options.gateway.authorize(nodeHeaders(req), facts);
+}
+
+/** Wraps `handler`: it runs only for requests whose macaroons authorize them. */
+export function withMacaroonAuthNode(
+  handler: (req: IncomingMessage, res: ServerResponse, auth: Authorized) => void | Promise<void>,
+  options: NodeAuthOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    decide(req, options)
+      .then((decision) => {
+        if (decision.status === 200) return handler(req, res, decision);
+        sendDenial(res, decision);
+      })
+      .catch((e: unknown) => {
+        (options.onError ?? console.error)(e);
+        failInternally(res);
+      });
+  };
+}
+
+/** Connect/Express-style middleware: sets `req.macaroon` and calls `next()` when authorized. */
+export function macaroonMiddleware(
+  options: NodeAuthOptions,
+): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
+  return (req, res, next) => {
+    decide(req, options).then(
+      (decision) => {
+        if (decision.status !== 200) return sendDenial(res, decision);
+        (req as AuthorizedRequest).macaroon = {
+          macaroon: decision.macaroon,
+          discharges: decision.discharges,
+        };
+        next();
+      },
+      (e: unknown) => next(e),
+    );
+  };
+}
+
+function failInternally(res: ServerResponse): void {
+  // A throwing facts function or handler is the application's bug; its message stays on the server.
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendDenial(res, { status: 500, code: 'ERR_INTERNAL' });
+}

@@ -1,0 +1,46 @@
+/**
+ * A worker of the VerifierPool: its own copy of the library (so its own WASM engine instance) and its
+ * own Verifier, made by the application's verifier module, since checks are functions and cannot be
+ * sent between threads.
+ */
+import { pathToFileURL } from 'node:url';
+import { workerData } from 'piscina';
+import { ready } from '../index.js';
+import type { Verifier } from '../verifier.js';
+import { toWireResult, type WireItem, type WireResult } from './pool-wire.js';
+
+export interface PoolWorkerData {
+  /** A module path or file: URL exporting `createVerifier(options)` (or a default function). */
+  readonly verifierModule: string;
+  readonly verifierOptions?: unknown;
+}
+
+type VerifierFactory = (options: unknown) => Verifier | Promise<Verifier>;
+
+async function load(): Promise<Verifier> {
+  const data = workerData as PoolWorkerData;
+  await ready();
+  const specifier = data.verifierModule.startsWith('file:')
+    ? data.verifierModule
+    : pathToFileURL(data.verifierModule).href;
+  const mod = (await import(specifier)) as { createVerifier?: VerifierFactory; default?: VerifierFactory };
+  const factory = mod.createVerifier ?? mod.default;
+  if (typeof factory !== 'function') {
+    throw new TypeError(`${data.verifierModule} exports neither createVerifier nor a default function`);
+  }
+  return factory(data.verifierOptions);
+}
+
+const verifier = load();
+
+export interface PoolTask {
+  readonly items?: readonly WireItem[];
+  /** Asks which engine this worker's verifier uses. */
+  readonly info?: true;
+}
+
+export default async function verifyInWorker(task: PoolTask): Promise<WireResult[] | { engine: string }> {
+  const v = await verifier;
+  if (task.info) return { engine: v.engine };
+  return v.verifyBatch((task.items ?? []) as WireItem[]).map(toWireResult);
+}

@@ -1,0 +1,95 @@
+/**
+ * A worker-thread pool (piscina) of verifiers, one per core by default, each with its own engine. Its
+ * `verifyBatch` has the Verifier's shape, so a BatchVerifier feeds it micro-batches: big batches are
+ * split so every worker gets a share.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { describeType } from '../bytes.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { BatchItem, BatchResult } from '../verifier.js';
+import { fromWireResult, toWireItem, type WireResult } from './pool-wire.js';
+import type { PoolTask, PoolWorkerData } from './pool-worker.js';
+
+export interface VerifierPoolOptions {
+  /**
+   * The module each worker imports to make its Verifier: a path or file: URL exporting
+   * `createVerifier(verifierOptions)` (or a default function) that returns a Verifier or a promise.
+   */
+  readonly verifierModule: string | URL;
+  /** Handed to `createVerifier` in each worker; must survive structured cloning. */
+  readonly verifierOptions?: unknown;
+  /** Worker threads (default: the number of cores, `os.availableParallelism()`). */
+  readonly size?: number;
+  /** A batch is split into chunks of at least this many items, one per idle worker (default 8). */
+  readonly minChunk?: number;
+}
+
+export class VerifierPool {
+  readonly #pool: Piscina;
+  readonly #size: number;
+  readonly #minChunk: number;
+
+  constructor(options: VerifierPoolOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('pool options must be an object');
+    }
+    const { verifierModule } = options;
+    if (typeof verifierModule !== 'string' && !(verifierModule instanceof URL)) {
+      throw new InvalidArgumentError(
+        `verifierModule must be a path or a URL, got ${describeType(verifierModule)}`,
+      );
+    }
+    this.#size = options.size ?? availableParallelism();
+    this.#minChunk = options.minChunk ?? 8;
+    if (!Number.isInteger(this.#size) || this.#size < 1) {
+      throw new InvalidArgumentError('size must be a positive integer');
+    }
+    if (!Number.isInteger(this.#minChunk) || this.#minChunk < 1) {
+      throw new InvalidArgumentError('minChunk must be a positive integer');
+    }
+    const workerData: PoolWorkerData = {
+      verifierModule: verifierModule instanceof URL ? fileURLToPath(verifierModule) : verifierModule,
+      verifierOptions: options.verifierOptions,
+    };
+    this.#pool = new Piscina({
+      filename: new URL('./pool-worker.js', import.meta.url).href,
+      minThreads: this.#size,
+      maxThreads: this.#size,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData,
+    });
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The engine a worker's verifier uses ('wasm-simd', 'js', ...). */
+  async engine(): Promise<string> {
+    const info = (await this.#pool.run({ info: true } satisfies PoolTask)) as { engine: string };
+    return info.engine;
+  }
+
+  /** Verifies a batch across the workers; results in order, as `Verifier.verifyBatch` gives them. */
+  async verifyBatch(items: readonly BatchItem[]): Promise<BatchResult[]> {
+    if (!Array.isArray(items)) {
+      throw new InvalidArgumentError(`items must be an array, got ${describeType(items)}`);
+    }
+    const wire = items.map(toWireItem);
+    const chunks = Math.max(1, Math.min(this.#size, Math.floor(wire.length / this.#minChunk)));
+    const per = Math.ceil(wire.length / chunks);
+    const runs: Promise<WireResult[]>[] = [];
+    for (let start = 0; start < wire.length; start += per) {
+      runs.push(this.#pool.run({ items: wire.slice(start, start + per) } satisfies PoolTask));
+    }
+    const results = await Promise.all(runs);
+    return results.flat().map(fromWireResult);
+  }
+
+  /** Stops the workers; pending batches fail. */
+  close(): Promise<void> {
+    return this.#pool.destroy();
+  }
+}
