@@ -1,0 +1,111 @@
+// This library's engines through its public API (dist/, as a user imports it): one token at a time with
+// `verify`, and many per call with `verifyBatch`. The WASM engine joins when `ready()` reports it loaded.
+import { readdirSync, readFileSync } from 'node:fs';
+import * as lib from '../../dist/index.js';
+import { timeCheck } from '../checks.js';
+
+const { Macaroon, Verifier } = lib;
+const WASM_DIR = new URL('../../dist/wasm/', import.meta.url);
+
+function makeVerifier(engine, exact) {
+  const v = new Verifier({ engine });
+  for (const p of exact) v.satisfyExact(p);
+  return v.satisfyGeneral((p) => timeCheck(p));
+}
+
+function oneAtATime(id, label, engine) {
+  return {
+    id,
+    label,
+    format: 'v2',
+    batch: false,
+    verifier(checks) {
+      const v = makeVerifier(engine, checks.exact);
+      return (req) =>
+        v.verifyUnsafe(
+          Macaroon.deserialize(req.v2.token),
+          req.rootKeyBytes,
+          req.v2.discharges.map((d) => Macaroon.deserialize(d)),
+        );
+    },
+  };
+}
+
+function batched(id, label, engine) {
+  return {
+    id,
+    label,
+    format: 'v2',
+    batch: true,
+    verifier(checks) {
+      const v = makeVerifier(engine, checks.exact);
+      return {
+        items: (requests) =>
+          requests.map((r) => ({
+            macaroon: r.v2.token,
+            rootKey: r.rootKeyBytes,
+            discharges: r.v2.discharges,
+          })),
+        verify: (items) => v.verifyBatch(items).map((r) => r.ok),
+      };
+    },
+  };
+}
+
+/**
+ * The WASM builds shipped in dist/wasm/ (macaroon-<build>.wasm). Each is installed with `initWasm` before
+ * its contenders run, so the SIMD and the scalar builds are measured side by side in one process.
+ */
+async function wasmBuilds() {
+  if (typeof lib.initWasm !== 'function') return [];
+  let files;
+  try {
+    files = readdirSync(WASM_DIR).filter((f) => /^macaroon-[a-z0-9]+\.wasm$/.test(f));
+  } catch {
+    return [];
+  }
+  const builds = [];
+  for (const file of files.sort().reverse()) {
+    const build = file.slice('macaroon-'.length, -'.wasm'.length);
+    const bytes = readFileSync(new URL(file, WASM_DIR));
+    if (!WebAssembly.validate(bytes)) {
+      builds.push({ build, unavailable: `this runtime or CPU rejects ${file}` });
+      continue;
+    }
+    const module = await WebAssembly.compile(bytes);
+    const instance = await WebAssembly.instantiate(module, {});
+    builds.push({ build, bytes: bytes.length, activate: () => lib.initWasm(module, instance) });
+  }
+  return builds;
+}
+
+function wasmContenders({ build, unavailable, activate }) {
+  const list = [
+    batched(`wasm-${build}-batch`, `this library, WASM ${build}, verifyBatch`, 'wasm'),
+    oneAtATime(`wasm-${build}-one`, `this library, WASM ${build}, one at a time`, 'wasm'),
+  ];
+  for (const c of list) {
+    if (unavailable) c.unavailable = unavailable;
+    if (activate) c.activate = activate;
+  }
+  return list;
+}
+
+/** The library's contenders, what `ready()` said, and the WASM builds found. */
+export async function libraryContenders() {
+  const t0 = performance.now();
+  const info = await lib.ready();
+  const readyMs = performance.now() - t0;
+  const ts = [
+    batched('ts-batch', 'this library, TS engine, verifyBatch', 'js'),
+    oneAtATime('ts-one', 'this library, TS engine, one at a time', 'js'),
+  ];
+  const builds = await wasmBuilds();
+  if (builds.length > 0)
+    return { contenders: [...builds.flatMap(wasmContenders), ...ts], info, readyMs, builds };
+  // No build files to switch between: measure whatever ready() loaded, or report WASM as unavailable.
+  const loaded = typeof info.engine === 'string' && info.engine.startsWith('wasm');
+  const unavailable = loaded ? undefined : `ready() reports engine '${info.engine}': no WASM engine loaded`;
+  const build = loaded ? info.engine.replace(/^wasm-/, '') : 'engine';
+  return { contenders: [...wasmContenders({ build, unavailable }), ...ts], info, readyMs, builds };
+}

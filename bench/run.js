@@ -1,0 +1,173 @@
+// `npm run bench` (full, writes bench/results/full.json, BENCHMARKS.md and docs/bench.svg) and
+// `npm run bench -- --quick` or BENCH_QUICK=1 (under a minute, writes bench/results/quick.json only).
+// Every contender runs in this one process on the same tokens, except libmacaroons (a C harness).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { chartSvg } from './chart.js';
+import { coldStart } from './coldstart.js';
+import { jsMacaroonContender } from './contenders/js-macaroon.js';
+import { libmacaroonsContender } from './contenders/libmacaroons.js';
+import { libraryContenders } from './contenders/library.js';
+import { macaroonsJsContender } from './contenders/macaroons-js.js';
+import { nodeCryptoContender } from './contenders/node-crypto.js';
+import { loadNow, machine } from './machine.js';
+import { measure } from './measure.js';
+import { writeReport } from './report.js';
+import { mainTable, problems, renderText, seriesTable } from './tables.js';
+import { evaluateTargets } from './targets.js';
+import { buildWorkload, SHAPES, scalingShape } from './workloads.js';
+
+const quick = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+const MODE = quick
+  ? {
+      name: 'quick',
+      requests: 256,
+      main: { time: 250, warmupTime: 50, warmupTokens: 4000, rounds: 1 },
+      series: { time: 150, warmupTime: 30, warmupTokens: 2000, rounds: 1 },
+      seriesRequests: 128,
+      caveats: [0, 4, 16, 64],
+      batchSizes: [1, 64, 1024],
+      coldSamples: 3,
+    }
+  : {
+      name: 'full',
+      requests: 1024,
+      main: { time: 1500, warmupTime: 300, warmupTokens: 8000, rounds: 3 },
+      series: { time: 700, warmupTime: 150, warmupTokens: 4000, rounds: 1 },
+      seriesRequests: 256,
+      caveats: [0, 1, 2, 4, 8, 16, 32, 64],
+      batchSizes: [1, 4, 16, 64, 256, 1024, 4096],
+      coldSamples: 7,
+    };
+// Set by whoever runs the suite on a busy machine, so the report says its figures are preliminary.
+const preliminary = process.env.BENCH_PRELIMINARY === '1';
+
+const log = (s) => process.stderr.write(`${s}\n`);
+const started = Date.now();
+
+const library = await libraryContenders();
+const contenders = [
+  ...library.contenders,
+  nodeCryptoContender(),
+  libmacaroonsContender(),
+  macaroonsJsContender(),
+  jsMacaroonContender(),
+];
+log(`bench (${MODE.name}): ready() -> engine '${library.info.engine}'`);
+
+const report = {
+  mode: MODE.name,
+  preliminary,
+  date: new Date().toISOString(),
+  command: `npm run bench${quick ? ' -- --quick' : ''}`,
+  machine: machine(),
+  library: {
+    readyEngine: library.info.engine,
+    wasmBuilds: library.builds.map(({ build, bytes, unavailable }) => ({ build, bytes, unavailable })),
+  },
+  contenders: contenders.map(({ id, label, format, batch, external, unavailable }) => ({
+    id,
+    label,
+    format,
+    batch: Boolean(batch),
+    external: Boolean(external),
+    ...(unavailable ? { unavailable } : {}),
+  })),
+  workloads: [],
+  series: { caveats: [], batchSizes: [], keys: [] },
+};
+
+const plain = (results) => Object.fromEntries(results);
+
+for (const [id, shape] of Object.entries(SHAPES)) {
+  const workload = buildWorkload(id, shape, { count: MODE.requests, seed: 1 });
+  log(`${id}: ${workload.requests.length} requests, ${workload.compressions.minimum} compressions each`);
+  const results = await measure(workload, contenders, MODE.main);
+  report.workloads.push({
+    id,
+    title: workload.title,
+    shortTitle: workload.shortTitle,
+    requests: workload.requests.length,
+    keys: workload.keys,
+    tokenChars: workload.tokenBytes,
+    compressions: workload.compressions,
+    results: plain(results),
+  });
+}
+
+for (const n of MODE.caveats) {
+  const workload = buildWorkload(`C${n}`, scalingShape(n), { count: MODE.seriesRequests, seed: 2 });
+  log(`scaling: ${n} caveats`);
+  const results = await measure(workload, contenders, MODE.series);
+  report.series.caveats.push({ caveats: n, compressions: workload.compressions, results: plain(results) });
+}
+
+const batchContenders = contenders.filter((c) => c.batch);
+const pool = buildWorkload('W1', SHAPES.W1, { count: Math.max(...MODE.batchSizes), seed: 3 });
+for (const size of MODE.batchSizes) {
+  log(`batch size ${size}`);
+  const results = await measure(pool, batchContenders, { ...MODE.series, batchSize: size });
+  report.series.batchSizes.push({ batchSize: size, requests: pool.requests.length, results: plain(results) });
+}
+
+const w1 = report.workloads.find((w) => w.id === 'W1');
+report.series.keys.push({ keys: 'distinct', results: w1.results });
+const shared = buildWorkload('W1', SHAPES.W1, { count: MODE.requests, keys: 'shared', seed: 4 });
+log('W1 with one shared root key');
+report.series.keys.push({ keys: 'shared', results: plain(await measure(shared, contenders, MODE.main)) });
+
+log('cold start');
+report.coldStart = coldStart(MODE.coldSamples);
+report.machine.loadAverageAtEnd = loadNow();
+report.seconds = Math.round((Date.now() - started) / 1000);
+report.targets = evaluateTargets(report);
+
+const print = (title, table) => console.log(`\n${title}\n${renderText(table)}`);
+print(
+  `Tokens/s, serialized tokens to verdict, one core (ratio to js-macaroon in parentheses); ${MODE.name} mode`,
+  mainTable(report),
+);
+print(
+  'Scaling: first-party caveats per token',
+  seriesTable(report.series.caveats, contenders, 'caveats', 'caveats'),
+);
+print(
+  'W1 batch size (verifyBatch calls of this many tokens)',
+  seriesTable(report.series.batchSizes, batchContenders, 'batchSize', 'batch'),
+);
+print(
+  'W1 root keys: every token its own, or all one',
+  seriesTable(report.series.keys, contenders, 'keys', 'keys'),
+);
+const cold = report.coldStart;
+console.log(
+  cold.error
+    ? `\nCold start: error: ${cold.error}`
+    : `\nCold start (median of ${cold.samples} fresh processes): import ${cold.importMs.toFixed(1)} ms, ready() ${cold.readyMs.toFixed(2)} ms (engine ${cold.engine}); ${cold.wasm.map((f) => `${f.file} ${f.bytes} B`).join(', ') || 'no .wasm files in dist/wasm'}`,
+);
+console.log('\nTargets (issue 4)');
+for (const t of report.targets)
+  console.log(`  ${t.status.padEnd(4)}  ${t.name}: ${t.value} (goal ${t.goal})`);
+const issues = problems(report);
+if (issues.length > 0) console.log(`\nWithout figures:\n${issues.map((l) => `  ${l}`).join('\n')}`);
+
+const resultsDir = new URL('./results/', import.meta.url);
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(new URL(`${MODE.name}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
+if (!quick) {
+  mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../docs/bench.svg', import.meta.url), chartSvg(report));
+  writeReport(report, new URL('../BENCHMARKS.md', import.meta.url));
+}
+log(
+  `done in ${report.seconds} s: bench/results/${MODE.name}.json${quick ? '' : ', BENCHMARKS.md, docs/bench.svg'}`,
+);
+
+// A wrong verdict from this library's own engines is a bug in this repository: fail the run.
+const ours = report.contenders.filter((c) => c.id.startsWith('ts-') || c.id.startsWith('wasm-'));
+const wrongOurs = [
+  ...report.workloads,
+  ...report.series.caveats,
+  ...report.series.batchSizes,
+  ...report.series.keys,
+].flatMap((p) => ours.filter((c) => p.results[c.id]?.wrong));
+if (wrongOurs.length > 0) process.exitCode = 1;
