@@ -70,10 +70,15 @@ for (const name of PEER_NAMES) {
     cases.forEach((c, i) => {
       it(c.name, () => {
         const theirs = verdicts[i] as Verdict;
-        expect(theirs.verdict, `${name} could not read our token: ${theirs.message}`).not.toBe('decode-error');
+        expect(theirs.verdict, `${name} could not read our token: ${theirs.message}`).not.toBe(
+          'decode-error',
+        );
         for (const engine of ENGINES) {
           const ours = ourVerdict(c, engine);
-          expect({ engine, verdict: ours.verdict }, theirs.message).toEqual({ engine, verdict: theirs.verdict });
+          expect({ engine, verdict: ours.verdict }, theirs.message).toEqual({
+            engine,
+            verdict: theirs.verdict,
+          });
           expect(ours.signature).toBe(theirs.signature);
         }
       });

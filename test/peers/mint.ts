@@ -2,7 +2,13 @@
  * Our side of the mint protocol (scripts/vectors/cases.js): a plan minted with this library's public API,
  * in every format we write, so that the peers can judge what we produce.
  */
-import type { MacaroonSpec, MintRequest, MintResult, Output, WireFormat } from '../../scripts/vectors/cases.js';
+import type {
+  MacaroonSpec,
+  MintRequest,
+  MintResult,
+  Output,
+  WireFormat,
+} from '../../scripts/vectors/cases.js';
 import { bytesToHex } from '../../src/bytes.js';
 import { Macaroon } from '../../src/index.js';
 import { asBytes } from './cases.js';
