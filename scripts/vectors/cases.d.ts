@@ -17,7 +17,6 @@ export interface Plan {
   readonly name: string;
   readonly description: string;
   readonly versions: readonly (1 | 2)[];
-  readonly binary?: boolean;
   readonly root: MacaroonSpec;
   readonly discharges?: readonly MacaroonSpec[];
   readonly rootKey?: ByteString;

@@ -109,7 +109,6 @@ export function expandCases(plan, version, outputs, options) {
 export function peerCases(peer, info, plans) {
   const requests = [];
   for (const plan of plans) {
-    if (plan.binary && !info.binaryIdentifiers) continue;
     for (const version of plan.versions) {
       const request = mintRequest(plan, version, info.writes);
       if (request.formats.length > 0) requests.push({ plan, version, request });

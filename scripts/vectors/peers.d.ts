@@ -4,7 +4,6 @@ export interface PeerInfo {
   readonly writes: readonly string[];
   readonly reads: readonly string[];
   readonly allowUnusedDischarges: boolean;
-  readonly binaryIdentifiers: boolean;
   sameBytes(format: string, spec: MacaroonSpec): boolean;
   excludes?(format: string, plan: Plan): string | undefined;
 }

@@ -23,6 +23,12 @@ function hasEmptyLocation(spec) {
   return spec.location === '' || (spec.caveats ?? []).some((c) => !c.predicate && c.location === '');
 }
 
+function textOnly(spec) {
+  return [spec.id, ...(spec.caveats ?? []).map((c) => c.predicate ?? c.id)].every(
+    (b) => b.text !== undefined,
+  );
+}
+
 function allCaveats(plan) {
   return [plan.root, ...(plan.discharges ?? [])].flatMap((m) => m.caveats ?? []);
 }
@@ -40,7 +46,6 @@ export const PEERS = {
     writes: ['v1', 'v2', 'v1j', 'v2j'],
     reads: ['v1', 'v2', 'v1j', 'v2j'],
     allowUnusedDischarges: true,
-    binaryIdentifiers: true,
     sameBytes: (format, spec) => format === 'v1' || (format === 'v2' && !hasEmptyLocation(spec)),
     // pymacaroons 0.13 writes an empty caveat identifier in JSON by leaving the field out, then reads that
     // back as no identifier at all (None): its verdict would be about another macaroon.
@@ -53,21 +58,19 @@ export const PEERS = {
     writes: ['v1', 'v2', 'v1j', 'v2j', 'slice', 'slice-json'],
     reads: ['v1', 'v2', 'v1j', 'v2j', 'slice', 'slice-json'],
     allowUnusedDischarges: false,
-    binaryIdentifiers: true,
     sameBytes: (format) => format === 'v1' || format === 'v2' || format === 'slice',
   },
   libmacaroons: {
     writes: ['v1'],
     reads: ['v1'],
     allowUnusedDischarges: true,
-    binaryIdentifiers: false,
-    sameBytes: (format) => format === 'v1',
+    // Our V1 writer refuses identifiers that are not UTF-8 (go and js-macaroon cannot read them).
+    sameBytes: (format, spec) => format === 'v1' && textOnly(spec),
   },
   'js-macaroon': {
     writes: ['v2', 'v1j', 'v2j'],
     reads: ['v2', 'v1j', 'v2j', 'slice-json'],
     allowUnusedDischarges: false,
-    binaryIdentifiers: true,
     sameBytes: () => true,
   },
 };

@@ -245,7 +245,22 @@ export const PLANS = [
     name: 'binary-identifiers',
     description: 'non-UTF-8 macaroon, caveat and discharge identifiers (V2 only: V1 carries text)',
     versions: [2],
-    binary: true,
+    root: {
+      location: 'http://bin/',
+      key: hex('00ff10'),
+      id: hex('00ff80c0feed'),
+      caveats: [first('op = read'), third('http://third/', 'third key', hex('c3288000ff'))],
+    },
+    discharges: [{ location: 'http://third/', key: text('third key'), id: hex('c3288000ff'), caveats: [] }],
+    exact: [text('op = read')],
+    variants: ['valid', 'wrong-key', 'tampered-signature', 'extra-caveat'],
+  },
+  {
+    name: 'binary-identifiers-v1',
+    description:
+      'non-UTF-8 macaroon, caveat and discharge identifiers in V1 packets (libmacaroons writes them; go, ' +
+      'js-macaroon and pymacaroons refuse, and so does our writer)',
+    versions: [1],
     root: {
       location: 'http://bin/',
       key: hex('00ff10'),

@@ -10,7 +10,7 @@ import type {
   WireFormat,
 } from '../../scripts/vectors/cases.js';
 import { bytesToHex } from '../../src/bytes.js';
-import { Macaroon } from '../../src/index.js';
+import { EncodeError, Macaroon } from '../../src/index.js';
 import { asBytes } from './cases.js';
 
 function mintOne(spec: MacaroonSpec, version: 1 | 2): Macaroon {
@@ -42,9 +42,19 @@ export function mintOurs(request: MintRequest): MintResult {
     return d.bind === false ? dm : root.prepareForRequest(dm);
   });
   const outputs: Partial<Record<WireFormat, Output>> = {};
-  for (const f of request.formats) outputs[f] = write(f, root, discharges);
+  const errors: Partial<Record<WireFormat, string>> = {};
+  for (const f of request.formats) {
+    try {
+      outputs[f] = write(f, root, discharges);
+    } catch (e) {
+      // By design: V1 forms refuse identifiers that are not UTF-8 (EncodeError).
+      if (!(e instanceof EncodeError)) throw e;
+      errors[f] = e.message;
+    }
+  }
   return {
     outputs,
+    errors,
     signature: bytesToHex(root.signature),
     dischargeSignatures: discharges.map((d) => bytesToHex(d.signature)),
   };
