@@ -1,0 +1,52 @@
+// Bundles a consumer's entry as an application would: esbuild with the runtime's exports conditions.
+// For Workers, `.wasm` imports stay imports (wrangler hands them to workerd as compiled modules), and
+// the files are copied beside the bundle.
+import { copyFileSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const wasmAsModule = (outdir, copied) => ({
+  name: 'wasm-as-module',
+  setup(b) {
+    b.onResolve({ filter: /\.wasm$/ }, (args) => {
+      const source = join(args.resolveDir, args.path);
+      const name = basename(source);
+      copyFileSync(source, join(outdir, name));
+      copied.push(join(outdir, name));
+      return { path: `./${name}`, external: true };
+    });
+  },
+});
+
+/**
+ * `target`: 'workerd' or 'browser'. Returns the bundle's path, the .wasm modules beside it, and sizes
+ * (bytes and gzip) of the JavaScript and of everything shipped.
+ */
+export async function bundle(entry, outfile, { target, minify = false }) {
+  const wasm = [];
+  const conditions = target === 'workerd' ? ['workerd', 'worker', 'browser'] : ['browser'];
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: target === 'workerd' ? 'neutral' : 'browser',
+    mainFields: ['browser', 'module', 'main'],
+    conditions,
+    minify,
+    target: 'es2022',
+    logLevel: 'error',
+    plugins: target === 'workerd' ? [wasmAsModule(dirname(outfile), wasm)] : [],
+  });
+  const js = readFileSync(outfile);
+  const shipped = [js, ...wasm.map((f) => readFileSync(f))];
+  return {
+    file: outfile,
+    wasm,
+    jsBytes: js.length,
+    jsGzipBytes: gzipSync(js).length,
+    totalBytes: shipped.reduce((n, b) => n + b.length, 0),
+    totalGzipBytes: shipped.reduce((n, b) => n + gzipSync(b).length, 0),
+  };
+}

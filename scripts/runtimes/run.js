@@ -1,0 +1,144 @@
+// `npm run test:runtimes`: packs the package, installs the tarball into a scratch consumer project, and
+// runs the same checks (test/runtimes/checks.js) in Node, Deno, Bun, Cloudflare workerd and Chromium.
+// A runtime is skipped only when it is not installed, and loudly; any failed check fails the run.
+//   node scripts/runtimes/run.js [--only node,deno,...] [--keep] [--json summary.json]
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromiumAvailable, runChromium } from './chromium.js';
+import { createConsumer } from './consumer.js';
+import { NODE_LIKE } from './node-like.js';
+import { VECTORS } from './paths.js';
+import { run } from './processes.js';
+import { runWorkerd, workerdAvailable } from './workerd.js';
+
+const REPORT_MARKER = 'RUNTIME-REPORT ';
+const RUNTIMES = ['node', 'deno', 'bun', 'workerd', 'chromium'];
+
+function option(name) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : (process.argv[i + 1] ?? '');
+}
+
+function readVectorFiles() {
+  return readdirSync(VECTORS)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((name) => ({ name, data: JSON.parse(readFileSync(join(VECTORS, name), 'utf8')) }));
+}
+
+async function runNodeLike(name, consumer) {
+  const { command, args } = NODE_LIKE[name]();
+  const r = await run(command, [...args, 'cli.js', VECTORS], { cwd: consumer, timeoutMs: 120_000 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith(REPORT_MARKER));
+  if (r.code !== 0 || !line) {
+    throw new Error(`${name} exited with ${r.code ?? 'a timeout'}:\n${(r.stderr || r.stdout).slice(-3000)}`);
+  }
+  return JSON.parse(line.slice(REPORT_MARKER.length));
+}
+
+const drivers = {
+  node: { available: () => undefined, run: (c) => runNodeLike('node', c.consumer) },
+  deno: {
+    available: () => (NODE_LIKE.deno() ? undefined : 'node_modules/.bin/deno is missing (npm package deno)'),
+    run: (c) => runNodeLike('deno', c.consumer),
+  },
+  bun: {
+    available: () => (NODE_LIKE.bun() ? undefined : 'node_modules/.bin/bun is missing (npm package bun)'),
+    run: (c) => runNodeLike('bun', c.consumer),
+  },
+  workerd: { available: workerdAvailable, run: (c, vectors) => runWorkerd(c.consumer, vectors) },
+  chromium: { available: chromiumAvailable, run: (c, vectors) => runChromium(c.consumer, vectors) },
+};
+
+function loud(lines) {
+  const bar = '!'.repeat(78);
+  console.log(`\n${bar}\n${lines.map((l) => `!! ${l}`).join('\n')}\n${bar}\n`);
+}
+
+const ms = (v) => (typeof v === 'number' ? `${v.toFixed(1)} ms` : '-');
+const kb = (v) => (typeof v === 'number' ? `${(v / 1024).toFixed(1)} KiB` : '-');
+
+function coldStartText(r) {
+  const c = r.coldStart ?? {};
+  if ('importMs' in c)
+    return `import ${ms(c.importMs)} + ready ${ms(c.readyMs)} + 1st verify ${ms(c.firstVerifyMs)}`;
+  if ('spawnToFirstVerifyMs' in c) return `spawn to 1st verified response ${ms(c.spawnToFirstVerifyMs)}`;
+  if ('navigationToFirstVerifyMs' in c) return `navigation to 1st verify ${ms(c.navigationToFirstVerifyMs)}`;
+  return '-';
+}
+
+async function main() {
+  const only = option('--only')?.split(',') ?? RUNTIMES;
+  const unknown = only.filter((r) => !RUNTIMES.includes(r));
+  if (unknown.length > 0) throw new Error(`unknown runtime(s): ${unknown.join(', ')}`);
+
+  const t0 = performance.now();
+  const consumer = await createConsumer();
+  console.log(
+    `runtimes: packed ${consumer.tarball} (${kb(consumer.size)}, ${kb(consumer.unpackedSize)} unpacked, ` +
+      `${consumer.files.length} files); installed into ${consumer.consumer} (${consumer.installedWith}) ` +
+      `in ${ms(performance.now() - t0)}`,
+  );
+  const vectorFiles = readVectorFiles();
+  if (vectorFiles.length === 0) throw new Error(`no vector files in ${VECTORS}`);
+
+  const results = [];
+  for (const name of only) {
+    const driver = drivers[name];
+    const missing = driver.available();
+    if (missing) {
+      loud([`SKIPPED ${name}: it is not installed on this machine.`, missing]);
+      results.push({ name, status: 'skipped', reason: missing });
+      continue;
+    }
+    const started = performance.now();
+    try {
+      const report = await driver.run(consumer, vectorFiles);
+      const ok = report.failed === 0 && report.passed > 0;
+      results.push({ name, status: ok ? 'passed' : 'failed', ms: performance.now() - started, report });
+      console.log(
+        `runtimes: ${ok ? 'PASS' : 'FAIL'} ${name} (${report.runtime}): engine ${report.engine}, ` +
+          `${report.passed} checks passed, ${report.failed} failed, in ${ms(performance.now() - started)}`,
+      );
+      for (const f of report.failures) console.log(`    ${f}`);
+    } catch (e) {
+      results.push({ name, status: 'failed', error: e.message });
+      console.log(`runtimes: FAIL ${name}: ${e.message}`);
+    }
+  }
+
+  console.log('\n| runtime | engine | checks | W1 batch (1000), warm | cold start | bundle (min / gzip) |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const { name, status, report: r } of results) {
+    if (!r) {
+      console.log(`| ${name} | ${status} | | | | |`);
+      continue;
+    }
+    const batch = Object.entries(r.w1?.batchMs ?? {})
+      .map(([engine, t]) => `${engine} ${ms(t)}`)
+      .join(', ');
+    const b = r.bundle;
+    const size = b ? `${kb(b.totalBytes)} / ${kb(b.totalGzipBytes)}` : `package ${kb(consumer.unpackedSize)}`;
+    console.log(`| ${r.runtime} | ${r.engine} | ${r.passed} | ${batch} | ${coldStartText(r)} | ${size} |`);
+  }
+
+  const json = option('--json');
+  if (json) writeFileSync(json, `${JSON.stringify({ consumer, results }, null, 2)}\n`);
+  if (process.argv.includes('--keep')) console.log(`runtimes: kept ${consumer.dir}`);
+  else rmSync(consumer.dir, { recursive: true, force: true });
+
+  const count = (s) => results.filter((r) => r.status === s).length;
+  const skipped = count('skipped');
+  if (skipped > 0)
+    loud([
+      `${skipped} runtime(s) SKIPPED: ${results
+        .filter((r) => r.status === 'skipped')
+        .map((r) => r.name)
+        .join(', ')}`,
+    ]);
+  console.log(`\nruntimes: ${count('passed')} passed, ${count('failed')} failed, ${skipped} skipped`);
+  const strict = process.env.RUNTIMES_REQUIRE_ALL === '1';
+  process.exitCode = count('failed') > 0 || (strict && skipped > 0) ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,109 @@
+// Cloudflare workerd: the Worker is bundled as wrangler would (exports conditions `workerd`, `worker`;
+// `.wasm` imports kept as compiled-module imports), served by a real workerd on loopback, and called
+// over HTTP. No nodejs_compat flag: the package must not need Node APIs there.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { basename, join } from 'node:path';
+import { bundle } from './bundle.js';
+import { localBin, ROOT } from './paths.js';
+import { start } from './processes.js';
+
+const COMPATIBILITY_DATE = '2025-09-01';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function capnpConfig(scriptName, wasmFiles, port) {
+  const modules = [
+    `(name = "${scriptName}", esModule = embed "${scriptName}")`,
+    ...wasmFiles.map((f) => `(name = "${basename(f)}", wasm = embed "${basename(f)}")`),
+  ];
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    ${modules.join(',\n    ')}
+  ],
+  compatibilityDate = "${COMPATIBILITY_DATE}",
+);
+`;
+}
+
+/** Bundles `entry` into its own directory and serves it; resolves once it answers HTTP. */
+async function serve(consumer, entry, { minify = false } = {}) {
+  const workerd = localBin('workerd');
+  const name = basename(entry, '.js');
+  const dir = join(consumer, `workerd-${name}${minify ? '-min' : ''}`);
+  mkdirSync(dir, { recursive: true });
+  const built = await bundle(join(consumer, entry), join(dir, 'worker.js'), { target: 'workerd', minify });
+  const port = await freePort();
+  writeFileSync(join(dir, 'config.capnp'), capnpConfig('worker.js', built.wasm, port));
+  const started = performance.now();
+  const server = start(workerd, ['serve', 'config.capnp'], { cwd: dir });
+  const url = `http://127.0.0.1:${port}/`;
+  return { built, server, url, started };
+}
+
+/** Polls until the first GET succeeds; that response time, from spawn, is the cold start. */
+async function firstResponse({ server, url, started }, deadlineMs = 30_000) {
+  while (performance.now() - started < deadlineMs) {
+    if (server.child.exitCode !== null) throw new Error(`workerd exited:\n${server.output().slice(-3000)}`);
+    try {
+      const response = await fetch(url);
+      return { ms: performance.now() - started, status: response.status, body: await response.text() };
+    } catch {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  throw new Error(`workerd did not answer within ${deadlineMs} ms:\n${server.output().slice(-3000)}`);
+}
+
+export function workerdAvailable() {
+  return localBin('workerd') ? undefined : 'node_modules/.bin/workerd is missing (npm package workerd)';
+}
+
+export async function runWorkerd(consumer, vectorFiles) {
+  const cold = await serve(consumer, 'first-verify-worker.js', { minify: true });
+  let coldStart;
+  try {
+    const first = await firstResponse(cold);
+    if (first.status !== 200) throw new Error(`first-verify worker answered ${first.status}: ${first.body}`);
+    coldStart = { spawnToFirstVerifyMs: first.ms, ...JSON.parse(first.body) };
+  } finally {
+    await cold.server.stop();
+  }
+
+  const checks = await serve(consumer, 'worker.js');
+  try {
+    await firstResponse(checks);
+    const response = await fetch(checks.url, { method: 'POST', body: JSON.stringify(vectorFiles) });
+    const text = await response.text();
+    if (response.status !== 200)
+      throw new Error(`worker answered ${response.status}: ${text.slice(0, 2000)}`);
+    const report = JSON.parse(text);
+    const { version } = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules', 'workerd', 'package.json'), 'utf8'),
+    );
+    report.userAgent = report.runtime;
+    report.runtime = `workerd ${version}`;
+    report.coldStart = coldStart;
+    report.bundle = cold.built;
+    return report;
+  } catch (e) {
+    e.message += `\nworkerd output:\n${checks.server.output().slice(-3000)}`;
+    throw e;
+  } finally {
+    await checks.server.stop();
+  }
+}

@@ -1,0 +1,44 @@
+// Everything one runtime must pass, against the installed package: ready() and which engine it loaded,
+// the walk-through, the peers' vectors and a W1 batch, each with the WASM engine and with the TS engine.
+import { EngineError, ready, Verifier } from 'macaroon-engine';
+import { check, createReport } from './checks/report.js';
+import { checkChains, checkVectors } from './checks/vectors.js';
+import { checkW1Batch, mintW1Batch } from './checks/w1.js';
+import { checkMinting, checkVerifying } from './checks/walkthrough.js';
+
+/**
+ * `vectorFiles`: [{ name, data }]. `requireWasm`: a runtime where the WASM engine does not load fails.
+ * `now`: a millisecond clock (workerd freezes its clocks while a request runs, so it passes none).
+ */
+export async function runChecks({ vectorFiles, w1Count = 1000, requireWasm = true, now }) {
+  const report = createReport();
+  const info = await ready();
+  report.engine = info.engine;
+  const engines = info.engine === 'js' ? ['js'] : ['wasm', 'js'];
+  check(report, 'engine', `ready() loaded the WASM engine (auto is ${info.engine})`, () => {
+    return !requireWasm || info.engine.startsWith('wasm');
+  });
+  if (info.engine === 'js') {
+    try {
+      new Verifier({ engine: 'wasm' }).verifyUnsafe('', '');
+    } catch (e) {
+      if (e instanceof EngineError) report.wasmError = e.message;
+    }
+  }
+
+  checkMinting(report);
+  for (const engine of engines) checkVerifying(report, engine);
+  report.vectorCases = checkVectors(report, vectorFiles, engines);
+  report.chains = checkChains(report, vectorFiles);
+  check(report, 'vectors', 'there are vector cases and published chains to check', () => {
+    return Object.values(report.vectorCases).some((n) => n > 0) && report.chains > 0;
+  });
+
+  const batch = mintW1Batch(w1Count);
+  report.w1 = { count: w1Count, batchMs: {} };
+  for (const engine of engines) {
+    const { engine: name, ms } = checkW1Batch(report, batch, engine, now ?? (() => Number.NaN));
+    report.w1.batchMs[name] = now ? Math.round(ms * 100) / 100 : null;
+  }
+  return report;
+}

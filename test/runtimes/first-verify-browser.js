@@ -1,0 +1,3 @@
+import { firstVerify } from './first-verify.js';
+
+globalThis.firstVerifyResult = firstVerify();
