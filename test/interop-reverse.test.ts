@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerCases } from '../scripts/vectors/cases.js';
 import { PEER_NAMES, PEERS } from '../scripts/vectors/peers.js';
 import { PLANS } from '../scripts/vectors/plans.js';
+import { bytesToHex } from '../src/bytes.js';
 import { ENGINES, loadEngines } from './engines.js';
-import { ourVerdict } from './peers/cases.js';
+import { decodeCase, ourVerdict, reserialize, writtenTokens } from './peers/cases.js';
 import { openAllPeers } from './peers/open.js';
 
 const opened = openAllPeers('interop (tokens minted by the peers)');
@@ -33,6 +34,10 @@ for (const name of PEER_NAMES) {
 
     for (const c of cases) {
       it(`${c.name}: ${c.expect.verdict}`, () => {
+        const decoded = decodeCase(c);
+        const all = [decoded.root, ...decoded.discharges];
+        expect(all.map((m) => bytesToHex(m.signature))).toEqual(c.expect.signatures);
+        if (c.sameBytes) expect(reserialize(c, decoded)).toEqual(writtenTokens(c));
         for (const engine of ENGINES) {
           const ours = ourVerdict(c, engine);
           expect({ engine, verdict: ours.verdict }, c.expect.peerMessage).toEqual({

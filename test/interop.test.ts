@@ -16,8 +16,9 @@ import {
 } from '../scripts/vectors/cases.js';
 import { PEER_NAMES, PEERS } from '../scripts/vectors/peers.js';
 import { PLANS } from '../scripts/vectors/plans.js';
+import { bytesToHex } from '../src/bytes.js';
 import { ENGINES, loadEngines } from './engines.js';
-import { ourVerdict } from './peers/cases.js';
+import { decodeCase, ourVerdict } from './peers/cases.js';
 import { mintOurs } from './peers/mint.js';
 import { openAllPeers } from './peers/open.js';
 
@@ -71,6 +72,9 @@ for (const name of PEER_NAMES) {
         expect(theirs.verdict, `${name} could not read our token: ${theirs.message}`).not.toBe(
           'decode-error',
         );
+        const decoded = decodeCase(c);
+        const all = [decoded.root, ...decoded.discharges];
+        expect(theirs.signatures).toEqual(all.map((m) => bytesToHex(m.signature)));
         for (const engine of ENGINES) {
           const ours = ourVerdict(c, engine);
           expect({ engine, verdict: ours.verdict }, theirs.message).toEqual({

@@ -43,6 +43,8 @@ function caseSuite(cases: readonly VectorCase[]): void {
       it(`${c.name}: signature ${c.sameBytes ? 'and bytes ' : ''}as the peer wrote`, () => {
         const decoded = decodeCase(c);
         expect(bytesToHex(decoded.root.signature)).toBe(c.expect.signature);
+        const all = [decoded.root, ...decoded.discharges];
+        expect(all.map((m) => bytesToHex(m.signature))).toEqual(c.expect.signatures);
         if (c.sameBytes) expect(reserialize(c, decoded)).toEqual(writtenTokens(c));
       });
     }

@@ -66,6 +66,8 @@ export interface VerifyCase {
 export interface Verdict {
   readonly verdict: 'ok' | 'not-authorized' | 'decode-error';
   readonly signature?: string;
+  /** Every macaroon's signature as the peer read it: the root, then the discharges (bundle order). */
+  readonly signatures?: readonly string[];
   readonly message?: string;
 }
 
@@ -73,6 +75,7 @@ export interface VectorCase extends VerifyCase {
   readonly expect: {
     readonly verdict: 'ok' | 'not-authorized';
     readonly signature: string;
+    readonly signatures: readonly string[];
     readonly peerMessage?: string;
   };
 }

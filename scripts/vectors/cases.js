@@ -146,7 +146,7 @@ export function peerCases(peer, info, plans) {
       unreadable.push({ name: c.name, error: v.message });
       return;
     }
-    const expect = { verdict: v.verdict, signature: v.signature };
+    const expect = { verdict: v.verdict, signature: v.signature, signatures: v.signatures };
     if (v.message) expect.peerMessage = v.message;
     accepted.push({ ...c, expect });
   });

@@ -325,7 +325,7 @@ function verdictCases(peers, chains) {
     }
     return {
       ...c,
-      expect: { verdict: first.verdict, signature: first.signature },
+      expect: { verdict: first.verdict, signature: first.signature, signatures: first.signatures },
       judgedBy: judges.map((j) => j.name),
     };
   });

@@ -87,13 +87,13 @@ function verifyCase(c) {
     return 'not satisfied';
   };
   const [root, ...discharges] = all;
-  const signature = hex(root.signature);
+  const read = { signature: hex(root.signature), signatures: all.map((m) => hex(m.signature)) };
   try {
     root.verify(asBytes(c.rootKey), check, discharges);
   } catch (e) {
-    return { verdict: 'not-authorized', signature, message: String(e.message) };
+    return { verdict: 'not-authorized', ...read, message: String(e.message) };
   }
-  return { verdict: 'ok', signature };
+  return { verdict: 'ok', ...read };
 }
 
 /** Answers one protocol request, as the child-process peers do. */

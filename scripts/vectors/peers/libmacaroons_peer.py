@@ -156,11 +156,11 @@ def verify_case(case):
         array = (P * max(1, len(discharges)))(*discharges)
         err = ctypes.c_int(SUCCESS)
         rc = verify(v, root, key, len(key), array, len(discharges), ctypes.byref(err))
-        sig = signature_hex(root)
+        read = {'signature': signature_hex(root), 'signatures': [signature_hex(m) for m in parsed]}
         if rc == 0:
-            return {'verdict': 'ok', 'signature': sig}
-        return {'verdict': 'not-authorized', 'signature': sig,
-                'message': 'macaroon_verify: %s' % RETURN_CODES.get(err.value, err.value)}
+            return dict(read, verdict='ok')
+        return dict(read, verdict='not-authorized',
+                    message='macaroon_verify: %s' % RETURN_CODES.get(err.value, err.value))
     finally:
         verifier_destroy(v)
         for m in parsed:

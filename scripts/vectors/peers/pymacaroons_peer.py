@@ -65,12 +65,12 @@ def verify_case(case):
         v.satisfy_exact(as_bytes(p))
     for check in general_checks(case.get('general', [])):
         v.satisfy_general(check)
-    sig = root.signature
+    read = {'signature': root.signature, 'signatures': [m.signature for m in [root] + discharges]}
     try:
         v.verify(root, as_bytes(case['rootKey']), discharges)
     except Exception as e:  # every failure of verify() is a refusal: MacaroonException, CryptoError, RecursionError
-        return {'verdict': 'not-authorized', 'signature': sig, 'message': describe(e)}
-    return {'verdict': 'ok', 'signature': sig}
+        return dict(read, verdict='not-authorized', message=describe(e))
+    return dict(read, verdict='ok')
 
 
 if __name__ == '__main__':

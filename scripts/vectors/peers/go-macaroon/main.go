@@ -93,9 +93,10 @@ type mintResult struct {
 }
 
 type verdict struct {
-	Verdict   string `json:"verdict"`
-	Signature string `json:"signature,omitempty"`
-	Message   string `json:"message,omitempty"`
+	Verdict    string   `json:"verdict"`
+	Signature  string   `json:"signature,omitempty"`
+	Signatures []string `json:"signatures,omitempty"`
+	Message    string   `json:"message,omitempty"`
 }
 
 func mintOne(spec macaroonSpec, version macaroon.Version) (*macaroon.Macaroon, error) {
@@ -276,11 +277,14 @@ func verify(c verifyCase) verdict {
 		}
 		return fmt.Errorf("caveat %q not satisfied", caveat)
 	}
-	sig := hex.EncodeToString(all[0].Signature())
-	if err := all[0].Verify(c.RootKey.bytes(), check, all[1:]); err != nil {
-		return verdict{Verdict: "not-authorized", Signature: sig, Message: err.Error()}
+	v := verdict{Verdict: "ok", Signature: hex.EncodeToString(all[0].Signature())}
+	for _, m := range all {
+		v.Signatures = append(v.Signatures, hex.EncodeToString(m.Signature()))
 	}
-	return verdict{Verdict: "ok", Signature: sig}
+	if err := all[0].Verify(c.RootKey.bytes(), check, all[1:]); err != nil {
+		v.Verdict, v.Message = "not-authorized", err.Error()
+	}
+	return v
 }
 
 func main() {
