@@ -1,0 +1,222 @@
+// The gateway load test: the example gateway (examples/gateway/server.js) in a child process, loaded by
+// autocannon on loopback, once per configuration, each bounded in time.
+//
+//   npm run loadtest                      # the five configurations, 8 s each
+//   npm run loadtest -- --sweep           # micro-batch settings (maxBatchSize x maxWaitMs), 4 s each
+//   options: --duration=<s> --connections=<n> --only=<name,...>
+//
+// Tokens are W1-shaped (the benchmark suite's gateway workload): a 32-byte root key, a ~22-byte
+// identifier, 5 first-party caveats (4 exact: service, api, account, action; 1 general: time) and 1
+// third-party caveat, sent with its bound discharge holding 1 caveat (`time < ...`), as a binary bundle
+// in `Authorization: Macaroon`. 256 distinct tokens, one per account, requested in turn.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Macaroon } from 'macaroon-engine';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'];
+  }),
+);
+const sweep = args.sweep === 'true';
+const duration = Number(args.duration ?? (sweep ? 4 : 8));
+const connections = Number(args.connections ?? 32);
+const TOKENS = 256;
+
+const CONFIGS = [
+  { name: 'no auth', env: { GATEWAY_AUTH: 'none' } },
+  { name: 'per-request, TS engine', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'js' } },
+  { name: 'per-request, WASM', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'wasm' } },
+  { name: 'micro-batched, WASM', env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm' } },
+  {
+    name: 'micro-batched, WASM, worker pool',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_POOL: 'auto' },
+  },
+];
+
+function sweepConfigs() {
+  const out = [{ name: 'no auth', env: { GATEWAY_AUTH: 'none' } }];
+  for (const maxBatch of [1, 16, 64, 256]) {
+    for (const maxWait of [0, 1, 2]) {
+      if (maxBatch === 1 && maxWait > 0) continue;
+      out.push({
+        name: `batch ${maxBatch}, wait ${maxWait} ms`,
+        env: {
+          GATEWAY_AUTH: 'batch',
+          GATEWAY_ENGINE: 'wasm',
+          GATEWAY_MAX_BATCH: String(maxBatch),
+          GATEWAY_MAX_WAIT_MS: String(maxWait),
+        },
+      });
+    }
+  }
+  return out;
+}
+
+function mintW1(rootKey, account, deadline) {
+  const caveatKey = randomBytes(32);
+  const thirdPartyId = `ask-auth-${randomBytes(6).toString('hex')}`;
+  const root = Macaroon.create(
+    'https://gateway.example/',
+    rootKey,
+    `key-2026-11:${randomBytes(5).toString('hex')}`,
+  )
+    .addFirstPartyCaveat('service = accounts')
+    .addFirstPartyCaveat('api = v1')
+    .addFirstPartyCaveat(`account = ${account}`)
+    .addFirstPartyCaveat('action = read')
+    .addFirstPartyCaveat(`time < ${deadline}`)
+    .addThirdPartyCaveat('https://auth.example/', caveatKey, thirdPartyId);
+  const discharge = Macaroon.create('https://auth.example/', caveatKey, thirdPartyId).addFirstPartyCaveat(
+    `time < ${deadline}`,
+  );
+  return Macaroon.serializeBundle([root, root.prepareForRequest(discharge)]);
+}
+
+function startServer(env, rootKeyHex) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'examples/gateway/server.js')], {
+      env: { ...process.env, ...env, PORT: '0', GATEWAY_ROOT_KEY: rootKeyHex },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+      const m = /gateway listening on (http:\/\/\S+) \(auth \S+, engine ([^,]+),/.exec(out);
+      if (m && !child.url) {
+        child.url = m[1];
+        child.engine = m[2];
+        resolve(child);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      err += chunk;
+    });
+    child.on('exit', (code) => {
+      child.output = out;
+      if (!child.url) reject(new Error(`server exited (${code}): ${err.trim()}`));
+    });
+  });
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    child.on('exit', () => {
+      const m = /gateway-stats (\{.*\})/.exec(child.output ?? '');
+      resolve(m ? JSON.parse(m[1]) : undefined);
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function status(url, token) {
+  const res = await fetch(url, { headers: token ? { authorization: `Macaroon ${token}` } : {} });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function run(config, requests, rootKeyHex, probe) {
+  let child;
+  try {
+    child = await startServer(config.env, rootKeyHex);
+  } catch (e) {
+    return { name: config.name, skipped: e.message };
+  }
+  try {
+    // The server must really verify: a valid token passes, a tampered one does not.
+    const ok = await status(`${child.url}${probe.path}`, probe.token);
+    const bad = await status(`${child.url}${probe.path}`, probe.tampered);
+    const verifies = config.env.GATEWAY_AUTH !== 'none';
+    if (ok !== 200 || (verifies && bad !== 401)) {
+      throw new Error(`sanity check failed: valid token -> ${ok}, tampered -> ${bad}`);
+    }
+    const load = (seconds) => autocannon({ url: child.url, connections, duration: seconds, requests });
+    await load(1); // warm-up: JIT tiers, WASM tier-up, worker start
+    const r = await load(duration);
+    const engine = child.engine;
+    const stats = await stopServer(child);
+    child = undefined;
+    return {
+      name: config.name,
+      engine,
+      requestsPerSecond: Math.round(r.requests.average),
+      latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average },
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+      meanBatchSize: stats && stats.batches > 0 ? Number((stats.items / stats.batches).toFixed(2)) : null,
+      env: config.env,
+    };
+  } finally {
+    if (child) await stopServer(child);
+  }
+}
+
+async function main() {
+  const rootKey = randomBytes(32);
+  const rootKeyHex = rootKey.toString('hex');
+  const deadline = new Date(Date.now() + 24 * 3600_000).toISOString();
+  const requests = [];
+  for (let i = 1; i <= TOKENS; i++) {
+    requests.push({
+      method: 'GET',
+      path: `/accounts/${i}`,
+      headers: { authorization: `Macaroon ${mintW1(rootKey, i, deadline)}` },
+    });
+  }
+  const token = mintW1(rootKey, 7, deadline);
+  const tampered = mintW1(rootKey, 7, deadline).replace(
+    /^(.{40})(.)/,
+    (_, a, c) => a + (c === 'A' ? 'B' : 'A'),
+  );
+  const probe = { path: '/accounts/7', token, tampered };
+
+  const only = args.only?.split(',');
+  const configs = (sweep ? sweepConfigs() : CONFIGS).filter((c) => !only || only.includes(c.name));
+  const results = [];
+  for (const config of configs) {
+    process.stderr.write(`${config.name}: ${duration} s, ${connections} connections...\n`);
+    const r = await run(config, requests, rootKeyHex, probe);
+    results.push(r);
+    process.stderr.write(`  ${JSON.stringify(r)}\n`);
+  }
+
+  const base = results.find((r) => r.name === 'no auth' && !r.skipped);
+  const lines = [
+    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | mean batch | non-2xx |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    if (r.skipped) {
+      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | |`);
+      continue;
+    }
+    const ratio = base ? `${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)}%` : '';
+    lines.push(
+      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.meanBatchSize ?? ''} | ${r.non2xx} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+
+  const report = {
+    date: new Date().toISOString(),
+    command: `npm run loadtest -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version },
+    load: { tool: 'autocannon', connections, durationSeconds: duration, warmupSeconds: 1, tokens: TOKENS },
+    workload: 'W1: 5 first-party caveats + 1 third-party caveat with a bound discharge (1 caveat)',
+    results,
+  };
+  const file = join(ROOT, 'bench/results', sweep ? 'loadtest-sweep.json' : 'loadtest.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwritten to ${file}`);
+}
+
+await main();
