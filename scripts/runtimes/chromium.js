@@ -29,7 +29,10 @@ function serveDirectory(dir) {
     try {
       const body = await readFile(join(dir, name));
       const type = name.endsWith('.html') ? 'text/html' : 'text/javascript';
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+      const headers = { 'content-type': type, 'cache-control': 'no-store' };
+      // A site whose Content-Security-Policy does not allow 'wasm-unsafe-eval'.
+      if (name.startsWith('csp-')) headers['content-security-policy'] = "script-src 'self'";
+      res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404).end();
     }
@@ -57,6 +60,7 @@ export async function runChromium(consumer, vectorFiles) {
   });
   await bundle(join(consumer, 'browser.js'), join(dir, 'checks.js'), { target: 'browser' });
   writeFileSync(join(dir, 'first-verify.html'), page('first-verify.js'));
+  writeFileSync(join(dir, 'csp-first-verify.html'), page('first-verify.js'));
   writeFileSync(join(dir, 'index.html'), page('checks.js'));
 
   const { server, origin } = await serveDirectory(dir);
@@ -79,12 +83,25 @@ export async function runChromium(consumer, vectorFiles) {
       return { navigationToFirstVerifyMs: performance.now(), ...result };
     });
 
+    // Where a CSP forbids compiling WebAssembly, ready() must still resolve and the TS engine verify.
+    await tab.goto(`${origin}/csp-first-verify.html`);
+    const underCsp = await tab.evaluate(() => globalThis.firstVerifyResult);
+    const cspErrors = errors.splice(0).filter((e) => !e.includes('WebAssembly'));
+
     await tab.goto(`${origin}/index.html`);
     await tab.waitForFunction(() => typeof globalThis.runRuntimeChecks === 'function');
     const report = await tab.evaluate((files) => globalThis.runRuntimeChecks(files), vectorFiles);
     report.userAgent = report.runtime;
     report.runtime = `chromium ${context.browser()?.version() ?? '(unknown version)'}`;
     report.coldStart = cold;
+    report.underCsp = underCsp;
+    if (underCsp.engine === 'js' && underCsp.ok && cspErrors.length === 0) report.passed++;
+    else {
+      report.failed++;
+      report.failures.push(
+        `under a CSP without 'wasm-unsafe-eval': ${JSON.stringify(underCsp)} ${cspErrors}`,
+      );
+    }
     report.bundle = size;
     for (const e of errors) {
       report.failed++;
