@@ -9,6 +9,7 @@ import { createConsumer } from './consumer.js';
 import { NODE_LIKE } from './node-like.js';
 import { VECTORS } from './paths.js';
 import { run } from './processes.js';
+import { tarballProblems } from './tarball.js';
 import { runWorkerd, workerdAvailable } from './workerd.js';
 
 const REPORT_MARKER = 'RUNTIME-REPORT ';
@@ -79,10 +80,14 @@ async function main() {
       `${consumer.files.length} files); installed into ${consumer.consumer} (${consumer.installedWith}) ` +
       `in ${ms(performance.now() - t0)}`,
   );
+  const results = [];
+  const problems = tarballProblems(consumer.files);
+  results.push({ name: 'tarball', status: problems.length === 0 ? 'passed' : 'failed', problems });
+  console.log(`runtimes: ${problems.length === 0 ? 'PASS' : 'FAIL'} tarball contents ${problems.join('; ')}`);
+
   const vectorFiles = readVectorFiles();
   if (vectorFiles.length === 0) throw new Error(`no vector files in ${VECTORS}`);
 
-  const results = [];
   for (const name of only) {
     const driver = drivers[name];
     const missing = driver.available();
@@ -110,6 +115,7 @@ async function main() {
   console.log('\n| runtime | engine | checks | W1 batch (1000), warm | cold start | bundle (min / gzip) |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const { name, status, report: r } of results) {
+    if (name === 'tarball') continue;
     if (!r) {
       console.log(`| ${name} | ${status} | | | | |`);
       continue;
