@@ -11,6 +11,8 @@ export interface MacaroonSpec {
   readonly id: ByteString;
   readonly caveats: readonly CaveatSpec[];
   readonly bind?: boolean;
+  /** The wire version of this discharge when it differs from the plan's (go's Slice may mix them). */
+  readonly version?: 1 | 2;
 }
 
 export interface Plan {
@@ -23,6 +25,8 @@ export interface Plan {
   readonly exact?: readonly ByteString[];
   readonly general?: readonly GeneralCheckSpec[];
   readonly variants?: readonly string[];
+  /** Only these formats (e.g. bundles of macaroons of mixed versions). */
+  readonly formats?: readonly WireFormat[];
 }
 
 export type WireFormat = 'v1' | 'v2' | 'v1j' | 'v2j' | 'slice' | 'slice-json';

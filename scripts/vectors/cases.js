@@ -23,7 +23,9 @@ export function mintRequest(plan, version, formats) {
     version,
     root: plan.root,
     discharges: plan.discharges ?? [],
-    formats: FORMATS_BY_VERSION[version].filter((f) => formats.includes(f)),
+    formats: FORMATS_BY_VERSION[version].filter(
+      (f) => formats.includes(f) && (plan.formats ?? [f]).includes(f),
+    ),
   };
 }
 

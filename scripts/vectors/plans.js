@@ -228,6 +228,24 @@ export const PLANS = [
     variants: ['valid'],
   },
   {
+    name: 'third-party/mixed-version-bundle',
+    description: "a V2 root with a V1 discharge in one bundle (go's Slice mixes versions)",
+    versions: [2],
+    formats: ['slice', 'slice-json'],
+    root: { ...BANK, caveats: [third('http://auth.mybank/', CAVEAT_KEY, CAVEAT_ID)] },
+    discharges: [
+      {
+        location: 'http://auth.mybank/',
+        key: text(CAVEAT_KEY),
+        id: text(CAVEAT_ID),
+        caveats: [first('time < 2030-01-01T00:00')],
+        version: 1,
+      },
+    ],
+    general: [{ kind: 'prefix', value: 'time < ' }],
+    variants: ['valid', 'wrong-key', 'unsatisfied'],
+  },
+  {
     name: 'empty-locations',
     description: 'empty macaroon, caveat and discharge locations',
     versions: [1, 2],

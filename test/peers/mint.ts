@@ -38,7 +38,7 @@ function write(format: WireFormat, root: Macaroon, discharges: readonly Macaroon
 export function mintOurs(request: MintRequest): MintResult {
   const root = mintOne(request.root, request.version);
   const discharges = request.discharges.map((d) => {
-    const dm = mintOne(d, request.version);
+    const dm = mintOne(d, d.version ?? request.version);
     return d.bind === false ? dm : root.prepareForRequest(dm);
   });
   const outputs: Partial<Record<WireFormat, Output>> = {};

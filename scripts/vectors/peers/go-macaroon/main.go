@@ -47,6 +47,7 @@ type macaroonSpec struct {
 	ID       byteString   `json:"id"`
 	Caveats  []caveatSpec `json:"caveats"`
 	Bind     *bool        `json:"bind,omitempty"`
+	Version  int          `json:"version,omitempty"`
 }
 
 type plan struct {
@@ -158,7 +159,13 @@ func mint(p plan) (res mintResult) {
 	}
 	all := macaroon.Slice{root}
 	for _, d := range p.Discharges {
-		dm, err := mintOne(d, version)
+		dversion := version
+		if d.Version == 1 {
+			dversion = macaroon.V1
+		} else if d.Version == 2 {
+			dversion = macaroon.V2
+		}
+		dm, err := mintOne(d, dversion)
 		if err != nil {
 			res.Error = err.Error()
 			return
