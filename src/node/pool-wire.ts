@@ -13,7 +13,7 @@ import {
   NotAuthorizedError,
   type NotAuthorizedReason,
 } from '../errors.js';
-import { Macaroon } from '../macaroon.js';
+import type { Macaroon } from '../macaroon.js';
 import type { BatchItem, BatchResult } from '../verifier.js';
 
 export type WireToken = string | Uint8Array;
@@ -32,7 +32,9 @@ export type WireResult =
   | { readonly ok: false; readonly code: string; readonly reason?: string; readonly message: string };
 
 function wireToken(m: Macaroon | string | Uint8Array): WireToken {
-  return m instanceof Macaroon ? m.toBytes() : m;
+  if (typeof m === 'string' || m instanceof Uint8Array) return m;
+  // Duck-typed, so a Macaroon from another copy of this library (a dual-package install) still crosses.
+  return typeof (m as Partial<Macaroon>)?.toBytes === 'function' ? m.toBytes() : m;
 }
 
 export function toWireItem(item: BatchItem): WireItem {
