@@ -34,7 +34,8 @@ export type WireResult =
 function wireToken(m: Macaroon | string | Uint8Array): WireToken {
   if (typeof m === 'string' || m instanceof Uint8Array) return m;
   // Duck-typed, so a Macaroon from another copy of this library (a dual-package install) still crosses.
-  return typeof (m as Partial<Macaroon>)?.toBytes === 'function' ? m.toBytes() : m;
+  if (typeof (m as Partial<Macaroon>)?.toBytes === 'function') return m.toBytes();
+  throw new InvalidArgumentError('a macaroon must be a Macaroon, string or Uint8Array');
 }
 
 export function toWireItem(item: BatchItem): WireItem {

@@ -7,9 +7,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { describeType } from '../bytes.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, MacaroonError } from '../errors.js';
 import type { BatchItem, BatchResult } from '../verifier.js';
-import { fromWireResult, toWireItem, type WireResult } from './pool-wire.js';
+import { fromWireResult, toWireItem, type WireItem, type WireResult } from './pool-wire.js';
 import type { PoolTask, PoolWorkerData } from './pool-worker.js';
 
 export interface VerifierPoolOptions {
@@ -77,15 +77,29 @@ export class VerifierPool {
     if (!Array.isArray(items)) {
       throw new InvalidArgumentError(`items must be an array, got ${describeType(items)}`);
     }
-    const wire = items.map(toWireItem);
+    // An item that cannot be sent fails alone, as in Verifier.verifyBatch.
+    const results: BatchResult[] = new Array(items.length);
+    const wire: WireItem[] = [];
+    const sent: number[] = [];
+    items.forEach((item, i) => {
+      try {
+        wire.push(toWireItem(item));
+        sent.push(i);
+      } catch (e) {
+        results[i] = { ok: false, error: e instanceof MacaroonError ? e : new MacaroonError('bad item') };
+      }
+    });
     const chunks = Math.max(1, Math.min(this.#size, Math.floor(wire.length / this.#minChunk)));
     const per = Math.ceil(wire.length / chunks);
     const runs: Promise<WireResult[]>[] = [];
     for (let start = 0; start < wire.length; start += per) {
       runs.push(this.#pool.run({ items: wire.slice(start, start + per) } satisfies PoolTask));
     }
-    const results = await Promise.all(runs);
-    return results.flat().map(fromWireResult);
+    const verdicts = (await Promise.all(runs)).flat();
+    sent.forEach((index, k) => {
+      results[index] = fromWireResult(verdicts[k] as WireResult);
+    });
+    return results;
   }
 
   /** Stops the workers; pending batches fail. */
