@@ -89,8 +89,6 @@ export interface ExpandOptions {
   readonly sameBytes?: (format: string, spec: MacaroonSpec) => boolean;
 }
 
-export declare const BINARY_FORMATS: readonly WireFormat[];
-export declare const JSON_FORMATS: readonly WireFormat[];
 export declare const BUNDLE_FORMATS: readonly WireFormat[];
 export declare const FORMATS_BY_VERSION: Record<1 | 2, readonly WireFormat[]>;
 export declare function mintRequest(plan: Plan, version: 1 | 2, formats: readonly string[]): MintRequest;

@@ -5,8 +5,6 @@
  */
 import { appendCaveat, tamperSignature } from './mutate.js';
 
-export const BINARY_FORMATS = ['v1', 'v2'];
-export const JSON_FORMATS = ['v1j', 'v2j'];
 export const BUNDLE_FORMATS = ['slice', 'slice-json'];
 export const FORMATS_BY_VERSION = {
   1: ['v1', 'v1j', 'slice', 'slice-json'],
