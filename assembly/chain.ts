@@ -5,13 +5,13 @@ import { hmac32, hmacFrom, padMidstates } from './hmac';
 import { secretboxOpen, VID_LENGTH } from './secretbox';
 
 // Walk statuses (src/engine/types.ts Status).
-const OK: i32 = 0;
-const SIGNATURE_MISMATCH: i32 = 1;
-const DECRYPTION_FAILED: i32 = 2;
-const DISCHARGE_MISSING: i32 = 3;
-const DISCHARGE_REUSED: i32 = 4;
-const DISCHARGE_UNUSED: i32 = 5;
-const DEPTH_EXCEEDED: i32 = 6;
+export const OK: i32 = 0;
+export const SIGNATURE_MISMATCH: i32 = 1;
+export const DECRYPTION_FAILED: i32 = 2;
+export const DISCHARGE_MISSING: i32 = 3;
+export const DISCHARGE_REUSED: i32 = 4;
+export const DISCHARGE_UNUSED: i32 = 5;
+export const DEPTH_EXCEEDED: i32 = 6;
 
 /** A job whose tables point outside memory or into the module's own data. */
 export const LAYOUT_INVALID: i32 = -2;
@@ -22,23 +22,23 @@ export const LAYOUT_INVALID: i32 = -2;
 //   caveat:   cidOff, cidLen, vidOff (NO_VID when first-party), vidLen
 //   out:      status, macaroon, caveat, visitedCount, visited[macCount]
 export const JOB_SIZE: u32 = 20;
-const MAC_SIZE: u32 = 24;
-const CAVEAT_SIZE: u32 = 16;
-const OUT_HEADER: u32 = 16;
-const NO_VID: u32 = 0xffffffff;
+export const MAC_SIZE: u32 = 24;
+export const CAVEAT_SIZE: u32 = 16;
+export const OUT_HEADER: u32 = 16;
+export const NO_VID: u32 = 0xffffffff;
 
 // A walk frame: the macaroon walked, its next caveat, its depth and its running signature.
-const FRAME_SIZE: u32 = 48;
-const F_MI: u32 = 0;
-const F_CI: u32 = 4;
-const F_DEPTH: u32 = 8;
-const F_SIG: u32 = 16;
+export const FRAME_SIZE: u32 = 48;
+export const F_MI: u32 = 0;
+export const F_CI: u32 = 4;
+export const F_DEPTH: u32 = 8;
+export const F_SIG: u32 = 16;
 
 // Fixed-key pad midstates (computed once at instantiation) and per-call scratch.
-const KEYGEN_INNER: usize = memory.data(32, 16);
-const KEYGEN_OUTER: usize = memory.data(32, 16);
-const ZERO_INNER: usize = memory.data(32, 16);
-const ZERO_OUTER: usize = memory.data(32, 16);
+export const KEYGEN_INNER: usize = memory.data(32, 16);
+export const KEYGEN_OUTER: usize = memory.data(32, 16);
+export const ZERO_INNER: usize = memory.data(32, 16);
+export const ZERO_OUTER: usize = memory.data(32, 16);
 const SIG_INNER: usize = memory.data(32, 16);
 const SIG_OUTER: usize = memory.data(32, 16);
 const PAIR: usize = memory.data(64, 16);
@@ -70,7 +70,7 @@ function hash2(sig: usize, vid: usize, vidLen: u32, cid: usize, cidLen: u32): vo
 }
 
 /** Compares 32 bytes at `a` with `bLen` bytes at `b` without an early exit. */
-function signatureEquals(a: usize, b: usize, bLen: u32): bool {
+export function signatureEquals(a: usize, b: usize, bLen: u32): bool {
   if (bLen !== 32) return false;
   let diff: u64 = 0;
   for (let i: usize = 0; i < 32; i += 8) diff |= load<u64>(a + i) ^ load<u64>(b + i);
@@ -91,7 +91,7 @@ export function inBounds(off: u64, len: u64, writable: bool): bool {
 }
 
 /** Checks every table, field and output region a job refers to, and the scratch it will need. */
-function jobFits(job: usize, scratchLen: u32): bool {
+export function jobFits(job: usize, scratchLen: u32): bool {
   const macCount = load<u32>(job, 8);
   const macTable = load<u32>(job, 12);
   if (macCount === 0) return false;
@@ -129,7 +129,7 @@ function record(s: i32, mi: i32, ci: i32): void {
   failedCaveat = ci;
 }
 
-function findDischarge(macTable: usize, macCount: u32, cid: usize, cidLen: u32): i32 {
+export function findDischarge(macTable: usize, macCount: u32, cid: usize, cidLen: u32): i32 {
   for (let j: u32 = 1; j < macCount; j++) {
     const m = macTable + j * MAC_SIZE;
     if (bytesEqual(load<u32>(m, 0), load<u32>(m, 4), cid, cidLen)) return i32(j);

@@ -11,6 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...parts) => join(root, ...parts);
 const config = JSON.parse(readFileSync(at('asconfig.json'), 'utf8'));
 const targets = Object.keys(config.targets);
+// Each asconfig.json target is built from its own entry file.
+const ENTRIES = { scalar: 'assembly/batch.ts', simd: 'assembly/batch-simd.ts' };
 const asc = at('node_modules', 'assemblyscript', 'bin', 'asc.js');
 const bytesModule = at('src', 'engine', 'wasm-bytes.ts');
 
@@ -43,10 +45,14 @@ const embedded = [];
 for (const target of targets) {
   const outFile = at(config.targets[target].outFile);
   mkdirSync(dirname(outFile), { recursive: true });
-  execFileSync(process.execPath, [asc, '--config', at('asconfig.json'), '--target', target], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'pipe'],
-  });
+  execFileSync(
+    process.execPath,
+    [asc, ENTRIES[target], '--config', at('asconfig.json'), '--target', target],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'pipe'],
+    },
+  );
   const wasm = readFileSync(outFile);
   if (!WebAssembly.validate(wasm)) throw new Error(`asc produced an invalid module for target ${target}`);
   mkdirSync(dirname(distFile(target)), { recursive: true });

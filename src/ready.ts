@@ -1,11 +1,12 @@
 /**
  * `ready()` loads the WebAssembly engine asynchronously from the bytes embedded in the package (which
- * works in Node, Deno, Bun and browsers). Runtimes that forbid compiling from bytes (workerd) install it
+ * works in Node, Deno, Bun and browsers): the SIMD build where the runtime supports it, else the scalar one. Runtimes that forbid compiling from bytes (workerd) install it
  * with `initWasm` from a `.wasm` module import instead. Where WebAssembly is unavailable or refuses the
  * module, ready() still resolves and 'auto' keeps using the TS engine; engine: 'wasm' then says why.
  */
 import { setWasmLoadError, wasmEngineLoaded } from './engine/registry.js';
 import { initWasm } from './engine/wasm-init.js';
+import { compileEngineModule, preferredBuild } from './engine/wasm-modules.js';
 
 export interface ReadyInfo {
   /** The engine 'auto' now uses. */
@@ -24,13 +25,7 @@ export function ready(): Promise<ReadyInfo> {
 async function load(): Promise<ReadyInfo> {
   try {
     if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available in this runtime');
-    const [{ base64Decode }, builds] = await Promise.all([
-      import('./codec/base64.js'),
-      import('./engine/wasm-bytes.js'),
-    ]);
-    const module = await WebAssembly.compile(
-      base64Decode(builds.scalar, 'embedded engine module') as Uint8Array<ArrayBuffer>,
-    );
+    const module = await compileEngineModule(await preferredBuild());
     const instance = await WebAssembly.instantiate(module, {});
     // initWasm may have installed an engine while this one compiled; keep the first.
     if (!wasmEngineLoaded()) initWasm(module, instance);

@@ -6,9 +6,10 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { wasmEngineLoaded } from '../src/engine/registry.js';
 import { tsEngine } from '../src/engine/ts.js';
 import type { Engine, EngineVerdict, VerificationJob, WalkPolicy } from '../src/engine/types.js';
+import { createWasmEngine } from '../src/engine/wasm.js';
+import { compileEngineModule, type WasmBuild } from '../src/engine/wasm-modules.js';
 import {
   type BatchItem,
   type Format,
@@ -22,10 +23,11 @@ import type { CaveatData, MacaroonData } from '../src/model.js';
 import { loadEngines } from './engines.js';
 
 const RUNS = Number(process.env.DIFFERENTIAL_RUNS ?? 150);
-let wasm: Engine;
+const BUILDS: { name: string; engine?: Engine }[] = [{ name: 'scalar' }, { name: 'simd' }];
 beforeAll(async () => {
   await loadEngines();
-  wasm = wasmEngineLoaded() as Engine;
+  for (const build of BUILDS)
+    build.engine = createWasmEngine(await compileEngineModule(build.name as WasmBuild));
 });
 
 // --- random macaroon trees -------------------------------------------------------------------------
@@ -233,7 +235,11 @@ const jobOf = (r: Request): VerificationJob => ({ rootKey: r.rootKey, macaroons:
 
 // --- engine-level properties -----------------------------------------------------------------------
 
-describe('the WASM engine agrees with the TS engine', () => {
+describe.each(BUILDS)('the $name WASM engine agrees with the TS engine', (build) => {
+  const wasm = {
+    verifyBatch: (jobs: readonly VerificationJob[], p: WalkPolicy) =>
+      (build.engine as Engine).verifyBatch(jobs, p),
+  };
   it('on single jobs, valid and corrupted', () => {
     fc.assert(
       fc.property(scenario, policy, ({ request }, p) => {

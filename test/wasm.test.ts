@@ -1,17 +1,24 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { describe, expect, it } from 'vitest';
-import { selectEngine, wasmEngineLoaded } from '../src/engine/registry.js';
+import { selectEngine, setWasmEngine, wasmEngineLoaded } from '../src/engine/registry.js';
 import { verifyJob } from '../src/engine/ts.js';
 import type { VerificationJob, WalkPolicy } from '../src/engine/types.js';
 import { CHUNK_BYTES, createWasmEngine, type WasmEngine } from '../src/engine/wasm.js';
 import * as builds from '../src/engine/wasm-bytes.js';
 import { initWasm } from '../src/engine/wasm-init.js';
+import { preferredBuild } from '../src/engine/wasm-modules.js';
 import { EngineError, Macaroon, ready, Verifier } from '../src/index.js';
 import { macaroonData } from '../src/macaroon.js';
 
 const POLICY: WalkPolicy = { allowUnusedDischarges: false, maxDischargeDepth: 16 };
 const scalarModule = new WebAssembly.Module(Buffer.from(builds.scalar, 'base64'));
+const simdModule = new WebAssembly.Module(Buffer.from(builds.simd, 'base64'));
+/** Both builds; every suite below runs against each (SIMD needs a CPU with SSE4.1 or NEON, as CI has). */
+const BUILDS = [
+  ['wasm-scalar', scalarModule],
+  ['wasm-simd', simdModule],
+] as const;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 function jobOf(rootKey: string | Uint8Array, m: Macaroon, discharges: Macaroon[] = []): VerificationJob {
@@ -27,32 +34,34 @@ describe('loading', () => {
     expect(new Verifier().engine).toBe('js');
   });
 
-  it('ready() loads the scalar engine, and calling it again returns the same engine', async () => {
+  it('ready() loads the build this runtime supports, and calling it again returns the same engine', async () => {
     const first = await ready();
-    expect(first.engine).toBe('wasm-scalar');
+    expect(first.engine).toBe(`wasm-${await preferredBuild()}`);
     const engine = wasmEngineLoaded();
     expect(await ready()).toEqual(first);
     expect(wasmEngineLoaded()).toBe(engine);
-    expect(new Verifier().engine).toBe('wasm-scalar');
+    expect(new Verifier().engine).toBe(first.engine);
     expect(selectEngine('auto')).toBe(engine);
   });
 
-  it('initWasm installs an engine from a precompiled module (the workerd path)', async () => {
+  it('initWasm installs an engine from a precompiled module of either build (the workerd path)', async () => {
     await ready();
     const before = wasmEngineLoaded();
     try {
-      expect(initWasm(scalarModule)).toEqual({ engine: 'wasm-scalar' });
-      expect(wasmEngineLoaded()).not.toBe(before);
-      const m = Macaroon.create('', 'k', 'id').addFirstPartyCaveat('a = 1');
-      expect(new Verifier({ engine: 'wasm' }).satisfyExact('a = 1').verifyUnsafe(m, 'k')).toBe(true);
+      for (const [name, module] of BUILDS) {
+        expect(initWasm(module)).toEqual({ engine: name });
+        expect(wasmEngineLoaded()?.name).toBe(name);
+        const m = Macaroon.create('', 'k', 'id').addFirstPartyCaveat('a = 1');
+        expect(new Verifier({ engine: 'wasm' }).satisfyExact('a = 1').verifyUnsafe(m, 'k')).toBe(true);
+      }
     } finally {
-      initWasm(scalarModule);
+      setWasmEngine(before);
     }
   });
 });
 
-describe('primitives against node:crypto and noble', () => {
-  const engine = createWasmEngine(scalarModule);
+describe.each(BUILDS)('%s: primitives against node:crypto and noble', (_name, module) => {
+  const engine = createWasmEngine(module);
   const e = engine.exports;
   const mem = () => new Uint8Array(e.memory.buffer);
   const base = (e.heapBase() + 15) & ~15;
@@ -108,9 +117,9 @@ describe('primitives against node:crypto and noble', () => {
   });
 });
 
-describe('bounds and traps', () => {
+describe.each(BUILDS)('%s: bounds and traps', (_name, module) => {
   it('rejects offsets and lengths outside memory with an error code instead of reading them', () => {
-    const engine = createWasmEngine(scalarModule);
+    const engine = createWasmEngine(module);
     const e = engine.exports;
     const size = e.memory.buffer.byteLength;
     const base = (e.heapBase() + 15) & ~15;
@@ -136,12 +145,16 @@ describe('bounds and traps', () => {
     u32.set([base + 700, 5, 0xffffffff, 0], (base + 1536) >>> 2);
     expect(e.verifyBatch(1, base, base + 4096, 4096, 0, 16)).toBe(0);
     expect(Array.from(new Int32Array(e.memory.buffer, base + 1024, 5))).toEqual([1, 0, -1, 1, 0]);
+    // Two jobs (the SIMD build's lanes): the second one's macaroon table lies outside memory.
+    u32.set([base + 512, 32, 1, mac * 4, base + 1024, base + 512, 32, 1, size - 8, base + 1100], job);
+    u32.set([base + 700, 5, 0, base + 1536, base + 600, 32], job + 10);
+    expect(e.verifyBatch(2, base, base + 4096, 4096, 0, 16)).toBe(-2);
   });
 
   it('turns a trap into an EngineError, then works again on a fresh instance', () => {
     let instances = 0;
     let trapNext = false;
-    const engine = createWasmEngine(scalarModule, {
+    const engine = createWasmEngine(module, {
       instantiate(module) {
         instances++;
         const instance = new WebAssembly.Instance(module, {});
@@ -177,9 +190,9 @@ describe('bounds and traps', () => {
   });
 });
 
-describe('memory', () => {
+describe.each(BUILDS)('%s: memory', (_name, module) => {
   it('stays at a fixed size over 1,000,000 tokens in 200 batches of 5000', () => {
-    const engine = createWasmEngine(scalarModule);
+    const engine = createWasmEngine(module);
     const tokens = Array.from({ length: 5000 }, (_, i) => {
       const key = `root key ${i}`;
       return { key, m: Macaroon.create('', key, `token ${i}`) };
@@ -198,7 +211,7 @@ describe('memory', () => {
   });
 
   it('wipes root keys and walk state from memory after each batch', () => {
-    const engine = createWasmEngine(scalarModule);
+    const engine = createWasmEngine(module);
     const rootKey = randomBytes(32);
     const m = Macaroon.create('', rootKey, 'id').addThirdPartyCaveat('tp', 'caveat key', 'cid');
     const d = m.prepareForRequest(Macaroon.create('tp', 'caveat key', 'cid'));
@@ -212,7 +225,7 @@ describe('memory', () => {
   });
 
   it('splits a batch larger than its chunk bound without changing any verdict', () => {
-    const engine = createWasmEngine(scalarModule);
+    const engine = createWasmEngine(module);
     const caveat = 'c'.repeat(300);
     let m = Macaroon.create('', 'big', 'big');
     for (let i = 0; i < 40; i++) m = m.addFirstPartyCaveat(`${i}${caveat}`);

@@ -68,6 +68,7 @@ export class WasmEngine implements Engine {
   readonly #module: WebAssembly.Module;
   readonly #instantiate: (module: WebAssembly.Module) => WebAssembly.Instance;
   #exports!: EngineExports;
+  #lanes = 1;
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
   #i32 = new Int32Array(0);
@@ -77,7 +78,8 @@ export class WasmEngine implements Engine {
     this.#module = module;
     this.#instantiate = options.instantiate ?? instantiateSync;
     this.#use(options.instance ?? this.#instantiate(module));
-    this.name = this.#exports.lanes() === 4 ? 'wasm-simd' : 'wasm-scalar';
+    this.#lanes = this.#exports.lanes();
+    this.name = this.#lanes === 4 ? 'wasm-simd' : 'wasm-scalar';
   }
 
   /** @internal The live module exports, for tests of the primitives and of bounds checking. */
@@ -162,7 +164,8 @@ export class WasmEngine implements Engine {
     const keysStart = jobTable + total.words * 4;
     const fieldsStart = keysStart + total.keyBytes;
     const scratch = align16(fieldsStart + total.fieldBytes);
-    const scratchLen = scratchBytes(total.macaroons);
+    // Each SIMD lane walks its own job, so it gets its own scratch.
+    const scratchLen = scratchBytes(total.macaroons) * this.#lanes;
     this.#ensure(scratch + scratchLen);
     const u8 = this.#u8;
     const u32 = this.#u32;

@@ -1,0 +1,447 @@
+// The walk of chain.ts run on four tokens at once: each lane of compress4 belongs to one job, and the
+// scalar code between compressions moves each lane's HMAC and walk forward independently, refilling a
+// lane with the next job as soon as its job ends (Intel's multi-buffer scheduling). The walk is the same
+// step for step as chain.ts verifyJob, written as a state machine that stops at every HMAC.
+import {
+  CAVEAT_SIZE,
+  DECRYPTION_FAILED,
+  DEPTH_EXCEEDED,
+  DISCHARGE_MISSING,
+  DISCHARGE_REUSED,
+  DISCHARGE_UNUSED,
+  F_CI,
+  F_DEPTH,
+  F_MI,
+  F_SIG,
+  FRAME_SIZE,
+  findDischarge,
+  JOB_SIZE,
+  jobFits,
+  KEYGEN_INNER,
+  KEYGEN_OUTER,
+  LAYOUT_INVALID,
+  MAC_SIZE,
+  NO_VID,
+  OK,
+  OUT_HEADER,
+  SIGNATURE_MISMATCH,
+  signatureEquals,
+  ZERO_INNER,
+  ZERO_OUTER,
+} from './chain';
+import { secretboxOpen, VID_LENGTH } from './secretbox';
+import { IV } from './sha256';
+import { compress4 } from './sha256x4';
+
+const LANES: u32 = 4;
+
+// Where a lane's HMAC is: the two pad blocks (only for a key without cached midstates), the message
+// blocks (then one or two padding blocks), the outer block.
+const P_IPAD: u32 = 0;
+const P_OPAD: u32 = 1;
+const P_MSG_START: u32 = 2;
+const P_MSG: u32 = 3;
+const P_OUTER: u32 = 4;
+
+// What a lane's walk does when its HMAC completes.
+const W_ENTER_ROOT: u32 = 0;
+const W_NEXT: u32 = 1;
+const W_HASH2_CID: u32 = 2;
+const W_HASH2_FINAL: u32 = 3;
+const W_HASH2_DONE: u32 = 4;
+const W_BIND_SIG: u32 = 5;
+const W_BIND_FINAL: u32 = 6;
+const W_BIND_DONE: u32 = 7;
+
+@unmanaged
+class Lane {
+  // The HMAC in progress.
+  phase: u32;
+  key: usize;
+  inner: usize;
+  outer: usize;
+  msg: usize;
+  rest: u32;
+  len: u32;
+  out: usize;
+  padTotal: u32;
+  padDone: u32;
+  statePtr: usize;
+  blockPtr: usize;
+  // The walk.
+  step: u32;
+  macTable: usize;
+  macCount: u32;
+  result: usize;
+  used: usize;
+  frames: usize;
+  sp: u32;
+  status: i32;
+  failedMacaroon: i32;
+  failedCaveat: i32;
+  mismatch: i32;
+  rootBound: bool;
+  child: i32;
+  cid: usize;
+  cidLen: u32;
+  // The lane's own buffers.
+  bufInner: usize;
+  bufOuter: usize;
+  state: usize;
+  padBlock: usize;
+  stage: usize;
+  sigInner: usize;
+  sigOuter: usize;
+  pair: usize;
+  rootSigBound: usize;
+  childKey: usize;
+}
+
+const LANE_STRUCT: usize = 256;
+const LANE_BUFFERS: usize = 512;
+const LANE_STRUCTS: usize = memory.data(i32(LANE_STRUCT * LANES), 16);
+const BUFFERS: usize = memory.data(i32(LANE_BUFFERS * LANES), 16);
+const IDLE_STATE: usize = memory.data(32, 16);
+const IDLE_BLOCK: usize = memory.data(64, 16);
+
+function lane(i: u32): Lane {
+  return changetype<Lane>(LANE_STRUCTS + i * LANE_STRUCT);
+}
+
+function initLane(L: Lane, i: u32, scratch: usize): void {
+  const b = BUFFERS + i * LANE_BUFFERS;
+  L.bufInner = b;
+  L.bufOuter = b + 32;
+  L.state = b + 64;
+  L.sigInner = b + 96;
+  L.sigOuter = b + 128;
+  L.rootSigBound = b + 160;
+  L.childKey = b + 192;
+  L.padBlock = b + 256;
+  L.pair = b + 320;
+  L.stage = b + 384;
+  L.used = scratch;
+}
+
+function keyed(L: Lane, key: usize, msg: usize, len: u32, out: usize, inner: usize, outer: usize): void {
+  L.key = key;
+  L.inner = inner;
+  L.outer = outer;
+  L.msg = msg;
+  L.len = len;
+  L.out = out;
+  L.phase = P_IPAD;
+}
+
+function withMidstates(L: Lane, inner: usize, outer: usize, msg: usize, len: u32, out: usize): void {
+  L.inner = inner;
+  L.outer = outer;
+  L.msg = msg;
+  L.len = len;
+  L.out = out;
+  L.phase = P_MSG_START;
+}
+
+/** Points the lane at the state and block of its next compression. */
+function prepare(L: Lane): void {
+  const phase = L.phase;
+  const pb = L.padBlock;
+  if (phase == P_IPAD) {
+    memory.fill(pb, 0x36, 64);
+    for (let i: usize = 0; i < 32; i++) store<u8>(pb + i, load<u8>(L.key + i) ^ 0x36);
+    memory.copy(L.inner, IV, 32);
+    L.statePtr = L.inner;
+    L.blockPtr = pb;
+    return;
+  }
+  if (phase == P_OPAD) {
+    for (let i: usize = 0; i < 64; i += 4) store<u32>(pb + i, load<u32>(pb + i) ^ 0x6a6a6a6a);
+    memory.copy(L.outer, IV, 32);
+    L.statePtr = L.outer;
+    L.blockPtr = pb;
+    return;
+  }
+  if (phase == P_MSG_START) {
+    memory.copy(L.state, L.inner, 32);
+    L.rest = L.len;
+    L.padTotal = 0;
+    L.padDone = 0;
+    L.phase = P_MSG;
+  }
+  const st = L.stage;
+  L.statePtr = L.state;
+  if (L.phase == P_MSG) {
+    if (L.padTotal == 0) {
+      const rest = L.rest;
+      if (rest >= 64) {
+        L.blockPtr = L.msg;
+        return;
+      }
+      memory.copy(st, L.msg, rest);
+      store<u8>(st + rest, 0x80);
+      const padded: u32 = rest < 56 ? 64 : 128;
+      memory.fill(st + rest + 1, 0, padded - rest - 9);
+      store<u64>(st + padded - 8, bswap<u64>((u64(64) + u64(L.len)) << 3));
+      L.padTotal = padded >> 6;
+    }
+    L.blockPtr = st + L.padDone * 64;
+    return;
+  }
+  // P_OUTER: the inner digest, padded as the second block of the outer hash (96 bytes in all).
+  for (let i: usize = 0; i < 32; i += 4) store<u32>(st + i, bswap<u32>(load<u32>(L.state + i)));
+  store<u8>(st + 32, 0x80);
+  memory.fill(st + 33, 0, 23);
+  store<u64>(st + 56, bswap<u64>(768));
+  memory.copy(L.state, L.outer, 32);
+  L.blockPtr = st;
+}
+
+/** Moves the lane's HMAC past the compression just done; true when its digest has been written. */
+function after(L: Lane): bool {
+  const phase = L.phase;
+  if (phase == P_IPAD) {
+    L.phase = P_OPAD;
+    return false;
+  }
+  if (phase == P_OPAD) {
+    L.phase = P_MSG_START;
+    return false;
+  }
+  if (phase == P_MSG) {
+    if (L.padTotal == 0) {
+      L.msg += 64;
+      L.rest -= 64;
+    } else if (++L.padDone == L.padTotal) {
+      L.phase = P_OUTER;
+    }
+    return false;
+  }
+  for (let i: usize = 0; i < 32; i += 4) store<u32>(L.out + i, bswap<u32>(load<u32>(L.state + i)));
+  return true;
+}
+
+function record(L: Lane, s: i32, mi: i32, ci: i32): void {
+  if (L.status != OK) return;
+  L.status = s;
+  L.failedMacaroon = mi;
+  L.failedCaveat = ci;
+}
+
+function startJob(L: Lane, job: usize): void {
+  const macCount = load<u32>(job, 8);
+  L.macCount = macCount;
+  L.macTable = load<u32>(job, 12);
+  L.result = load<u32>(job, 16);
+  L.frames = (L.used + macCount + 15) & ~15;
+  memory.fill(L.used, 0, macCount);
+  L.sp = 0;
+  L.status = OK;
+  L.failedMacaroon = -1;
+  L.failedCaveat = -1;
+  L.mismatch = -1;
+  L.rootBound = false;
+  store<u32>(L.result, 0, 12);
+  withMidstates(L, KEYGEN_INNER, KEYGEN_OUTER, load<u32>(job, 0), load<u32>(job, 4), L.childKey);
+  L.step = W_ENTER_ROOT;
+}
+
+/** Pushes macaroon `mi` and issues HMAC(childKey, identifier) into its frame. */
+function enter(L: Lane, mi: u32, depth: u32): void {
+  const f = L.frames + L.sp * FRAME_SIZE;
+  L.sp++;
+  store<u32>(f, mi, F_MI);
+  store<u32>(f, 0, F_CI);
+  store<u32>(f, depth, F_DEPTH);
+  const visited = load<u32>(L.result, 12);
+  store<u32>(L.result + OUT_HEADER + visited * 4, mi);
+  store<u32>(L.result, visited + 1, 12);
+  const m = L.macTable + mi * MAC_SIZE;
+  keyed(L, L.childKey, load<u32>(m, 0), load<u32>(m, 4), f + F_SIG, L.bufInner, L.bufOuter);
+  L.step = W_NEXT;
+}
+
+/** Compares the finished macaroon's signature and pops its frame. */
+function leave(L: Lane, f: usize): void {
+  const mi = load<u32>(f, F_MI);
+  const m = L.macTable + mi * MAC_SIZE;
+  if (!signatureEquals(f + F_SIG, load<u32>(m, 16), load<u32>(m, 20)) && L.mismatch < 0) L.mismatch = i32(mi);
+  L.sp--;
+}
+
+function finishJob(L: Lane, allowUnused: bool): void {
+  if (!allowUnused) {
+    for (let j: u32 = 1; j < L.macCount; j++) {
+      if (load<u8>(L.used + j) == 0) {
+        record(L, DISCHARGE_UNUSED, i32(j), -1);
+        break;
+      }
+    }
+  }
+  if (L.status == OK && L.mismatch >= 0) record(L, SIGNATURE_MISMATCH, L.mismatch, -1);
+  store<i32>(L.result, L.status, 0);
+  store<i32>(L.result, L.failedMacaroon, 4);
+  store<i32>(L.result, L.failedCaveat, 8);
+}
+
+/** Runs the lane's walk until it issues its next HMAC (true) or finishes its job (false). */
+function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
+  while (true) {
+    const step = L.step;
+    if (step == W_ENTER_ROOT) {
+      enter(L, 0, 0);
+      return true;
+    }
+    const f = L.frames + (L.sp - 1) * FRAME_SIZE;
+    const sig = f + F_SIG;
+    if (step == W_HASH2_CID) {
+      withMidstates(L, L.sigInner, L.sigOuter, L.cid, L.cidLen, L.pair + 32);
+      L.step = W_HASH2_FINAL;
+      return true;
+    }
+    if (step == W_HASH2_FINAL) {
+      withMidstates(L, L.sigInner, L.sigOuter, L.pair, 64, sig);
+      L.step = W_HASH2_DONE;
+      return true;
+    }
+    if (step == W_HASH2_DONE) {
+      if (L.child >= 0) {
+        enter(L, u32(L.child), load<u32>(f, F_DEPTH) + 1);
+        return true;
+      }
+      L.step = W_NEXT;
+      continue;
+    }
+    if (step == W_BIND_SIG) {
+      memory.copy(L.pair, L.rootSigBound, 32);
+      withMidstates(L, ZERO_INNER, ZERO_OUTER, sig, 32, L.pair + 32);
+      L.step = W_BIND_FINAL;
+      return true;
+    }
+    if (step == W_BIND_FINAL) {
+      withMidstates(L, ZERO_INNER, ZERO_OUTER, L.pair, 64, sig);
+      L.step = W_BIND_DONE;
+      return true;
+    }
+    if (step == W_BIND_DONE) {
+      leave(L, f);
+      L.step = W_NEXT;
+      continue;
+    }
+    // W_NEXT: the top frame's signature is current; take its next caveat, or end the macaroon.
+    const mi = load<u32>(f, F_MI);
+    const m = L.macTable + mi * MAC_SIZE;
+    const ci = load<u32>(f, F_CI);
+    if (ci < load<u32>(m, 8)) {
+      store<u32>(f, ci + 1, F_CI);
+      const c = usize(load<u32>(m, 12) + ci * CAVEAT_SIZE);
+      const cid = usize(load<u32>(c, 0));
+      const cidLen = load<u32>(c, 4);
+      const vid = load<u32>(c, 8);
+      if (vid == NO_VID) {
+        keyed(L, sig, cid, cidLen, sig, L.bufInner, L.bufOuter);
+        return true;
+      }
+      const vidLen = load<u32>(c, 12);
+      const opened = vidLen == VID_LENGTH && secretboxOpen(sig, vid, L.childKey);
+      if (!opened) record(L, DECRYPTION_FAILED, mi, ci);
+      const j = findDischarge(L.macTable, L.macCount, cid, cidLen);
+      L.child = -1;
+      if (j < 0) {
+        record(L, DISCHARGE_MISSING, mi, ci);
+      } else if (load<u8>(L.used + j) != 0) {
+        record(L, DISCHARGE_REUSED, mi, ci);
+      } else {
+        store<u8>(L.used + j, 1);
+        if (i64(load<u32>(f, F_DEPTH)) + 1 > i64(maxDepth)) record(L, DEPTH_EXCEEDED, mi, ci);
+        else if (opened) L.child = j;
+      }
+      L.cid = cid;
+      L.cidLen = cidLen;
+      // hash2: the first HMAC keeps sig's pad midstates for the other two.
+      keyed(L, sig, vid, vidLen, L.pair, L.sigInner, L.sigOuter);
+      L.step = W_HASH2_CID;
+      return true;
+    }
+    if (mi != 0) {
+      L.step = W_BIND_SIG;
+      if (!L.rootBound) {
+        L.rootBound = true;
+        const root = L.macTable;
+        withMidstates(L, ZERO_INNER, ZERO_OUTER, load<u32>(root, 16), load<u32>(root, 20), L.rootSigBound);
+        return true;
+      }
+      continue;
+    }
+    leave(L, f);
+    finishJob(L, allowUnused);
+    return false;
+  }
+}
+
+let nextJob: u32 = 0;
+let layoutInvalid = false;
+
+function takeJob(L: Lane, jobCount: u32, jobTable: usize, laneScratch: u32): bool {
+  if (nextJob >= jobCount || layoutInvalid) return false;
+  const job = jobTable + nextJob * JOB_SIZE;
+  nextJob++;
+  if (!jobFits(job, laneScratch)) {
+    layoutInvalid = true;
+    return false;
+  }
+  startJob(L, job);
+  return true;
+}
+
+/**
+ * Verifies the jobs of the table four at a time; `scratch` is split between the lanes. The table and
+ * scratch have been checked by the caller; each job is checked as a lane takes it.
+ */
+export function verifyLanes(
+  jobCount: u32,
+  jobTable: usize,
+  scratch: usize,
+  scratchLen: u32,
+  allowUnused: bool,
+  maxDepth: i32,
+): i32 {
+  const laneScratch = (scratchLen / LANES) & ~15;
+  nextJob = 0;
+  layoutInvalid = false;
+  let active: u32 = 0;
+  for (let i: u32 = 0; i < LANES; i++) {
+    const L = lane(i);
+    initLane(L, i, scratch + i * laneScratch);
+    if (takeJob(L, jobCount, jobTable, laneScratch)) active |= 1 << i;
+  }
+  while (active != 0 && !layoutInvalid) {
+    for (let i: u32 = 0; i < LANES; i++) if (active & (1 << i)) prepare(lane(i));
+    const L0 = lane(0);
+    const L1 = lane(1);
+    const L2 = lane(2);
+    const L3 = lane(3);
+    compress4(
+      active & 1 ? L0.statePtr : IDLE_STATE,
+      active & 2 ? L1.statePtr : IDLE_STATE,
+      active & 4 ? L2.statePtr : IDLE_STATE,
+      active & 8 ? L3.statePtr : IDLE_STATE,
+      active & 1 ? L0.blockPtr : IDLE_BLOCK,
+      active & 2 ? L1.blockPtr : IDLE_BLOCK,
+      active & 4 ? L2.blockPtr : IDLE_BLOCK,
+      active & 8 ? L3.blockPtr : IDLE_BLOCK,
+    );
+    for (let i: u32 = 0; i < LANES; i++) {
+      if (!(active & (1 << i))) continue;
+      const L = lane(i);
+      if (after(L) && !advance(L, allowUnused, maxDepth) && !takeJob(L, jobCount, jobTable, laneScratch))
+        active &= ~(1 << i);
+    }
+  }
+  return layoutInvalid ? LAYOUT_INVALID : 0;
+}
+
+export function wipeLanes(): void {
+  memory.fill(BUFFERS, 0, LANE_BUFFERS * LANES);
+  memory.fill(LANE_STRUCTS, 0, LANE_STRUCT * LANES);
+  memory.fill(IDLE_STATE, 0, 32);
+}
