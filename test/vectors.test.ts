@@ -8,9 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ByteString, CaveatSpec, VectorCase } from '../scripts/vectors/cases.js';
 import { bytesToHex, hexToBytes } from '../src/bytes.js';
 import { deriveKey } from '../src/crypto/keys.js';
-import { Macaroon } from '../src/index.js';
+import { Macaroon, NotAuthorizedError, Verifier } from '../src/index.js';
 import { addThirdPartyCaveatWithNonce } from '../src/macaroon.js';
-import { ENGINES, loadEngines } from './engines.js';
+import { ENGINES, type EngineName, loadEngines } from './engines.js';
 import { asBytes, decodeCase, ourVerdict, reserialize, writtenTokens } from './peers/cases.js';
 
 const DIR = new URL('../vectors/', import.meta.url);
@@ -30,6 +30,38 @@ beforeAll(loadEngines);
 it('finds the vector files of all four peers', () => {
   expect(files).toEqual(['go-macaroon.json', 'js-macaroon.json', 'libmacaroons.json', 'pymacaroons.json']);
 });
+
+/**
+ * All cases through verifyBatch: exact predicates per item, general checks through the item's context,
+ * one verifier per discharge policy.
+ */
+function batchVerdicts(cases: readonly VectorCase[], engine: EngineName): string[] {
+  const verdicts: string[] = new Array(cases.length);
+  for (const allowUnusedDischarges of [false, true]) {
+    const verifier = new Verifier({ engine, allowUnusedDischarges }).satisfyGeneral((p, context) =>
+      (context as readonly string[]).some((prefix) => p.startsWith(prefix)),
+    );
+    const picked = cases.flatMap((c, i) => (c.allowUnusedDischarges === allowUnusedDischarges ? [i] : []));
+    const results = verifier.verifyBatch(
+      picked.map((i) => {
+        const c = cases[i] as VectorCase;
+        const { root, discharges } = decodeCase(c);
+        return {
+          macaroon: root,
+          rootKey: asBytes(c.rootKey),
+          discharges,
+          exact: c.exact.map(asBytes),
+          context: c.general.map((g) => g.value),
+        };
+      }),
+    );
+    results.forEach((r, k) => {
+      if (!r.ok && !(r.error instanceof NotAuthorizedError)) throw r.error;
+      verdicts[picked[k] as number] = r.ok ? 'ok' : 'not-authorized';
+    });
+  }
+  return verdicts;
+}
 
 /** The suite every list of cases gets: decoding (signature, and bytes where meant to match), then verdicts. */
 function caseSuite(cases: readonly VectorCase[]): void {
@@ -52,6 +84,10 @@ function caseSuite(cases: readonly VectorCase[]): void {
 
   for (const engine of ENGINES) {
     describe(`verdicts (${engine} engine)`, () => {
+      it('verifyBatch reaches every verdict in one call', () => {
+        expect(batchVerdicts(cases, engine)).toEqual(cases.map((c) => c.expect.verdict));
+      });
+
       for (const c of cases) {
         it(`${c.name}: ${c.expect.verdict}`, () => {
           expect(ourVerdict(c, engine).verdict).toBe(c.expect.verdict);
