@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Macaroon } from 'macaroon-engine';
+import { VerifierPool } from 'macaroon-engine/node';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
@@ -29,6 +30,7 @@ const sweep = args.sweep === 'true';
 const duration = Number(args.duration ?? (sweep ? 4 : 8));
 const connections = Number(args.connections ?? 32);
 const TOKENS = 256;
+const poolSeconds = Number(args['pool-seconds'] ?? 3);
 
 const CONFIGS = [
   { name: 'no auth', env: { GATEWAY_AUTH: 'none' } },
@@ -159,6 +161,47 @@ async function run(config, requests, rootKeyHex, probe) {
   }
 }
 
+// Does the pool scale with cores? Verification alone (no HTTP, no load generator competing for a core):
+// W1 batches of 64 through pools of 1..N workers, as many batches in flight as workers.
+async function poolScaling(rootKey, deadline) {
+  const items = [];
+  for (let i = 0; i < 64; i++) {
+    const [root, ...discharges] = Macaroon.deserializeBundle(mintW1(rootKey, i, deadline));
+    items.push({ macaroon: root, discharges, rootKey, exact: [`account = ${i}`, 'action = read'] });
+  }
+  const out = [];
+  const max = availableParallelism();
+  for (let size = 1; size <= max; size++) {
+    const pool = new VerifierPool({
+      verifierModule: join(ROOT, 'examples/gateway/verifier.js'),
+      verifierOptions: { engine: 'wasm' },
+      size,
+      minChunk: 64,
+    });
+    const engine = await pool.engine().catch(() => 'unavailable');
+    const spin = async (seconds) => {
+      let tokens = 0;
+      const end = performance.now() + seconds * 1000;
+      const lane = async () => {
+        while (performance.now() < end) {
+          const results = await pool.verifyBatch(items);
+          if (!results.every((r) => r.ok)) throw new Error('pool verification failed');
+          tokens += results.length;
+        }
+      };
+      const start = performance.now();
+      await Promise.all(Array.from({ length: size * 2 }, lane));
+      return tokens / ((performance.now() - start) / 1000);
+    };
+    await spin(0.5);
+    const tokensPerSecond = Math.round(await spin(poolSeconds));
+    await pool.close();
+    out.push({ workers: size, engine, tokensPerSecond });
+    process.stderr.write(`pool of ${size}: ${tokensPerSecond} W1 tokens/s (${engine})\n`);
+  }
+  return out;
+}
+
 async function main() {
   const rootKey = randomBytes(32);
   const rootKeyHex = rootKey.toString('hex');
@@ -205,6 +248,19 @@ async function main() {
   }
   console.log(lines.join('\n'));
 
+  const scaling = sweep || args['no-pool-scaling'] ? [] : await poolScaling(rootKey, deadline);
+  if (scaling.length > 0) {
+    const one = scaling[0].tokensPerSecond;
+    console.log(
+      '\n| pool workers | engine | W1 tokens/s (verification only) | vs 1 worker |\n|---:|---|---:|---:|',
+    );
+    for (const p of scaling) {
+      console.log(
+        `| ${p.workers} | ${p.engine} | ${p.tokensPerSecond} | ${(p.tokensPerSecond / one).toFixed(2)}x |`,
+      );
+    }
+  }
+
   const report = {
     date: new Date().toISOString(),
     command: `npm run loadtest -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -212,6 +268,7 @@ async function main() {
     load: { tool: 'autocannon', connections, durationSeconds: duration, warmupSeconds: 1, tokens: TOKENS },
     workload: 'W1: 5 first-party caveats + 1 third-party caveat with a bound discharge (1 caveat)',
     results,
+    poolScaling: scaling,
   };
   const file = join(ROOT, 'bench/results', sweep ? 'loadtest-sweep.json' : 'loadtest.json');
   mkdirSync(dirname(file), { recursive: true });
