@@ -1,6 +1,6 @@
 // The SIMD build's entry: the same exports as batch.ts, with batches verified four jobs at a time
 // (lanes.ts). A single job gains nothing from lanes and takes the scalar walk.
-import { JOB_SIZE, LAYOUT_INVALID, verifyJob, wipeChain } from './chain';
+import { LAYOUT_INVALID, verifyJob, wipeChain } from './chain';
 import { BATCH_INVALID, batchFits } from './exports';
 import { wipeHmac } from './hmac';
 import { verifyLanes, wipeLanes } from './lanes';
@@ -24,12 +24,12 @@ export function verifyBatch(
   maxDepth: i32,
 ): i32 {
   if (!batchFits(jobCount, jobTable, scratch, scratchLen)) return BATCH_INVALID;
-  if (jobCount == 1) {
-    return verifyJob(jobTable, scratch, scratchLen, allowUnused != 0, maxDepth) == LAYOUT_INVALID
+  if (jobCount === 1) {
+    return verifyJob(jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth) === LAYOUT_INVALID
       ? LAYOUT_INVALID
       : 0;
   }
-  return verifyLanes(jobCount, jobTable, scratch, scratchLen, allowUnused != 0, maxDepth);
+  return verifyLanes(jobCount, jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth);
 }
 
 export function wipe(): void {

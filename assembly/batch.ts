@@ -28,7 +28,9 @@ export function verifyBatch(
 ): i32 {
   if (!batchFits(jobCount, jobTable, scratch, scratchLen)) return BATCH_INVALID;
   for (let i: u32 = 0; i < jobCount; i++) {
-    if (verifyJob(jobTable + i * JOB_SIZE, scratch, scratchLen, allowUnused != 0, maxDepth) == LAYOUT_INVALID)
+    if (
+      verifyJob(jobTable + i * JOB_SIZE, scratch, scratchLen, allowUnused !== 0, maxDepth) === LAYOUT_INVALID
+    )
       return LAYOUT_INVALID;
   }
   return 0;

@@ -146,7 +146,7 @@ function withMidstates(L: Lane, inner: usize, outer: usize, msg: usize, len: u32
 function prepare(L: Lane): void {
   const phase = L.phase;
   const pb = L.padBlock;
-  if (phase == P_IPAD) {
+  if (phase === P_IPAD) {
     memory.fill(pb, 0x36, 64);
     for (let i: usize = 0; i < 32; i++) store<u8>(pb + i, load<u8>(L.key + i) ^ 0x36);
     memory.copy(L.inner, IV, 32);
@@ -154,14 +154,14 @@ function prepare(L: Lane): void {
     L.blockPtr = pb;
     return;
   }
-  if (phase == P_OPAD) {
+  if (phase === P_OPAD) {
     for (let i: usize = 0; i < 64; i += 4) store<u32>(pb + i, load<u32>(pb + i) ^ 0x6a6a6a6a);
     memory.copy(L.outer, IV, 32);
     L.statePtr = L.outer;
     L.blockPtr = pb;
     return;
   }
-  if (phase == P_MSG_START) {
+  if (phase === P_MSG_START) {
     memory.copy(L.state, L.inner, 32);
     L.rest = L.len;
     L.padTotal = 0;
@@ -170,8 +170,8 @@ function prepare(L: Lane): void {
   }
   const st = L.stage;
   L.statePtr = L.state;
-  if (L.phase == P_MSG) {
-    if (L.padTotal == 0) {
+  if (L.phase === P_MSG) {
+    if (L.padTotal === 0) {
       const rest = L.rest;
       if (rest >= 64) {
         L.blockPtr = L.msg;
@@ -199,19 +199,19 @@ function prepare(L: Lane): void {
 /** Moves the lane's HMAC past the compression just done; true when its digest has been written. */
 function after(L: Lane): bool {
   const phase = L.phase;
-  if (phase == P_IPAD) {
+  if (phase === P_IPAD) {
     L.phase = P_OPAD;
     return false;
   }
-  if (phase == P_OPAD) {
+  if (phase === P_OPAD) {
     L.phase = P_MSG_START;
     return false;
   }
-  if (phase == P_MSG) {
-    if (L.padTotal == 0) {
+  if (phase === P_MSG) {
+    if (L.padTotal === 0) {
       L.msg += 64;
       L.rest -= 64;
-    } else if (++L.padDone == L.padTotal) {
+    } else if (++L.padDone === L.padTotal) {
       L.phase = P_OUTER;
     }
     return false;
@@ -221,7 +221,7 @@ function after(L: Lane): bool {
 }
 
 function record(L: Lane, s: i32, mi: i32, ci: i32): void {
-  if (L.status != OK) return;
+  if (L.status !== OK) return;
   L.status = s;
   L.failedMacaroon = mi;
   L.failedCaveat = ci;
@@ -271,13 +271,13 @@ function leave(L: Lane, f: usize): void {
 function finishJob(L: Lane, allowUnused: bool): void {
   if (!allowUnused) {
     for (let j: u32 = 1; j < L.macCount; j++) {
-      if (load<u8>(L.used + j) == 0) {
+      if (load<u8>(L.used + j) === 0) {
         record(L, DISCHARGE_UNUSED, i32(j), -1);
         break;
       }
     }
   }
-  if (L.status == OK && L.mismatch >= 0) record(L, SIGNATURE_MISMATCH, L.mismatch, -1);
+  if (L.status === OK && L.mismatch >= 0) record(L, SIGNATURE_MISMATCH, L.mismatch, -1);
   store<i32>(L.result, L.status, 0);
   store<i32>(L.result, L.failedMacaroon, 4);
   store<i32>(L.result, L.failedCaveat, 8);
@@ -287,23 +287,23 @@ function finishJob(L: Lane, allowUnused: bool): void {
 function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
   while (true) {
     const step = L.step;
-    if (step == W_ENTER_ROOT) {
+    if (step === W_ENTER_ROOT) {
       enter(L, 0, 0);
       return true;
     }
     const f = L.frames + (L.sp - 1) * FRAME_SIZE;
     const sig = f + F_SIG;
-    if (step == W_HASH2_CID) {
+    if (step === W_HASH2_CID) {
       withMidstates(L, L.sigInner, L.sigOuter, L.cid, L.cidLen, L.pair + 32);
       L.step = W_HASH2_FINAL;
       return true;
     }
-    if (step == W_HASH2_FINAL) {
+    if (step === W_HASH2_FINAL) {
       withMidstates(L, L.sigInner, L.sigOuter, L.pair, 64, sig);
       L.step = W_HASH2_DONE;
       return true;
     }
-    if (step == W_HASH2_DONE) {
+    if (step === W_HASH2_DONE) {
       if (L.child >= 0) {
         enter(L, u32(L.child), load<u32>(f, F_DEPTH) + 1);
         return true;
@@ -311,18 +311,18 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
       L.step = W_NEXT;
       continue;
     }
-    if (step == W_BIND_SIG) {
+    if (step === W_BIND_SIG) {
       memory.copy(L.pair, L.rootSigBound, 32);
       withMidstates(L, ZERO_INNER, ZERO_OUTER, sig, 32, L.pair + 32);
       L.step = W_BIND_FINAL;
       return true;
     }
-    if (step == W_BIND_FINAL) {
+    if (step === W_BIND_FINAL) {
       withMidstates(L, ZERO_INNER, ZERO_OUTER, L.pair, 64, sig);
       L.step = W_BIND_DONE;
       return true;
     }
-    if (step == W_BIND_DONE) {
+    if (step === W_BIND_DONE) {
       leave(L, f);
       L.step = W_NEXT;
       continue;
@@ -337,18 +337,18 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
       const cid = usize(load<u32>(c, 0));
       const cidLen = load<u32>(c, 4);
       const vid = load<u32>(c, 8);
-      if (vid == NO_VID) {
+      if (vid === NO_VID) {
         keyed(L, sig, cid, cidLen, sig, L.bufInner, L.bufOuter);
         return true;
       }
       const vidLen = load<u32>(c, 12);
-      const opened = vidLen == VID_LENGTH && secretboxOpen(sig, vid, L.childKey);
+      const opened = vidLen === VID_LENGTH && secretboxOpen(sig, vid, L.childKey);
       if (!opened) record(L, DECRYPTION_FAILED, mi, ci);
       const j = findDischarge(L.macTable, L.macCount, cid, cidLen);
       L.child = -1;
       if (j < 0) {
         record(L, DISCHARGE_MISSING, mi, ci);
-      } else if (load<u8>(L.used + j) != 0) {
+      } else if (load<u8>(L.used + j) !== 0) {
         record(L, DISCHARGE_REUSED, mi, ci);
       } else {
         store<u8>(L.used + j, 1);
@@ -362,7 +362,7 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
       L.step = W_HASH2_CID;
       return true;
     }
-    if (mi != 0) {
+    if (mi !== 0) {
       L.step = W_BIND_SIG;
       if (!L.rootBound) {
         L.rootBound = true;
@@ -414,7 +414,7 @@ export function verifyLanes(
     initLane(L, i, scratch + i * laneScratch);
     if (takeJob(L, jobCount, jobTable, laneScratch)) active |= 1 << i;
   }
-  while (active != 0 && !layoutInvalid) {
+  while (active !== 0 && !layoutInvalid) {
     for (let i: u32 = 0; i < LANES; i++) if (active & (1 << i)) prepare(lane(i));
     const L0 = lane(0);
     const L1 = lane(1);
