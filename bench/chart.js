@@ -38,15 +38,18 @@ export function chartSvg(report) {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
     `<text x="${PLOT.left}" y="24" font-size="16" font-weight="bold">Tokens verified per second, one core (higher is better, log scale)</text>`,
-    `<text x="${PLOT.left}" y="42" font-size="11" fill="#555">${xml(report.machine.cpu)}, Node ${xml(report.machine.node)}, ${xml(report.date.slice(0, 10))}, ${xml(report.mode)} mode${report.preliminary ? ', preliminary: measured on a loaded machine' : ''}</text>`,
+    `<text x="${PLOT.left}" y="42" font-size="11" fill="#555">${xml(report.machine.cpu)}, Node ${xml(report.machine.node)}, ${xml(report.date.slice(0, 10))}, ${xml(report.mode)} mode, ${report.clock === 'cpu' ? 'CPU-time clock' : 'wall clock'}${report.preliminary ? ', preliminary: measured on a loaded machine' : ''}</text>`,
   );
   for (let v = lo; v <= hi; v *= 10) {
     out.push(
       `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`,
-      `<text x="${PLOT.left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${formatRate(v)}</text>`,
+      `<text x="${PLOT.left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${v >= 1e6 ? `${v / 1e6}M` : formatRate(v)}</text>`,
     );
   }
-  out.push(`<line x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#333"/>`);
+  out.push(
+    `<line x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#333"/>`,
+    `<text transform="translate(16,${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" font-size="12" text-anchor="middle">tokens/s</text>`,
+  );
   workloads.forEach((w, g) => {
     const x0 = PLOT.left + g * groupWidth + (groupWidth - barWidth * contenders.length) / 2;
     contenders.forEach((c, i) => {

@@ -70,6 +70,12 @@ export function checkVerdicts(contender, workload, requests) {
   return wrong.slice(0, 5);
 }
 
+/** Process CPU time in ms: on a machine shared with other work it counts only the time this process ran. */
+export function cpuNow() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -78,7 +84,7 @@ function median(values) {
 
 /**
  * Measures `contenders` on `workload`. options: { requests (default workload.requests), batchSize
- * (default all requests in one call), time, warmupTime, warmupTokens, rounds }. Returns a map id → result, where a
+ * (default all requests in one call), time, warmupTime, warmupTokens, rounds, clock ('wall' or 'cpu') }. Returns a map id → result, where a
  * result is { tokensPerSecond, rounds, rme, samples } or { unavailable } or { wrong } or { error }.
  */
 export async function measure(workload, contenders, options) {
@@ -117,6 +123,7 @@ export async function measure(workload, contenders, options) {
       throws: false,
       // The WASM builds share one engine slot: each contender installs its own before it runs.
       setup: (task) => byName.get(task.name)?.activate?.(),
+      ...(options.clock === 'cpu' ? { now: cpuNow } : {}),
     });
     for (const c of order) {
       if (c.external) continue;
@@ -131,7 +138,7 @@ export async function measure(workload, contenders, options) {
     await bench.run();
     for (const c of order) {
       if (!c.external) continue;
-      const r = c.run(workload, requests, (options.time + options.warmupTime) / 1000);
+      const r = c.run(workload, requests, (options.time + options.warmupTime) / 1000, options.clock);
       if (r.error || r.wrong > 0) {
         results.set(
           c.id,

@@ -10,11 +10,20 @@ function machineLines(report) {
   const m = report.machine;
   return [
     `- Date: ${report.date} (${report.seconds} s), command \`${report.command}\` (${report.mode} mode)`,
+    `- Clock: ${
+      report.clock === 'cpu'
+        ? 'process CPU time (`--clock=cpu`: time this process ran, whatever else the machine did)'
+        : 'wall clock (`performance.now()`)'
+    }`,
     `- CPU: ${m.cpu}, ${m.cores} cores; Node ${m.node} (V8 ${m.v8}), ${m.platform}`,
     `- Load average (1, 5, 15 min) at start ${m.loadAverageAtStart.join(', ')}, at end ${m.loadAverageAtEnd.join(', ')}`,
     `- \`ready()\` loaded engine \`${report.library.readyEngine}\`; WASM builds measured: ${
-      report.library.wasmBuilds.map((b) => b.build + (b.unavailable ? ' (unavailable)' : '')).join(', ') ||
-      'none'
+      report.library.wasmBuilds
+        .map(
+          (b) =>
+            `${b.build} (${b.unavailable ? `unavailable: ${b.unavailable}` : `installed with ${b.via}`})`,
+        )
+        .join(', ') || 'none'
     }`,
   ];
 }

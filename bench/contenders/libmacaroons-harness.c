@@ -6,8 +6,9 @@
  *   E <predicate>                               an exact predicate the verifier satisfies
  *   R <expected 0|1> <key> <token> [discharge]* a timed request (V1 base64 tokens; the key has no spaces)
  *   C <expected 0|1> <key> <token> [discharge]* a control: checked once, not timed
- * Usage: harness <file> <seconds>. Checks every verdict once, then verifies the R requests in a loop for
- * about <seconds> (parsing included: each pass deserializes the tokens again) and prints one JSON line.
+ * Usage: harness <file> <seconds> [wall|cpu]. Checks every verdict once, then verifies the R requests in a
+ * loop for about <seconds> of wall-clock or process CPU time (parsing included: each pass deserializes the
+ * tokens again) and prints one JSON line.
  */
 #include <macaroons.h>
 #include <stdio.h>
@@ -61,19 +62,22 @@ done:
     return ok;
 }
 
+static clockid_t clock_id = CLOCK_MONOTONIC;
+
 static double seconds_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock_id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char** argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s <file> <seconds>\n", argv[0]);
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: %s <file> <seconds> [wall|cpu]\n", argv[0]);
         return 2;
     }
+    if (argc == 4 && strcmp(argv[3], "cpu") == 0) clock_id = CLOCK_PROCESS_CPUTIME_ID;
     double budget = atof(argv[2]);
     FILE* in = fopen(argv[1], "r");
     if (!in) {

@@ -39,7 +39,7 @@ export function libmacaroonsContender() {
      * Runs the harness on `requests` (timed) and `controls` (checked only). Returns
      * { tokensPerSecond, wrong } or { error }.
      */
-    run(workload, requests, seconds) {
+    run(workload, requests, seconds, clock = 'wall') {
       const path = join(built.dir, `workload-${file++}.txt`);
       const lines = [
         ...workload.checks.exact.map((p) => `E ${p}`),
@@ -47,7 +47,7 @@ export function libmacaroonsContender() {
         ...workload.controls.map((r) => record('C', r)),
       ];
       writeFileSync(path, `${lines.join('\n')}\n`);
-      const run = spawnSync(built.binary, [path, String(seconds)], { encoding: 'utf8' });
+      const run = spawnSync(built.binary, [path, String(seconds), clock], { encoding: 'utf8' });
       if (run.error || run.status !== 0) {
         return { error: `harness failed: ${run.error?.message ?? run.stderr.trim()}` };
       }

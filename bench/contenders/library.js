@@ -53,11 +53,26 @@ function batched(id, label, engine) {
 }
 
 /**
+ * `initWasm` installs a build from a compiled module. The package may not export it (the main entry loads
+ * its build with `ready()`); dist/engine/wasm-init.js is the same module either way, sharing the engine
+ * registry with the public API.
+ */
+async function findInitWasm() {
+  if (typeof lib.initWasm === 'function') return lib.initWasm;
+  try {
+    return (await import('../../dist/engine/wasm-init.js')).initWasm;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The WASM builds shipped in dist/wasm/ (macaroon-<build>.wasm). Each is installed with `initWasm` before
  * its contenders run, so the SIMD and the scalar builds are measured side by side in one process.
  */
 async function wasmBuilds() {
-  if (typeof lib.initWasm !== 'function') return [];
+  const initWasm = await findInitWasm();
+  if (typeof initWasm !== 'function') return [];
   let files;
   try {
     files = readdirSync(WASM_DIR).filter((f) => /^macaroon-[a-z0-9]+\.wasm$/.test(f));
@@ -69,12 +84,12 @@ async function wasmBuilds() {
     const build = file.slice('macaroon-'.length, -'.wasm'.length);
     const bytes = readFileSync(new URL(file, WASM_DIR));
     if (!WebAssembly.validate(bytes)) {
-      builds.push({ build, unavailable: `this runtime or CPU rejects ${file}` });
+      builds.push({ build, via: 'initWasm', unavailable: `this runtime or CPU rejects ${file}` });
       continue;
     }
     const module = await WebAssembly.compile(bytes);
     const instance = await WebAssembly.instantiate(module, {});
-    builds.push({ build, bytes: bytes.length, activate: () => lib.initWasm(module, instance) });
+    builds.push({ build, via: 'initWasm', bytes: bytes.length, activate: () => initWasm(module, instance) });
   }
   return builds;
 }
@@ -106,6 +121,6 @@ export async function libraryContenders() {
   // No build files to switch between: measure whatever ready() loaded, or report WASM as unavailable.
   const loaded = typeof info.engine === 'string' && info.engine.startsWith('wasm');
   const unavailable = loaded ? undefined : `ready() reports engine '${info.engine}': no WASM engine loaded`;
-  const build = loaded ? info.engine.replace(/^wasm-/, '') : 'engine';
-  return { contenders: [...wasmContenders({ build, unavailable }), ...ts], info, readyMs, builds };
+  const build = { build: loaded ? info.engine.replace(/^wasm-/, '') : 'engine', via: 'ready()', unavailable };
+  return { contenders: [...wasmContenders(build), ...ts], info, readyMs, builds: [build] };
 }
