@@ -104,6 +104,17 @@ const BUFFERS: usize = memory.data(i32(LANE_BUFFERS * LANES), 16);
 const IDLE_STATE: usize = memory.data(32, 16);
 const IDLE_BLOCK: usize = memory.data(64, 16);
 
+// 32-byte moves as two v128 operations: memory.copy and memory.fill call out of line in V8.
+function copy32(dst: usize, src: usize): void {
+  v128.store(dst, v128.load(src));
+  v128.store(dst, v128.load(src, 16), 16);
+}
+
+function fill32(dst: usize, v: v128): void {
+  v128.store(dst, v);
+  v128.store(dst, v, 16);
+}
+
 function lane(i: u32): Lane {
   return changetype<Lane>(LANE_STRUCTS + i * LANE_STRUCT);
 }
@@ -147,22 +158,22 @@ function prepare(L: Lane): void {
   const phase = L.phase;
   const pb = L.padBlock;
   if (phase === P_IPAD) {
-    memory.fill(pb, 0x36, 64);
-    for (let i: usize = 0; i < 32; i++) store<u8>(pb + i, load<u8>(L.key + i) ^ 0x36);
-    memory.copy(L.inner, IV, 32);
+    for (let i: usize = 0; i < 32; i += 4) store<u32>(pb + i, load<u32>(L.key + i) ^ 0x36363636);
+    fill32(pb + 32, i32x4.splat(0x36363636));
+    copy32(L.inner, IV);
     L.statePtr = L.inner;
     L.blockPtr = pb;
     return;
   }
   if (phase === P_OPAD) {
     for (let i: usize = 0; i < 64; i += 4) store<u32>(pb + i, load<u32>(pb + i) ^ 0x6a6a6a6a);
-    memory.copy(L.outer, IV, 32);
+    copy32(L.outer, IV);
     L.statePtr = L.outer;
     L.blockPtr = pb;
     return;
   }
   if (phase === P_MSG_START) {
-    memory.copy(L.state, L.inner, 32);
+    copy32(L.state, L.inner);
     L.rest = L.len;
     L.padTotal = 0;
     L.padDone = 0;
@@ -189,10 +200,10 @@ function prepare(L: Lane): void {
   }
   // P_OUTER: the inner digest, padded as the second block of the outer hash (96 bytes in all).
   for (let i: usize = 0; i < 32; i += 4) store<u32>(st + i, bswap<u32>(load<u32>(L.state + i)));
+  fill32(st + 32, v128.splat<i64>(0));
   store<u8>(st + 32, 0x80);
-  memory.fill(st + 33, 0, 23);
   store<u64>(st + 56, bswap<u64>(768));
-  memory.copy(L.state, L.outer, 32);
+  copy32(L.state, L.outer);
   L.blockPtr = st;
 }
 
@@ -312,7 +323,7 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
       continue;
     }
     if (step === W_BIND_SIG) {
-      memory.copy(L.pair, L.rootSigBound, 32);
+      copy32(L.pair, L.rootSigBound);
       withMidstates(L, ZERO_INNER, ZERO_OUTER, sig, 32, L.pair + 32);
       L.step = W_BIND_FINAL;
       return true;

@@ -8,25 +8,20 @@ function rotr4(x: v128, n: i32): v128 {
   return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n));
 }
 
-function gather(p0: usize, p1: usize, p2: usize, p3: usize): v128 {
-  let v = i32x4.splat(load<u32>(p0));
-  v = i32x4.replace_lane(v, 1, load<u32>(p1));
-  v = i32x4.replace_lane(v, 2, load<u32>(p2));
-  return i32x4.replace_lane(v, 3, load<u32>(p3));
-}
+// Swaps the bytes of each 32-bit lane: message words are big-endian.
+const BSWAP: v128 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+const TSTATE: usize = memory.data(8 * 16, 16);
 
-function gatherBig(p0: usize, p1: usize, p2: usize, p3: usize): v128 {
-  let v = i32x4.splat(bswap<u32>(load<u32>(p0)));
-  v = i32x4.replace_lane(v, 1, bswap<u32>(load<u32>(p1)));
-  v = i32x4.replace_lane(v, 2, bswap<u32>(load<u32>(p2)));
-  return i32x4.replace_lane(v, 3, bswap<u32>(load<u32>(p3)));
-}
-
-function scatterAdd(v: v128, p0: usize, p1: usize, p2: usize, p3: usize): void {
-  store<u32>(p0, load<u32>(p0) + i32x4.extract_lane(v, 0));
-  store<u32>(p1, load<u32>(p1) + i32x4.extract_lane(v, 1));
-  store<u32>(p2, load<u32>(p2) + i32x4.extract_lane(v, 2));
-  store<u32>(p3, load<u32>(p3) + i32x4.extract_lane(v, 3));
+/** Stores the transpose of the 4x4 word matrix with rows r0..r3 as four rows at `dst`. */
+function transposeInto(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = v128.shuffle<i32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<i32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<i32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<i32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(t0, t2, 0, 2));
+  v128.store(dst, v128.shuffle<i64>(t0, t2, 1, 3), 16);
+  v128.store(dst, v128.shuffle<i64>(t1, t3, 0, 2), 32);
+  v128.store(dst, v128.shuffle<i64>(t1, t3, 1, 3), 48);
 }
 
 function s0(x: v128): v128 {
@@ -61,7 +56,15 @@ export function compress4(
   b2: usize,
   b3: usize,
 ): void {
-  for (let i: usize = 0; i < 64; i += 4) v128.store(W4 + i * 4, gatherBig(b0 + i, b1 + i, b2 + i, b3 + i));
+  for (let i: usize = 0; i < 64; i += 16) {
+    transposeInto(
+      W4 + i * 4,
+      i8x16.swizzle(v128.load(b0 + i), BSWAP),
+      i8x16.swizzle(v128.load(b1 + i), BSWAP),
+      i8x16.swizzle(v128.load(b2 + i), BSWAP),
+      i8x16.swizzle(v128.load(b3 + i), BSWAP),
+    );
+  }
   for (let i: usize = 16; i < 64; i++) {
     const w2 = v128.load(W4 + (i - 2) * 16);
     const w15 = v128.load(W4 + (i - 15) * 16);
@@ -73,14 +76,16 @@ export function compress4(
     );
     v128.store(W4 + i * 16, w);
   }
-  let a = gather(st0, st1, st2, st3);
-  let b = gather(st0 + 4, st1 + 4, st2 + 4, st3 + 4);
-  let c = gather(st0 + 8, st1 + 8, st2 + 8, st3 + 8);
-  let d = gather(st0 + 12, st1 + 12, st2 + 12, st3 + 12);
-  let e = gather(st0 + 16, st1 + 16, st2 + 16, st3 + 16);
-  let f = gather(st0 + 20, st1 + 20, st2 + 20, st3 + 20);
-  let g = gather(st0 + 24, st1 + 24, st2 + 24, st3 + 24);
-  let h = gather(st0 + 28, st1 + 28, st2 + 28, st3 + 28);
+  transposeInto(TSTATE, v128.load(st0), v128.load(st1), v128.load(st2), v128.load(st3));
+  transposeInto(TSTATE + 64, v128.load(st0, 16), v128.load(st1, 16), v128.load(st2, 16), v128.load(st3, 16));
+  let a = v128.load(TSTATE);
+  let b = v128.load(TSTATE, 16);
+  let c = v128.load(TSTATE, 32);
+  let d = v128.load(TSTATE, 48);
+  let e = v128.load(TSTATE, 64);
+  let f = v128.load(TSTATE, 80);
+  let g = v128.load(TSTATE, 96);
+  let h = v128.load(TSTATE, 112);
   // Eight rounds per iteration with the working variables renamed instead of shifted (as in sha256.ts).
   for (let i: usize = 0; i < 64; i += 8) {
     h = t1(e, f, g, h, i);
@@ -108,16 +113,28 @@ export function compress4(
     e = i32x4.add(e, a);
     a = i32x4.add(a, i32x4.add(s0(b), maj(b, c, d)));
   }
-  scatterAdd(a, st0, st1, st2, st3);
-  scatterAdd(b, st0 + 4, st1 + 4, st2 + 4, st3 + 4);
-  scatterAdd(c, st0 + 8, st1 + 8, st2 + 8, st3 + 8);
-  scatterAdd(d, st0 + 12, st1 + 12, st2 + 12, st3 + 12);
-  scatterAdd(e, st0 + 16, st1 + 16, st2 + 16, st3 + 16);
-  scatterAdd(f, st0 + 20, st1 + 20, st2 + 20, st3 + 20);
-  scatterAdd(g, st0 + 24, st1 + 24, st2 + 24, st3 + 24);
-  scatterAdd(h, st0 + 28, st1 + 28, st2 + 28, st3 + 28);
+  a = i32x4.add(a, v128.load(TSTATE));
+  b = i32x4.add(b, v128.load(TSTATE, 16));
+  c = i32x4.add(c, v128.load(TSTATE, 32));
+  d = i32x4.add(d, v128.load(TSTATE, 48));
+  e = i32x4.add(e, v128.load(TSTATE, 64));
+  f = i32x4.add(f, v128.load(TSTATE, 80));
+  g = i32x4.add(g, v128.load(TSTATE, 96));
+  h = i32x4.add(h, v128.load(TSTATE, 112));
+  // Back to one row of words per lane.
+  transposeInto(TSTATE, a, b, c, d);
+  transposeInto(TSTATE + 64, e, f, g, h);
+  v128.store(st0, v128.load(TSTATE));
+  v128.store(st1, v128.load(TSTATE, 16));
+  v128.store(st2, v128.load(TSTATE, 32));
+  v128.store(st3, v128.load(TSTATE, 48));
+  v128.store(st0, v128.load(TSTATE, 64), 16);
+  v128.store(st1, v128.load(TSTATE, 80), 16);
+  v128.store(st2, v128.load(TSTATE, 96), 16);
+  v128.store(st3, v128.load(TSTATE, 112), 16);
 }
 
 export function wipeSha256x4(): void {
   memory.fill(W4, 0, 64 * 16);
+  memory.fill(TSTATE, 0, 8 * 16);
 }
