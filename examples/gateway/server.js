@@ -54,7 +54,7 @@ if (auth !== 'none') {
       verifierOptions: { engine },
       ...(poolSetting === 'auto' ? {} : { size: Number(poolSetting) }),
     });
-    target = (items) => pool.verifyBatch(items);
+    target = pool; // decodes bundles in its workers: the main thread only parses HTTP
   }
   const batchOptions = {
     ...(env.GATEWAY_MAX_BATCH ? { maxBatchSize: Number(env.GATEWAY_MAX_BATCH) } : {}),

@@ -10,17 +10,31 @@ import { Macaroon } from '../macaroon.js';
 import type { BatchItem, BatchResult, Verifier, VerifyOptions } from '../verifier.js';
 import { MicroBatcher, type MicroBatcherOptions } from './batcher.js';
 import { KeyLookupError, UnknownRootKeyError } from './errors.js';
-import { type RootKey, type RootKeySource, resolveRootKey } from './keys.js';
+import { type RootKey, type RootKeyResolver, type RootKeySource, resolveRootKey } from './keys.js';
 
-export interface GatewayItem extends VerifyOptions {
-  readonly macaroon: Macaroon | string | Uint8Array;
-  readonly discharges?: readonly (Macaroon | string | Uint8Array)[];
-  /** The root key, or a (sync or async) function of the macaroon identifier that finds it. */
-  readonly rootKey: RootKeySource;
+/** A root macaroon and its discharges as one serialized bundle (any form Macaroon.deserializeBundle reads). */
+export interface BundleItem extends VerifyOptions {
+  readonly bundle: string | Uint8Array;
+  readonly rootKey: RootKey;
 }
+
+export type GatewayItem =
+  | (Omit<BatchItem, 'rootKey'> & { readonly bundle?: undefined; readonly rootKey: RootKeySource })
+  | (Omit<BundleItem, 'rootKey'> & { readonly rootKey: RootKeySource });
+
+type SingleItem = Omit<BatchItem, 'rootKey'> & { readonly rootKey: RootKeySource };
 
 /** What runs a batch: `verifier.verifyBatch`, or a worker pool's. */
 export type BatchVerify = (items: BatchItem[]) => BatchResult[] | Promise<BatchResult[]>;
+
+/**
+ * A target that decodes bundles itself (a VerifierPool does, in its workers): bundles are passed to it
+ * as they came, so the thread feeding it spends nothing on decoding.
+ */
+export interface BundleTarget {
+  readonly decodesBundles: true;
+  verifyBatch(items: (BatchItem | BundleItem)[]): BatchResult[] | Promise<BatchResult[]>;
+}
 
 export interface BatchVerifierOptions extends MicroBatcherOptions {
   /** Limits for decoding tokens given as text or bytes (the verifier applies its own again). */
@@ -28,16 +42,18 @@ export interface BatchVerifierOptions extends MicroBatcherOptions {
 }
 
 export class BatchVerifier {
-  readonly #batcher: MicroBatcher<BatchItem, BatchResult>;
+  readonly #batcher: MicroBatcher<BatchItem | BundleItem, BatchResult>;
   readonly #limits: Partial<Limits> | undefined;
+  readonly #decodesBundles: boolean;
 
-  constructor(target: Verifier | BatchVerify, options: BatchVerifierOptions = {}) {
-    const run: BatchVerify | undefined =
+  constructor(target: Verifier | BundleTarget | BatchVerify, options: BatchVerifierOptions = {}) {
+    const run: AnyBatchVerify | undefined =
       typeof target === 'function'
-        ? target
+        ? (target as AnyBatchVerify)
         : typeof target?.verifyBatch === 'function'
-          ? (items) => target.verifyBatch(items)
+          ? (items) => (target as BundleTarget).verifyBatch(items)
           : undefined;
+    this.#decodesBundles = typeof target === 'object' && (target as BundleTarget).decodesBundles === true;
     if (!run) {
       throw new InvalidArgumentError(
         `target must be a Verifier or a batch function, got ${describeType(target)}`,
@@ -57,29 +73,40 @@ export class BatchVerifier {
         throw new InvalidArgumentError(`item must be an object, got ${describeType(item)}`);
       }
       const source = item.rootKey;
-      if (typeof source === 'string' || source instanceof Uint8Array) {
-        return this.#batcher.submit(item as BatchItem);
-      }
-      if (typeof source !== 'function') {
+      const fixedKey = typeof source === 'string' || source instanceof Uint8Array;
+      if (!fixedKey && typeof source !== 'function') {
         throw new InvalidArgumentError(`rootKey must be a key or a function, got ${describeType(source)}`);
       }
-      const macaroon = this.#parse(item.macaroon);
+      let single: SingleItem;
+      if (item.bundle !== undefined) {
+        if (fixedKey && this.#decodesBundles) return this.#batcher.submit(item as BundleItem);
+        single = this.#unbundle(item);
+      } else {
+        single = item as SingleItem;
+      }
+      if (fixedKey) return this.#batcher.submit(single as BatchItem);
+      const macaroon = this.#parse(single.macaroon);
       let key: RootKey | undefined | Promise<RootKey | undefined>;
       try {
-        key = resolveRootKey(source, macaroon.identifier);
+        key = resolveRootKey(source as RootKeyResolver, macaroon.identifier);
       } catch (e) {
         return Promise.resolve(lookupFailed(e));
       }
       if (key instanceof Promise) {
         return key.then(
-          (k) => this.#submitWithKey(item, macaroon, k),
+          (k) => this.#submitWithKey(single, macaroon, k),
           (e: unknown) => lookupFailed(e),
         );
       }
-      return this.#submitWithKey(item, macaroon, key);
+      return this.#submitWithKey(single, macaroon, key);
     } catch (e) {
       return Promise.resolve({ ok: false, error: asMacaroonError(e) });
     }
+  }
+
+  /** True when bundles reach the target undecoded (it decodes them itself). */
+  get decodesBundles(): boolean {
+    return this.#decodesBundles;
   }
 
   /** Runs the queued items now. */
@@ -91,7 +118,7 @@ export class BatchVerifier {
     return this.#batcher.stats;
   }
 
-  #submitWithKey(item: GatewayItem, macaroon: Macaroon, key: RootKey | undefined): Promise<BatchResult> {
+  #submitWithKey(item: SingleItem, macaroon: Macaroon, key: RootKey | undefined): Promise<BatchResult> {
     if (key === undefined) {
       return Promise.resolve({
         ok: false,
@@ -99,6 +126,15 @@ export class BatchVerifier {
       });
     }
     return this.#batcher.submit({ ...item, macaroon, rootKey: key });
+  }
+
+  #unbundle(item: GatewayItem & { bundle: string | Uint8Array }): SingleItem {
+    const { bundle, ...rest } = item;
+    const [macaroon, ...discharges] = Macaroon.deserializeBundle(
+      bundle,
+      this.#limits === undefined ? {} : { limits: this.#limits },
+    );
+    return { ...rest, macaroon: macaroon as Macaroon, discharges };
   }
 
   #parse(value: Macaroon | string | Uint8Array): Macaroon {
@@ -116,8 +152,10 @@ function asMacaroonError(e: unknown): MacaroonError {
 }
 
 /** A batch that throws (a crashed worker, say) fails each of its items instead of rejecting them. */
-function guarded(run: BatchVerify): BatchVerify {
-  const failAll = (items: BatchItem[], e: unknown): BatchResult[] => {
+type AnyBatchVerify = (items: (BatchItem | BundleItem)[]) => BatchResult[] | Promise<BatchResult[]>;
+
+function guarded(run: AnyBatchVerify): AnyBatchVerify {
+  const failAll = (items: unknown[], e: unknown): BatchResult[] => {
     const error =
       e instanceof MacaroonError ? e : new EngineError('the verification batch failed', { cause: e });
     return items.map(() => ({ ok: false, error }));

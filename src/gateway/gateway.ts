@@ -6,11 +6,17 @@ import { describeType } from '../bytes.js';
 import { DecodeError, InvalidArgumentError, LimitExceededError, NotAuthorizedError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Macaroon } from '../macaroon.js';
-import { type BatchResult, Verifier, type VerifyOptions } from '../verifier.js';
-import { BatchVerifier, type GatewayItem } from './batch-verifier.js';
+import { Verifier, type VerifyOptions } from '../verifier.js';
+import { BatchVerifier } from './batch-verifier.js';
 import { KeyLookupError, UnknownRootKeyError } from './errors.js';
 import type { RootKeySource } from './keys.js';
-import { decodeCandidate, type ExtractOptions, extractTokens, type HeaderLookup } from './transport.js';
+import {
+  decodeCandidate,
+  type ExtractOptions,
+  extractTokens,
+  type HeaderLookup,
+  type TokenCandidate,
+} from './transport.js';
 
 export interface Authorized {
   readonly macaroon: Macaroon;
@@ -43,6 +49,7 @@ export class Gateway {
   readonly #verifier: BatchVerifier;
   readonly #limits: Partial<Limits> | undefined;
   readonly #extract: ExtractOptions;
+  readonly #passBundles: boolean;
 
   constructor(options: GatewayOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -62,6 +69,8 @@ export class Gateway {
       throw new InvalidArgumentError(`rootKey must be a key or a function, got ${describeType(rootKey)}`);
     }
     this.#rootKey = rootKey;
+    // A fixed key needs no identifier, so the main thread need not decode at all.
+    this.#passBundles = this.#verifier.decodesBundles && typeof rootKey !== 'function';
     this.#limits = options.limits;
     this.#extract = {
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
@@ -87,21 +96,28 @@ export class Gateway {
     return choose(decisions as Decision[]);
   }
 
-  async #attempt(candidate: Parameters<typeof decodeCandidate>[0], facts: VerifyOptions): Promise<Decision> {
+  async #attempt(candidate: TokenCandidate, facts: VerifyOptions): Promise<Decision> {
+    const request = {
+      rootKey: this.#rootKey,
+      ...(facts.exact === undefined ? {} : { exact: facts.exact }),
+      ...(facts.context === undefined ? {} : { context: facts.context }),
+    };
+    if (this.#passBundles) {
+      // The target's workers decode (and reject malformed tokens); decode here only if the app asks.
+      const result = await this.#verifier.verify({ ...request, bundle: candidate.value });
+      return result.ok ? lazyAuthorized(candidate, this.#limits) : failure(result.error);
+    }
     let bundle: Authorized;
     try {
       bundle = decodeCandidate(candidate, this.#limits);
     } catch (e) {
       return failure(e);
     }
-    const item: GatewayItem = {
+    const result = await this.#verifier.verify({
+      ...request,
       macaroon: bundle.macaroon,
       discharges: bundle.discharges,
-      rootKey: this.#rootKey,
-      ...(facts.exact === undefined ? {} : { exact: facts.exact }),
-      ...(facts.context === undefined ? {} : { context: facts.context }),
-    };
-    const result: BatchResult = await this.#verifier.verify(item);
+    });
     if (result.ok) return { status: 200, macaroon: bundle.macaroon, discharges: bundle.discharges };
     return failure(result.error);
   }
@@ -109,6 +125,24 @@ export class Gateway {
   get stats(): { readonly batches: number; readonly items: number } {
     return this.#verifier.stats;
   }
+}
+
+/** A 200 decision whose macaroons are decoded on first access (the workers already checked them). */
+function lazyAuthorized(candidate: TokenCandidate, limits: Partial<Limits> | undefined): Decision {
+  let decoded: Authorized | undefined;
+  const get = (): Authorized => {
+    decoded ??= decodeCandidate(candidate, limits);
+    return decoded;
+  };
+  return {
+    status: 200,
+    get macaroon() {
+      return get().macaroon;
+    },
+    get discharges() {
+      return get().discharges;
+    },
+  };
 }
 
 /** Maps an error to its decision: the token's fault (400, 401) or ours (500, 503). */

@@ -6,6 +6,8 @@ export {
   BatchVerifier,
   type BatchVerifierOptions,
   type BatchVerify,
+  type BundleItem,
+  type BundleTarget,
   type GatewayItem,
 } from './batch-verifier.js';
 export {

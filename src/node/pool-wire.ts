@@ -13,14 +13,17 @@ import {
   NotAuthorizedError,
   type NotAuthorizedReason,
 } from '../errors.js';
-import type { Macaroon } from '../macaroon.js';
+import type { BundleItem } from '../gateway/batch-verifier.js';
+import { Macaroon } from '../macaroon.js';
 import type { BatchItem, BatchResult } from '../verifier.js';
 
 export type WireToken = string | Uint8Array;
 
 export interface WireItem {
-  readonly macaroon: WireToken;
-  readonly discharges: readonly WireToken[];
+  /** Either a bundle (decoded in the worker) or a macaroon with its discharges. */
+  readonly bundle?: WireToken;
+  readonly macaroon?: WireToken;
+  readonly discharges?: readonly WireToken[];
   readonly rootKey: string | Uint8Array;
   readonly exact?: readonly (string | Uint8Array)[];
   /** Must survive structured cloning (plain data). */
@@ -38,7 +41,16 @@ function wireToken(m: Macaroon | string | Uint8Array): WireToken {
   throw new InvalidArgumentError('a macaroon must be a Macaroon, string or Uint8Array');
 }
 
-export function toWireItem(item: BatchItem): WireItem {
+export function toWireItem(item: BatchItem | BundleItem): WireItem {
+  if ('bundle' in item && item.bundle !== undefined) {
+    return {
+      bundle: item.bundle,
+      rootKey: item.rootKey,
+      ...(item.exact === undefined ? {} : { exact: item.exact }),
+      ...(item.context === undefined ? {} : { context: item.context }),
+    };
+  }
+  item = item as BatchItem;
   return {
     macaroon: wireToken(item.macaroon),
     discharges: Array.isArray(item.discharges) ? item.discharges.map(wireToken) : [],
@@ -74,4 +86,14 @@ export function fromWireResult(result: WireResult): BatchResult {
   }
   const Class = CLASSES[result.code] ?? MacaroonError;
   return { ok: false, error: new Class(result.message) };
+}
+
+/** In the worker: a wire item as a Verifier batch item; a bundle is decoded here, off the main thread. */
+export function fromWireItem(item: WireItem): BatchItem {
+  const { bundle, macaroon, discharges, ...rest } = item;
+  if (bundle !== undefined) {
+    const [root, ...rootDischarges] = Macaroon.deserializeBundle(bundle);
+    return { ...rest, macaroon: root as Macaroon, discharges: rootDischarges };
+  }
+  return { ...rest, macaroon: macaroon as WireToken, discharges: discharges ?? [] };
 }

@@ -5,9 +5,14 @@
  */
 import { pathToFileURL } from 'node:url';
 import { workerData } from 'piscina';
+import { MacaroonError } from '../errors.js';
 import { ready } from '../index.js';
-import type { Verifier } from '../verifier.js';
-import { toWireResult, type WireItem, type WireResult } from './pool-wire.js';
+import type { BatchItem, Verifier } from '../verifier.js';
+import { fromWireItem, toWireResult, type WireItem, type WireResult } from './pool-wire.js';
+
+function asMacaroonError(e: unknown): MacaroonError {
+  return e instanceof MacaroonError ? e : new MacaroonError('bad batch item', { cause: e });
+}
 
 export interface PoolWorkerData {
   /** A module path or file: URL exporting `createVerifier(options)` (or a default function). */
@@ -42,5 +47,20 @@ export interface PoolTask {
 export default async function verifyInWorker(task: PoolTask): Promise<WireResult[] | { engine: string }> {
   const v = await verifier;
   if (task.info) return { engine: v.engine };
-  return v.verifyBatch((task.items ?? []) as WireItem[]).map(toWireResult);
+  const items = task.items ?? [];
+  const results: WireResult[] = new Array(items.length);
+  const batch: BatchItem[] = [];
+  const positions: number[] = [];
+  items.forEach((item, i) => {
+    try {
+      batch.push(fromWireItem(item));
+      positions.push(i);
+    } catch (e) {
+      results[i] = toWireResult({ ok: false, error: asMacaroonError(e) });
+    }
+  });
+  v.verifyBatch(batch).forEach((r, k) => {
+    results[positions[k] as number] = toWireResult(r);
+  });
+  return results;
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { describeType } from '../bytes.js';
 import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import type { BundleItem } from '../gateway/batch-verifier.js';
 import type { BatchItem, BatchResult } from '../verifier.js';
 import { fromWireResult, toWireItem, type WireItem, type WireResult } from './pool-wire.js';
 import type { PoolTask, PoolWorkerData } from './pool-worker.js';
@@ -27,6 +28,8 @@ export interface VerifierPoolOptions {
 }
 
 export class VerifierPool {
+  /** Bundles are decoded in the workers: a BatchVerifier hands them over undecoded. */
+  readonly decodesBundles = true;
   readonly #pool: Piscina;
   readonly #size: number;
   readonly #minChunk: number;
@@ -73,7 +76,7 @@ export class VerifierPool {
   }
 
   /** Verifies a batch across the workers; results in order, as `Verifier.verifyBatch` gives them. */
-  async verifyBatch(items: readonly BatchItem[]): Promise<BatchResult[]> {
+  async verifyBatch(items: readonly (BatchItem | BundleItem)[]): Promise<BatchResult[]> {
     if (!Array.isArray(items)) {
       throw new InvalidArgumentError(`items must be an array, got ${describeType(items)}`);
     }
