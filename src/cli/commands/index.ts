@@ -1,0 +1,21 @@
+import type { Command } from '../command.js';
+import { attenuate } from './attenuate.js';
+import { bench } from './bench.js';
+import { bind } from './bind.js';
+import { discharge } from './discharge.js';
+import { inspect } from './inspect.js';
+import { mint } from './mint.js';
+import { thirdParty } from './third-party.js';
+import { verify } from './verify.js';
+
+/** In the order a token's life goes, which is also the order of `macaroon help`. */
+export const COMMANDS: readonly Command[] = [
+  inspect,
+  mint,
+  attenuate,
+  thirdParty,
+  discharge,
+  bind,
+  verify,
+  bench,
+];

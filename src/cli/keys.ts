@@ -1,0 +1,79 @@
+/**
+ * KEY and CAVEAT-KEY: exactly one of --key-file, --key-env, --key-hex, --key (and the --caveat-key-…
+ * twins). Keys are secrets: no message here ever contains a key or any part of one.
+ */
+import { readFile } from 'node:fs/promises';
+import { type Context, InputError, type OptionSpec, type OptionValues, UsageError } from './command.js';
+
+export type KeyKind = 'key' | 'caveat-key';
+
+/** A key file larger than this is almost surely the wrong file; refusing it avoids reading a huge one. */
+const MAX_KEY_FILE_BYTES = 64 * 1024;
+
+export function keyOptions(kind: KeyKind): Record<string, OptionSpec> {
+  return {
+    [`${kind}-file`]: { type: 'string' },
+    [`${kind}-env`]: { type: 'string' },
+    [`${kind}-hex`]: { type: 'string' },
+    [kind]: { type: 'string' },
+  };
+}
+
+/** Help lines for the key options, aligned with the rest of a command's help. */
+export function keyHelp(kind: KeyKind): string {
+  const name = kind === 'key' ? 'KEY' : 'CAVEAT-KEY';
+  return [
+    `  ${name}, exactly one of:`,
+    `    --${kind}-file PATH       the file's bytes, exactly (no newline is stripped)`,
+    `    --${kind}-env NAME        the value of environment variable NAME, as UTF-8`,
+    `    --${kind}-hex HEX         hex-encoded bytes (for tests: visible in the process list)`,
+    `    --${kind} TEXT            UTF-8 text (for tests: visible in the process list)`,
+  ].join('\n');
+}
+
+function hexKey(hex: string, option: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new UsageError(`${option} is not an even number of hex digits`);
+  }
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+}
+
+async function fileKey(path: string, option: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = e instanceof Error && 'code' in e ? String(e.code) : 'unknown error';
+    throw new InputError(`cannot read ${option} ${JSON.stringify(path)} (${code})`);
+  }
+  if (bytes.length > MAX_KEY_FILE_BYTES) {
+    throw new InputError(`${option} ${JSON.stringify(path)} is over ${MAX_KEY_FILE_BYTES} bytes: not a key`);
+  }
+  return bytes;
+}
+
+/** Reads the one key given for `kind`; a usage error when none or several are given, or the key is empty. */
+export async function readKey(values: OptionValues, kind: KeyKind, ctx: Context): Promise<Uint8Array> {
+  const given = [`${kind}-file`, `${kind}-env`, `${kind}-hex`, kind].filter(
+    (name) => values[name] !== undefined,
+  );
+  const label = kind === 'key' ? 'a key' : 'a caveat key';
+  if (given.length === 0) {
+    throw new UsageError(`${label} is required: --${kind}-file, --${kind}-env, --${kind}-hex or --${kind}`);
+  }
+  if (given.length > 1)
+    throw new UsageError(`give ${label} once, not with ${given.map((g) => `--${g}`).join(' and ')}`);
+  const name = given[0] as string;
+  const value = values[name] as string;
+  const option = `--${name}`;
+  let key: Uint8Array;
+  if (name.endsWith('-file')) key = await fileKey(value, option);
+  else if (name.endsWith('-hex')) key = hexKey(value, option);
+  else if (name.endsWith('-env')) {
+    const text = ctx.env[value];
+    if (text === undefined) throw new UsageError(`${option}: environment variable ${value} is not set`);
+    key = new TextEncoder().encode(text);
+  } else key = new TextEncoder().encode(value);
+  if (key.length === 0) throw new UsageError(`the key given by ${option} is empty`);
+  return key;
+}
