@@ -3,11 +3,12 @@
  * conditions). They refuse to compile WebAssembly from bytes ("Wasm code generation disallowed by
  * embedder"), so this entry imports the engine as a `.wasm` module, which the runtime (or wrangler)
  * compiles at deploy time, and `ready()` only instantiates it. Everything else is the main entry.
+ * The SIMD build, without probing: Workers support WebAssembly SIMD, and probing would need bytes.
  */
 import { setWasmLoadError, wasmEngineLoaded } from '../engine/registry.js';
 import { initWasm } from '../engine/wasm-init.js';
 import type { ReadyInfo } from '../ready.js';
-import engineModule from '../wasm/macaroon-scalar.wasm';
+import engineModule from '../wasm/macaroon-simd.wasm';
 
 export * from '../index.js';
 
