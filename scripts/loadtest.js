@@ -1,9 +1,12 @@
 // The gateway load test: the example gateway (examples/gateway/server.js) in a child process, loaded by
-// autocannon on loopback, once per configuration, each bounded in time.
+// autocannon on loopback, each run bounded in time, configurations alternating over rounds.
 //
-//   npm run loadtest                      # the five configurations, 8 s each
+//   npm run loadtest                      # five configurations x 2 rounds, 8 s each (+1 s warm-up)
 //   npm run loadtest -- --sweep           # micro-batch settings (maxBatchSize x maxWaitMs), 4 s each
-//   options: --duration=<s> --connections=<n> --only=<name,...>
+//   options: --duration=<s> --connections=<n> --rounds=<n> --only=<id,...> (ids: none, ts, wasm,
+//   batch, pool) --pool-seconds=<s> --no-pool-scaling
+//
+// Then the pool alone: W1 verification throughput with 1..N worker threads (no HTTP).
 //
 // Tokens are W1-shaped (the benchmark suite's gateway workload): a 32-byte root key, a ~22-byte
 // identifier, 5 first-party caveats (4 exact: service, api, account, action; 1 general: time) and 1
@@ -12,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -33,22 +36,24 @@ const TOKENS = 256;
 const poolSeconds = Number(args['pool-seconds'] ?? 3);
 
 const CONFIGS = [
-  { name: 'no auth', env: { GATEWAY_AUTH: 'none' } },
-  { name: 'per-request, TS engine', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'js' } },
-  { name: 'per-request, WASM', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'wasm' } },
-  { name: 'micro-batched, WASM', env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm' } },
+  { id: 'none', name: 'no auth', env: { GATEWAY_AUTH: 'none' } },
+  { id: 'ts', name: 'per-request, TS engine', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'js' } },
+  { id: 'wasm', name: 'per-request, WASM', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'wasm' } },
+  { id: 'batch', name: 'micro-batched, WASM', env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm' } },
   {
+    id: 'pool',
     name: 'micro-batched, WASM, worker pool',
     env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_POOL: 'auto' },
   },
 ];
 
 function sweepConfigs() {
-  const out = [{ name: 'no auth', env: { GATEWAY_AUTH: 'none' } }];
+  const out = [{ id: 'none', name: 'no auth', env: { GATEWAY_AUTH: 'none' } }];
   for (const maxBatch of [1, 16, 64, 256]) {
     for (const maxWait of [0, 1, 2]) {
       if (maxBatch === 1 && maxWait > 0) continue;
       out.push({
+        id: `b${maxBatch}w${maxWait}`,
         name: `batch ${maxBatch}, wait ${maxWait} ms`,
         env: {
           GATEWAY_AUTH: 'batch',
@@ -166,8 +171,8 @@ async function run(config, requests, rootKeyHex, probe) {
 async function poolScaling(rootKey, deadline) {
   const items = [];
   for (let i = 0; i < 64; i++) {
-    const [root, ...discharges] = Macaroon.deserializeBundle(mintW1(rootKey, i, deadline));
-    items.push({ macaroon: root, discharges, rootKey, exact: [`account = ${i}`, 'action = read'] });
+    // As the gateway sends them: the bundle undecoded, decoded in the worker.
+    items.push({ bundle: mintW1(rootKey, i, deadline), rootKey, exact: [`account = ${i}`, 'action = read'] });
   }
   const out = [];
   const max = availableParallelism();
@@ -202,6 +207,35 @@ async function poolScaling(rootKey, deadline) {
   return out;
 }
 
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianRun(list) {
+  const ok = list.filter((r) => !r.skipped);
+  if (ok.length === 0) return list[0];
+  const pick = (f) => median(ok.map(f));
+  return {
+    ...ok[0],
+    requestsPerSecond: Math.round(pick((r) => r.requestsPerSecond)),
+    latencyMs: {
+      p50: pick((r) => r.latencyMs.p50),
+      p99: pick((r) => r.latencyMs.p99),
+      mean: pick((r) => r.latencyMs.mean),
+    },
+    non2xx: ok.reduce((a, r) => a + r.non2xx, 0),
+    errors: ok.reduce((a, r) => a + r.errors, 0),
+    meanBatchSize: ok[0].meanBatchSize === null ? null : pick((r) => r.meanBatchSize),
+    rounds: ok.map((r) => ({
+      requestsPerSecond: r.requestsPerSecond,
+      p50: r.latencyMs.p50,
+      p99: r.latencyMs.p99,
+    })),
+  };
+}
+
 async function main() {
   const rootKey = randomBytes(32);
   const rootKeyHex = rootKey.toString('hex');
@@ -222,14 +256,24 @@ async function main() {
   const probe = { path: '/accounts/7', token, tampered };
 
   const only = args.only?.split(',');
-  const configs = (sweep ? sweepConfigs() : CONFIGS).filter((c) => !only || only.includes(c.name));
-  const results = [];
-  for (const config of configs) {
-    process.stderr.write(`${config.name}: ${duration} s, ${connections} connections...\n`);
-    const r = await run(config, requests, rootKeyHex, probe);
-    results.push(r);
-    process.stderr.write(`  ${JSON.stringify(r)}\n`);
+  const configs = (sweep ? sweepConfigs() : CONFIGS).filter((c) => !only || only.includes(c.id));
+  // Rounds alternate the configurations, so a neighbour's load drifting during the run spreads over
+  // all of them; each configuration's figures are the medians over its rounds.
+  const rounds = Number(args.rounds ?? (sweep ? 1 : 2));
+  const runs = new Map(configs.map((c) => [c.name, []]));
+  const loadBefore = loadavg();
+  for (let round = 1; round <= rounds; round++) {
+    for (const config of configs) {
+      process.stderr.write(
+        `[${round}/${rounds}] ${config.name}: ${duration} s, ${connections} connections...\n`,
+      );
+      const r = await run(config, requests, rootKeyHex, probe);
+      runs.get(config.name).push(r);
+      process.stderr.write(`  ${JSON.stringify(r)}\n`);
+    }
   }
+  const results = configs.map((c) => medianRun(runs.get(c.name)));
+  const loadAfter = loadavg();
 
   const base = results.find((r) => r.name === 'no auth' && !r.skipped);
   const lines = [
@@ -265,6 +309,9 @@ async function main() {
     date: new Date().toISOString(),
     command: `npm run loadtest -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version },
+    // Other work on the machine during the run (1-minute load average), which the figures include.
+    loadAverage: { before: loadBefore[0], after: loadAfter[0] },
+    rounds,
     load: { tool: 'autocannon', connections, durationSeconds: duration, warmupSeconds: 1, tokens: TOKENS },
     workload: 'W1: 5 first-party caveats + 1 third-party caveat with a bound discharge (1 caveat)',
     results,
