@@ -9,11 +9,19 @@ import { build } from 'esbuild';
 const wasmAsModule = (outdir, copied) => ({
   name: 'wasm-as-module',
   setup(b) {
-    b.onResolve({ filter: /\.wasm$/ }, (args) => {
-      const source = join(args.resolveDir, args.path);
-      const name = basename(source);
-      copyFileSync(source, join(outdir, name));
-      copied.push(join(outdir, name));
+    b.onResolve({ filter: /\.wasm$/ }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      // esbuild's own resolution (relative paths and package exports alike) finds the file.
+      const found = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'resolving',
+      });
+      if (found.errors.length > 0) return { errors: found.errors };
+      const name = basename(found.path);
+      copyFileSync(found.path, join(outdir, name));
+      if (!copied.includes(join(outdir, name))) copied.push(join(outdir, name));
       return { path: `./${name}`, external: true };
     });
   },
@@ -38,6 +46,8 @@ export async function bundle(entry, outfile, { target, minify = false }) {
     target: 'es2022',
     logLevel: 'error',
     plugins: target === 'workerd' ? [wasmAsModule(dirname(outfile), wasm)] : [],
+    // In a browser bundle a .wasm import is the file's bytes, compiled by the page.
+    loader: target === 'workerd' ? {} : { '.wasm': 'binary' },
   });
   const js = readFileSync(outfile);
   const shipped = [js, ...wasm.map((f) => readFileSync(f))];

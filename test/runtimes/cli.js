@@ -37,10 +37,20 @@ async function readVectorFiles(dir) {
   return Promise.all(names.map(async (name) => ({ name, data: JSON.parse(await read(`${dir}/${name}`)) })));
 }
 
+/** A build shipped as a file in the package (`macaroon-engine/wasm/*.wasm`), compiled from its bytes. */
+async function compileFromPackage(build) {
+  const url = new URL(import.meta.resolve(`macaroon-engine/wasm/macaroon-${build}.wasm`));
+  const bytes = globalThis.Deno
+    ? await globalThis.Deno.readFile(url)
+    : await (await import('node:fs/promises')).readFile(url);
+  return WebAssembly.compile(bytes);
+}
+
 const args = globalThis.Deno ? globalThis.Deno.args : process.argv.slice(2);
 const report = await runChecks({
   vectorFiles: await readVectorFiles(args[0]),
   now: () => performance.now(),
+  builds: { simd: () => compileFromPackage('simd'), scalar: () => compileFromPackage('scalar') },
 });
 report.runtime = runtimeName();
 report.coldStart = { importMs: t1 - t0, readyMs: t2 - t1, firstVerifyMs: t3 - t2 };

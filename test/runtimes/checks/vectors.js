@@ -49,9 +49,13 @@ function verdict(c, decoded, engine) {
   }
 }
 
-/** `files`: [{ name, data }] with data the parsed JSON of one vectors file. */
-export function checkVectors(report, files, engines) {
+/**
+ * `files`: [{ name, data }] with data the parsed JSON of one vectors file. `decoding: false` checks only
+ * the verdicts (for a second WASM build: decoding does not depend on the engine).
+ */
+export function checkVectors(report, files, engines, { decoding = true } = {}) {
   const counts = {};
+  const labels = engines.map((engine) => new Verifier({ engine }).engine);
   for (const { name, data } of files) {
     const s = `vectors/${name}`;
     if (!Array.isArray(data.cases)) continue;
@@ -59,18 +63,18 @@ export function checkVectors(report, files, engines) {
       let decoded;
       const decodes = check(report, s, `${c.name}: decodes to the peer's signature`, () => {
         decoded = decode(c);
-        return hex(decoded.root.signature) === c.expect.signature;
+        return !decoding || hex(decoded.root.signature) === c.expect.signature;
       });
       if (!decodes) continue;
-      if (c.sameBytes) {
+      if (decoding && c.sameBytes) {
         check(report, s, `${c.name}: written back as the peer wrote it`, () => {
           const ours = rewritten(c, decoded);
           const theirs = written(c);
           return ours.length === theirs.length && ours.every((t, i) => t === theirs[i]);
         });
       }
-      for (const engine of engines) {
-        check(report, `${s}/${engine}`, `${c.name}: ${c.expect.verdict}`, () => {
+      for (const [i, engine] of engines.entries()) {
+        check(report, `${s}/${labels[i]}`, `${c.name}: ${c.expect.verdict}`, () => {
           return verdict(c, decoded, engine) === c.expect.verdict;
         });
       }

@@ -68,8 +68,8 @@ export function mintW1Batch(count) {
 
 /** Verifies the batch with `engine`; returns the engine name and the warm batch time in ms. */
 export function checkW1Batch(report, batch, engine, now) {
-  const s = `w1/${engine}`;
   const v = gatewayVerifier(engine);
+  const s = `w1/${v.engine}`;
   let results = [];
   check(report, s, 'verifyBatch returns one result per item', () => {
     results = v.verifyBatch(batch);
