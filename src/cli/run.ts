@@ -31,7 +31,9 @@ export async function runCli(argv: readonly string[], ctx: Context, version: str
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? rest[0] : undefined;
     if (topic === undefined) {
-      ctx.stdout(mainHelp(COMMANDS));
+      // Without a command the help is the error message, so it goes where errors go.
+      if (name === undefined) ctx.stderr(mainHelp(COMMANDS));
+      else ctx.stdout(mainHelp(COMMANDS));
       return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
     }
     const command = find(topic);

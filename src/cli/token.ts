@@ -126,7 +126,7 @@ export function decodeToken(input: TokenInput, what: string): DecodedToken {
 
 function bundleKind(input: TokenInput, encoding: Encoding): BundleKind {
   if (encoding === 'json') return 'json';
-  if (input instanceof Uint8Array) return input[0] === 0x5b ? 'json' : 'binary';
+  if (input instanceof Uint8Array) return 'binary'; // raw bytes from stdin that were not text
   const bytes = base64Decode(input);
   return bytes[0] === 0x5b /* [ */ ? 'bakery' : 'binary';
 }

@@ -27,6 +27,7 @@ a token.
 `;
 
 interface Shown {
+  readonly bundle: boolean;
   readonly format: string;
   readonly description: string;
   readonly macaroons: readonly DecodedToken[];
@@ -35,16 +36,22 @@ interface Shown {
 function shown(d: DecodedToken | DecodedBundle): Shown {
   if (isBundle(d)) {
     return {
+      bundle: true,
       format: `bundle-${d.kind}`,
-      description: `${describeBundle(d)}, ${d.macaroons.length} macaroons`,
+      description: `${describeBundle(d)}, ${d.macaroons.length} macaroon${d.macaroons.length === 1 ? '' : 's'}`,
       macaroons: d.macaroons,
     };
   }
-  return { format: d.format, description: describeFormat(d.format, d.encoding), macaroons: [d] };
+  return {
+    bundle: false,
+    format: d.format,
+    description: describeFormat(d.format, d.encoding),
+    macaroons: [d],
+  };
 }
 
 function asText(s: Shown): string {
-  if (s.macaroons.length === 1 && !s.format.startsWith('bundle')) {
+  if (!s.bundle) {
     return `# ${s.format}: ${s.description}\n${(s.macaroons[0] as DecodedToken).macaroon.inspect()}`;
   }
   const parts = s.macaroons.map((d, i) => {
