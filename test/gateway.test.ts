@@ -7,6 +7,8 @@ import { base64StdEncode } from '../src/codec/base64.js';
 import { honoMacaroonAuth } from '../src/gateway/hono.js';
 import {
   BatchVerifier,
+  type BundleItem,
+  type BundleTarget,
   denial,
   extractTokens,
   Gateway,
@@ -18,6 +20,8 @@ import {
   withMacaroonAuth,
 } from '../src/gateway/index.js';
 import {
+  type BatchItem,
+  type BatchResult,
   DecodeError,
   EngineError,
   LimitExceededError,
@@ -407,6 +411,56 @@ describe('Gateway decisions', () => {
     );
     expect(d).toEqual({ status: 503, code: 'ERR_KEY_LOOKUP' });
     expect(denial(d as Exclude<typeof d, { status: 200 }>).body).not.toContain('hunter2');
+  });
+});
+
+describe('Gateway with a target that decodes bundles itself (the worker pool)', () => {
+  function recordingTarget() {
+    const seen: (BatchItem | BundleItem)[] = [];
+    const verifier = accountVerifier();
+    const target: BundleTarget = {
+      decodesBundles: true,
+      verifyBatch(items) {
+        seen.push(...items);
+        const one = (i: BatchItem): BatchResult => verifier.verifyBatch([i])[0] as BatchResult;
+        return items.map((item) => {
+          if (!('bundle' in item) || item.bundle === undefined) return one(item as BatchItem);
+          try {
+            const [macaroon, ...discharges] = Macaroon.deserializeBundle(item.bundle);
+            return one({ ...item, macaroon: macaroon as Macaroon, discharges });
+          } catch (e) {
+            return { ok: false, error: e as DecodeError };
+          }
+        });
+      },
+    };
+    return { seen, target };
+  }
+
+  it('hands bundles over undecoded with a fixed key, and decodes the 200’s macaroons only on access', async () => {
+    const { seen, target } = recordingTarget();
+    const gateway = new Gateway({ rootKey: ROOT_KEY, verifier: new BatchVerifier(target) });
+    const bundle = Macaroon.serializeBundle(withDischarge('42'));
+    const d = await gateway.authorize(headers({ authorization: `Macaroon ${bundle}` }), accountFacts('42'));
+    expect(seen).toEqual([{ bundle, rootKey: ROOT_KEY, exact: ['account = 42'] }]);
+    expect(d.status).toBe(200);
+    expect(d.status === 200 && new TextDecoder().decode(d.macaroon.identifier)).toBe('key-1:abc');
+    expect(d.status === 200 && d.discharges.length).toBe(1);
+    expect(await gateway.authorize(headers({ authorization: 'Macaroon AgE' }))).toEqual({
+      status: 400,
+      code: 'ERR_DECODE',
+    });
+  });
+
+  it('decodes on the main thread when the key must be found from the identifier', async () => {
+    const { seen, target } = recordingTarget();
+    const gateway = new Gateway({ rootKey: () => ROOT_KEY, verifier: new BatchVerifier(target) });
+    const bundle = Macaroon.serializeBundle(withDischarge('42'));
+    const d = await gateway.authorize(headers({ authorization: `Macaroon ${bundle}` }), accountFacts('42'));
+    expect(d.status).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).not.toHaveProperty('bundle');
+    expect((seen[0] as BatchItem).macaroon).toBeInstanceOf(Macaroon);
   });
 });
 
