@@ -78,11 +78,13 @@ describe('help', () => {
   const commands = ['inspect', 'mint', 'attenuate', 'third-party', 'discharge', 'bind', 'verify', 'bench'];
 
   it('lists every command, and each has its own help', async () => {
-    const [main, ...each] = await Promise.all([
+    const [bare, main, ...each] = await Promise.all([
+      macaroon([]),
       macaroon(['help']),
       ...commands.map((c, i) => macaroon(i % 2 === 0 ? [c, '--help'] : ['help', c])),
     ]);
     expect(main?.code).toBe(0);
+    expect(bare).toMatchObject({ code: 2, stdout: '', stderr: main?.stdout });
     for (const c of commands) expect(main?.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     each.forEach((r, i) => {
       expect(r.code).toBe(0);
@@ -289,11 +291,14 @@ describe('inspect', () => {
     expect(r.stdout).toBe(expected);
   });
 
-  it('reads raw binary and several tokens, one per line, from stdin', async () => {
-    const [raw, lines] = await Promise.all([
+  it('reads from stdin: raw binary, several tokens one per line, one token in wrapped base64', async () => {
+    const wrapped = Buffer.from(seed.toBytes('v1')).toString('base64').replace(/.{76}/g, '$&\n');
+    const [raw, lines, oneWrapped] = await Promise.all([
       macaroon(['inspect', '-'], { input: seed.toBytes('v2') }),
       macaroon(['inspect'], { input: `${seed.serialize('v2')}\n${seed.serialize('v1')}\n` }),
+      macaroon(['inspect', '-'], { input: `${wrapped}\n` }),
     ]);
+    expect(oneWrapped.stdout).toBe(`# v1: V1 binary, standard base64\n${LIBMACAROONS_INSPECT}\n`);
     expect(raw.stdout).toBe(`# v2: V2 binary, raw bytes\n${LIBMACAROONS_INSPECT}\n`);
     expect(lines.stdout).toBe(
       `# v2: V2 binary, URL-safe base64\n${LIBMACAROONS_INSPECT}\n\n# v1: V1 binary, URL-safe base64\n${LIBMACAROONS_INSPECT}\n`,

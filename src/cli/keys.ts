@@ -19,16 +19,17 @@ export function keyOptions(kind: KeyKind): Record<string, OptionSpec> {
   };
 }
 
-/** Help lines for the key options, aligned with the rest of a command's help. */
+/** The help paragraph on the key options; every command that takes a key ends its help with it. */
 export function keyHelp(kind: KeyKind): string {
-  const name = kind === 'key' ? 'KEY' : 'CAVEAT-KEY';
-  return [
-    `  ${name}, exactly one of:`,
-    `    --${kind}-file PATH       the file's bytes, exactly (no newline is stripped)`,
-    `    --${kind}-env NAME        the value of environment variable NAME, as UTF-8`,
-    `    --${kind}-hex HEX         hex-encoded bytes (for tests: visible in the process list)`,
-    `    --${kind} TEXT            UTF-8 text (for tests: visible in the process list)`,
-  ].join('\n');
+  const rows = [
+    [`--${kind}-file PATH`, "the file's bytes, exactly (no newline is stripped)"],
+    [`--${kind}-env NAME`, 'the value of environment variable NAME, as UTF-8'],
+    [`--${kind}-hex HEX`, 'hex-encoded bytes (for tests: visible in the process list)'],
+    [`--${kind} TEXT`, 'UTF-8 text (for tests: visible in the process list)'],
+  ];
+  const width = Math.max(...rows.map(([option]) => (option as string).length)) + 3;
+  const lines = rows.map(([option, text]) => `  ${(option as string).padEnd(width)}${text}`);
+  return [`${kind === 'key' ? 'KEY' : 'CAVEAT-KEY'} is exactly one of:`, ...lines].join('\n');
 }
 
 function hexKey(hex: string, option: string): Uint8Array {

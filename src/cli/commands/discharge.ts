@@ -12,8 +12,9 @@ before sending it.
   --id ID          the identifier of the third-party caveat being discharged
   --caveat P       a first-party caveat on the discharge (e.g. "time < 2030-01-01T00:00:00Z"); repeatable
   --format F       v2 (default), v1, v1j or v2j
-${keyHelp('caveat-key')}
   -h, --help       this help
+
+${keyHelp('caveat-key')}
 `;
 
 export const discharge: Command = {

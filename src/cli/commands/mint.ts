@@ -22,8 +22,9 @@ Mints a macaroon with root key KEY and prints it.
   --caveat P       a first-party caveat (predicate); repeat for several, in order
   --format F       v2 (default; V2 binary, URL-safe base64), v1 (V1 binary, as libmacaroons 0.3),
                    v1j or v2j (JSON)
-${keyHelp('key')}
   -h, --help       this help
+
+${keyHelp('key')}
 `;
 
 export const mint: Command = {

@@ -19,8 +19,9 @@ shares CAVEAT-KEY with you and recognises ID (e.g. it encodes what to check, or 
   --location L     the third party's location (a hint; not signed)
   --id ID          the caveat identifier the third party will recognise
   --format F       v1, v2, v1j or v2j; default: the format TOKEN was given in
-${keyHelp('caveat-key')}
   -h, --help       this help
+
+${keyHelp('caveat-key')}
 `;
 
 export const thirdParty: Command = {

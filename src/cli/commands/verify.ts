@@ -29,8 +29,9 @@ usage or malformed input). Every first-party caveat must be satisfied by --exact
   --allow-unused-discharges
                         accept discharges no caveat needs (as pymacaroons and libmacaroons do)
   --engine E            js (default: quickest to start for one token), wasm or auto
-${keyHelp('key')}
   -h, --help            this help
+
+${keyHelp('key')}
 
 Reasons (stable, as NotAuthorizedError.reason): signature-mismatch, caveat-not-satisfied,
 discharge-missing, discharge-reused, discharge-unused, decryption-failed, depth-exceeded.
