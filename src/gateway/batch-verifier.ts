@@ -53,12 +53,12 @@ export class BatchVerifier {
         : typeof target?.verifyBatch === 'function'
           ? (items) => (target as BundleTarget).verifyBatch(items)
           : undefined;
-    this.#decodesBundles = typeof target === 'object' && (target as BundleTarget).decodesBundles === true;
     if (!run) {
       throw new InvalidArgumentError(
         `target must be a Verifier or a batch function, got ${describeType(target)}`,
       );
     }
+    this.#decodesBundles = typeof target === 'object' && (target as BundleTarget).decodesBundles === true;
     this.#batcher = new MicroBatcher(guarded(run), options);
     this.#limits = options.limits;
   }
