@@ -3,7 +3,7 @@
  * macaroon. Formats live in ./codec, the chain's cryptography in ./crypto.
  */
 
-import { bytesToHex, describeType, printableText, toBytes } from './bytes.js';
+import { bytesToHex, describeType, printableText, toBytes, utf8Encode } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { type BundleFormat, decodeBundle, encodeBundle } from './codec/bundle.js';
 import { decodeAny, type Format } from './codec/detect.js';
@@ -233,12 +233,13 @@ export class Macaroon {
    */
   inspect(): string {
     const d = this[DATA];
-    const lines = [`location ${d.location}`, `identifier ${printable(d.identifier)}`];
+    // Locations are strings but as untrusted as any field: a newline in one must not forge lines either.
+    const lines = [`location ${printable(utf8Encode(d.location))}`, `identifier ${printable(d.identifier)}`];
     for (const c of d.caveats) {
       lines.push(`cid ${printable(c.identifier)}`);
       if (c.verificationId) {
         lines.push(`vid ${base64UrlEncode(c.verificationId)}`);
-        lines.push(`cl ${c.location ?? ''}`);
+        lines.push(`cl ${printable(utf8Encode(c.location ?? ''))}`);
       }
     }
     lines.push(`signature ${bytesToHex(d.signature)}`);
