@@ -323,6 +323,27 @@ describe('inspect', () => {
     );
   });
 
+  it('cannot be made to show forged lines by a field holding a newline, locations included', async () => {
+    const forged = '\nsignature 0000';
+    const m = Macaroon.create(`l${forged}`, ROOT_KEY, `id${forged}`)
+      .addFirstPartyCaveat(`p${forged}`)
+      .addThirdPartyCaveat(`cl${forged}`, CAVEAT_KEY, `cid${forged}`);
+    const r = await macaroon(['inspect', m.serialize('v2j')]);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).toEqual([
+      '#',
+      'location',
+      'identifier',
+      'cid',
+      'cid',
+      'vid',
+      'cl',
+      'signature',
+    ]);
+    for (const line of lines.slice(1, 7))
+      if (!line.startsWith('vid')) expect(line).toMatch(/^[a-z]+ base64:[\w-]+$/);
+  });
+
   it('--json: every field, binary ones as …64, the signature in hex', async () => {
     const m = Macaroon.create('loc', ROOT_KEY, new Uint8Array([0xff, 0x00, 0x41]))
       .addFirstPartyCaveat('account = 42')
