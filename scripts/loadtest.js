@@ -14,7 +14,7 @@
 // in `Authorization: Macaroon`. 256 distinct tokens, one per account, requested in turn.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ const sweep = args.sweep === 'true';
 const duration = Number(args.duration ?? (sweep ? 4 : 8));
 const connections = Number(args.connections ?? 32);
 const TOKENS = 256;
+const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture Node supports
 const poolSeconds = Number(args['pool-seconds'] ?? 3);
 
 const CONFIGS = [
@@ -124,6 +125,16 @@ function stopServer(child) {
   });
 }
 
+// utime + stime of a process (all threads), in ms, from /proc (Linux; elsewhere undefined).
+function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 async function status(url, token) {
   const res = await fetch(url, { headers: token ? { authorization: `Macaroon ${token}` } : {} });
   await res.arrayBuffer();
@@ -147,7 +158,9 @@ async function run(config, requests, rootKeyHex, probe) {
     }
     const load = (seconds) => autocannon({ url: child.url, connections, duration: seconds, requests });
     await load(1); // warm-up: JIT tiers, WASM tier-up, worker start
+    const cpuBefore = processCpuMs(child.pid);
     const r = await load(duration);
+    const cpuAfter = processCpuMs(child.pid);
     const engine = child.engine;
     const stats = await stopServer(child);
     child = undefined;
@@ -158,6 +171,12 @@ async function run(config, requests, rootKeyHex, probe) {
       latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average },
       non2xx: r.non2xx,
       errors: r.errors + r.timeouts,
+      // Server CPU time (all its threads) per request served: what a request costs, whatever else the
+      // machine was running; 1e6 / this is the req/s one dedicated core would serve.
+      serverCpuUsPerRequest:
+        cpuBefore === undefined || cpuAfter === undefined
+          ? null
+          : Number(((1000 * (cpuAfter - cpuBefore)) / r.requests.total).toFixed(1)),
       meanBatchSize: stats && stats.batches > 0 ? Number((stats.items / stats.batches).toFixed(2)) : null,
       env: config.env,
     };
@@ -228,6 +247,7 @@ function medianRun(list) {
     non2xx: ok.reduce((a, r) => a + r.non2xx, 0),
     errors: ok.reduce((a, r) => a + r.errors, 0),
     meanBatchSize: ok[0].meanBatchSize === null ? null : pick((r) => r.meanBatchSize),
+    serverCpuUsPerRequest: ok[0].serverCpuUsPerRequest === null ? null : pick((r) => r.serverCpuUsPerRequest),
     rounds: ok.map((r) => ({
       requestsPerSecond: r.requestsPerSecond,
       p50: r.latencyMs.p50,
@@ -277,17 +297,22 @@ async function main() {
 
   const base = results.find((r) => r.name === 'no auth' && !r.skipped);
   const lines = [
-    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | mean batch | non-2xx |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | server CPU µs/req | CPU vs no auth | mean batch | non-2xx |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     if (r.skipped) {
-      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | |`);
+      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | | | |`);
       continue;
     }
     const ratio = base ? `${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)}%` : '';
+    // Capacity per core relative to no auth: the no-auth CPU per request over this one's.
+    const cpuRatio =
+      base?.serverCpuUsPerRequest && r.serverCpuUsPerRequest
+        ? `${((100 * base.serverCpuUsPerRequest) / r.serverCpuUsPerRequest).toFixed(1)}%`
+        : '';
     lines.push(
-      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.meanBatchSize ?? ''} | ${r.non2xx} |`,
+      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.serverCpuUsPerRequest ?? ''} | ${cpuRatio} | ${r.meanBatchSize ?? ''} | ${r.non2xx} |`,
     );
   }
   console.log(lines.join('\n'));
