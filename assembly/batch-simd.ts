@@ -1,6 +1,6 @@
 // The SIMD build's entry: the same exports as batch.ts, with batches verified four jobs at a time
 // (lanes.ts). A single job gains nothing from lanes and takes the scalar walk.
-import { LAYOUT_INVALID, verifyJob, wipeChain } from './chain';
+import { LAYOUT_INVALID, resetKeyCache, verifyJob, wipeChain } from './chain';
 import { BATCH_INVALID, batchFits } from './exports';
 import { wipeHmac } from './hmac';
 import { verifyLanes, wipeLanes } from './lanes';
@@ -24,6 +24,7 @@ export function verifyBatch(
   maxDepth: i32,
 ): i32 {
   if (!batchFits(jobCount, jobTable, scratch, scratchLen)) return BATCH_INVALID;
+  resetKeyCache();
   if (jobCount === 1) {
     return verifyJob(jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth) === LAYOUT_INVALID
       ? LAYOUT_INVALID

@@ -1,6 +1,6 @@
 // The scalar build's entry: one call verifies a whole batch laid out by JS (src/engine/wasm.ts), one
 // job after another.
-import { JOB_SIZE, LAYOUT_INVALID, verifyJob, wipeChain } from './chain';
+import { JOB_SIZE, LAYOUT_INVALID, resetKeyCache, verifyJob, wipeChain } from './chain';
 import { BATCH_INVALID, batchFits } from './exports';
 import { wipeHmac } from './hmac';
 import { wipeSecretbox } from './secretbox';
@@ -27,6 +27,7 @@ export function verifyBatch(
   maxDepth: i32,
 ): i32 {
   if (!batchFits(jobCount, jobTable, scratch, scratchLen)) return BATCH_INVALID;
+  resetKeyCache();
   for (let i: u32 = 0; i < jobCount; i++) {
     if (
       verifyJob(jobTable + i * JOB_SIZE, scratch, scratchLen, allowUnused !== 0, maxDepth) === LAYOUT_INVALID

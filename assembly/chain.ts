@@ -137,13 +137,42 @@ export function findDischarge(macTable: usize, macCount: u32, cid: usize, cidLen
   return -1;
 }
 
-/** Starts the walk of macaroon `mi` in `frame` under the 32-byte key at `key`. */
+/**
+ * The root key of the previous job, by its offset: JS writes a root key shared by consecutive jobs once,
+ * so a repeated offset within one call means the same key, whose derived key's pad midstates are kept
+ * here (saving the derivation and both pad compressions). Reset at every call, as offsets are reused.
+ */
+const NO_KEY: u32 = 0xffffffff;
+let cachedKeyOff: u32 = NO_KEY;
+let cachedKeyLen: u32 = 0;
+const ROOT_INNER: usize = memory.data(32, 16);
+const ROOT_OUTER: usize = memory.data(32, 16);
+
+export function resetKeyCache(): void {
+  cachedKeyOff = NO_KEY;
+}
+
+/** Starts the walk of macaroon `mi` in `frame`; its signature starts as HMAC(key, identifier). */
 function enter(frame: usize, macTable: usize, mi: u32, depth: u32, key: usize, out: usize): void {
+  padMidstates(key, 32, SIG_INNER, SIG_OUTER);
+  enterFrom(frame, macTable, mi, depth, SIG_INNER, SIG_OUTER, out);
+}
+
+/** enter() for a key whose pad midstates are at `inner` and `outer`. */
+function enterFrom(
+  frame: usize,
+  macTable: usize,
+  mi: u32,
+  depth: u32,
+  inner: usize,
+  outer: usize,
+  out: usize,
+): void {
   const m = macTable + mi * MAC_SIZE;
   store<u32>(frame, mi, F_MI);
   store<u32>(frame, 0, F_CI);
   store<u32>(frame, depth, F_DEPTH);
-  hmac32(key, load<u32>(m, 0), load<u32>(m, 4), frame + F_SIG);
+  hmacFrom(inner, outer, load<u32>(m, 0), load<u32>(m, 4), frame + F_SIG);
   const visited = load<u32>(out, 12);
   store<u32>(out + OUT_HEADER + visited * 4, mi);
   store<u32>(out, visited + 1, 12);
@@ -176,8 +205,15 @@ export function verifyJob(
   store<u32>(out, 0, 12);
   let rootBound = false;
 
-  deriveKey(load<u32>(job, 0), load<u32>(job, 4), CHILD_KEY);
-  enter(frames, macTable, 0, 0, CHILD_KEY, out);
+  const keyOff = load<u32>(job, 0);
+  const keyLen = load<u32>(job, 4);
+  if (keyOff !== cachedKeyOff || keyLen !== cachedKeyLen) {
+    deriveKey(keyOff, keyLen, CHILD_KEY);
+    padMidstates(CHILD_KEY, 32, ROOT_INNER, ROOT_OUTER);
+    cachedKeyOff = keyOff;
+    cachedKeyLen = keyLen;
+  }
+  enterFrom(frames, macTable, 0, 0, ROOT_INNER, ROOT_OUTER, out);
   let sp: u32 = 1;
   while (sp > 0) {
     const f = frames + (sp - 1) * FRAME_SIZE;
@@ -247,6 +283,9 @@ export function verifyJob(
 }
 
 export function wipeChain(): void {
+  resetKeyCache();
+  memory.fill(ROOT_INNER, 0, 32);
+  memory.fill(ROOT_OUTER, 0, 32);
   memory.fill(SIG_INNER, 0, 32);
   memory.fill(SIG_OUTER, 0, 32);
   memory.fill(PAIR, 0, 64);

@@ -34,6 +34,7 @@ import { IV } from './sha256';
 import { compress4 } from './sha256x4';
 
 const LANES: u32 = 4;
+const NO_KEY: u32 = 0xffffffff;
 
 // Where a lane's HMAC is: the two pad blocks (only for a key without cached midstates), the message
 // blocks (then one or two padding blocks), the outer block.
@@ -95,10 +96,16 @@ class Lane {
   pair: usize;
   rootSigBound: usize;
   childKey: usize;
+  // The pad midstates of the derived root key of the lane's previous job, by root key offset (as in
+  // chain.ts: JS writes a root key shared by consecutive jobs once).
+  keyInner: usize;
+  keyOuter: usize;
+  cachedKeyOff: u32;
+  cachedKeyLen: u32;
 }
 
 const LANE_STRUCT: usize = 256;
-const LANE_BUFFERS: usize = 512;
+const LANE_BUFFERS: usize = 576;
 const LANE_STRUCTS: usize = memory.data(i32(LANE_STRUCT * LANES), 16);
 const BUFFERS: usize = memory.data(i32(LANE_BUFFERS * LANES), 16);
 const IDLE_STATE: usize = memory.data(32, 16);
@@ -131,6 +138,9 @@ function initLane(L: Lane, i: u32, scratch: usize): void {
   L.padBlock = b + 256;
   L.pair = b + 320;
   L.stage = b + 384;
+  L.keyInner = b + 512;
+  L.keyOuter = b + 544;
+  L.cachedKeyOff = NO_KEY;
   L.used = scratch;
 }
 
@@ -252,12 +262,33 @@ function startJob(L: Lane, job: usize): void {
   L.mismatch = -1;
   L.rootBound = false;
   store<u32>(L.result, 0, 12);
-  withMidstates(L, KEYGEN_INNER, KEYGEN_OUTER, load<u32>(job, 0), load<u32>(job, 4), L.childKey);
+  const keyOff = load<u32>(job, 0);
+  const keyLen = load<u32>(job, 4);
+  if (keyOff === L.cachedKeyOff && keyLen === L.cachedKeyLen) {
+    enterFrom(L, 0, 0, L.keyInner, L.keyOuter);
+    return;
+  }
+  withMidstates(L, KEYGEN_INNER, KEYGEN_OUTER, keyOff, keyLen, L.childKey);
+  L.cachedKeyOff = keyOff;
+  L.cachedKeyLen = keyLen;
   L.step = W_ENTER_ROOT;
 }
 
 /** Pushes macaroon `mi` and issues HMAC(childKey, identifier) into its frame. */
 function enter(L: Lane, mi: u32, depth: u32): void {
+  const f = pushFrame(L, mi, depth);
+  const m = L.macTable + mi * MAC_SIZE;
+  keyed(L, L.childKey, load<u32>(m, 0), load<u32>(m, 4), f + F_SIG, L.bufInner, L.bufOuter);
+}
+
+/** Pushes macaroon `mi` and issues HMAC(key, identifier) for a key whose pad midstates are known. */
+function enterFrom(L: Lane, mi: u32, depth: u32, inner: usize, outer: usize): void {
+  const f = pushFrame(L, mi, depth);
+  const m = L.macTable + mi * MAC_SIZE;
+  withMidstates(L, inner, outer, load<u32>(m, 0), load<u32>(m, 4), f + F_SIG);
+}
+
+function pushFrame(L: Lane, mi: u32, depth: u32): usize {
   const f = L.frames + L.sp * FRAME_SIZE;
   L.sp++;
   store<u32>(f, mi, F_MI);
@@ -266,9 +297,8 @@ function enter(L: Lane, mi: u32, depth: u32): void {
   const visited = load<u32>(L.result, 12);
   store<u32>(L.result + OUT_HEADER + visited * 4, mi);
   store<u32>(L.result, visited + 1, 12);
-  const m = L.macTable + mi * MAC_SIZE;
-  keyed(L, L.childKey, load<u32>(m, 0), load<u32>(m, 4), f + F_SIG, L.bufInner, L.bufOuter);
   L.step = W_NEXT;
+  return f;
 }
 
 /** Compares the finished macaroon's signature and pops its frame. */
@@ -299,7 +329,10 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
   while (true) {
     const step = L.step;
     if (step === W_ENTER_ROOT) {
-      enter(L, 0, 0);
+      // The derived root key's pads go to the lane's cache, for later jobs that share the key.
+      const root = pushFrame(L, 0, 0);
+      const id = load<u32>(L.macTable, 0);
+      keyed(L, L.childKey, id, load<u32>(L.macTable, 4), root + F_SIG, L.keyInner, L.keyOuter);
       return true;
     }
     const f = L.frames + (L.sp - 1) * FRAME_SIZE;

@@ -282,6 +282,39 @@ describe.each(BUILDS)('the $name WASM engine agrees with the TS engine', (build)
       { numRuns: Math.ceil(RUNS / 3) },
     );
   });
+
+  it('on batches whose consecutive jobs share root keys (the derived-key cache)', () => {
+    const sharing = fc.record({
+      s: scenario,
+      // Copies of the job with the same key bytes (the same array or a copy), a longer key, or an empty
+      // key (which takes no space, so the next key lands at the same offset).
+      copies: fc.array(fc.constantFrom('same-array', 'equal-bytes', 'other-key', 'empty-key'), {
+        maxLength: 4,
+      }),
+    });
+    const withKey = (job: VerificationJob, copy: string): VerificationJob => {
+      const k = job.rootKey;
+      const rootKey =
+        copy === 'same-array'
+          ? k
+          : copy === 'equal-bytes'
+            ? k.slice()
+            : copy === 'other-key'
+              ? Uint8Array.of(...k, 1)
+              : new Uint8Array(0);
+      return { rootKey, macaroons: job.macaroons };
+    };
+    fc.assert(
+      fc.property(fc.array(sharing, { minLength: 1, maxLength: 8 }), policy, (items, p) => {
+        const jobs = items.flatMap(({ s, copies }) => {
+          const job = jobOf(s.request);
+          return [job, ...copies.map((c) => withKey(job, c)), job];
+        });
+        expect(wasm.verifyBatch(jobs, p)).toEqual(jobs.map((j) => tsEngine.verifyBatch([j], p)[0]));
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
 });
 
 // --- through the Verifier and every wire format ----------------------------------------------------

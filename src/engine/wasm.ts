@@ -57,6 +57,15 @@ function instantiateSync(module: WebAssembly.Module): WebAssembly.Instance {
   return new WebAssembly.Instance(module, {});
 }
 
+/** Whether two root keys are equal, without an early exit (they are secrets). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
 /** `depth + 1 > maxDischargeDepth` evaluated on i32 in WASM gives the same answer as in JS. */
 function depthBound(maxDepth: number): number {
   if (Number.isNaN(maxDepth) || maxDepth >= MAX_I32) return MAX_I32;
@@ -172,16 +181,22 @@ export class WasmEngine implements Engine {
     const outs: number[] = new Array(count);
     let word = (jobTable >>> 2) + count * JOB_WORDS;
     let key = keysStart;
+    let sharedKey = keysStart;
     let field = fieldsStart;
     try {
       for (let i = 0; i < count; i++) {
         const job = jobs[start + i] as VerificationJob;
         const macaroons = job.macaroons;
         const jt = (jobTable >>> 2) + i * JOB_WORDS;
-        u8.set(job.rootKey, key);
-        u32[jt] = key;
-        u32[jt + 1] = job.rootKey.length;
-        key += job.rootKey.length;
+        const rootKey = job.rootKey;
+        // A key shared with the previous job is written once: the module then reuses its derivation.
+        if (i === 0 || !sameBytes(rootKey, jobs[start + i - 1]?.rootKey as Uint8Array)) {
+          u8.set(rootKey, key);
+          sharedKey = key;
+          key += rootKey.length;
+        }
+        u32[jt] = sharedKey;
+        u32[jt + 1] = rootKey.length;
         u32[jt + 2] = macaroons.length;
         const macTable = word;
         u32[jt + 3] = macTable * 4;
