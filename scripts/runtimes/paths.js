@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TEST_SOURCES = join(ROOT, 'test', 'runtimes');
 export const VECTORS = join(ROOT, 'vectors');
-export const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium (.ci/run installs it); RUNTIMES_CHROMIUM points elsewhere, e.g. to try the skip path.
+export const CHROMIUM = process.env.RUNTIMES_CHROMIUM ?? '/usr/bin/chromium';
 
 /** A binary installed by a devDependency (node_modules/.bin), or undefined when it is not there. */
 export function localBin(name) {
