@@ -27,21 +27,23 @@ const wasmAsModule = (outdir, copied) => ({
   },
 });
 
+const CONDITIONS = { workerd: ['workerd', 'worker', 'browser'], browser: ['browser'], node: [] };
+const PLATFORMS = { workerd: 'neutral', browser: 'browser', node: 'node' };
+
 /**
- * `target`: 'workerd' or 'browser'. Returns the bundle's path, the .wasm modules beside it, and sizes
+ * `target`: 'workerd', 'browser', or 'node' (only to measure what Node, Deno and Bun load). Returns the bundle's path, the .wasm modules beside it, and sizes
  * (bytes and gzip) of the JavaScript and of everything shipped.
  */
 export async function bundle(entry, outfile, { target, minify = false }) {
   const wasm = [];
-  const conditions = target === 'workerd' ? ['workerd', 'worker', 'browser'] : ['browser'];
   await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
     format: 'esm',
-    platform: target === 'workerd' ? 'neutral' : 'browser',
-    mainFields: ['browser', 'module', 'main'],
-    conditions,
+    platform: PLATFORMS[target],
+    mainFields: target === 'node' ? ['module', 'main'] : ['browser', 'module', 'main'],
+    conditions: CONDITIONS[target],
     minify,
     target: 'es2022',
     logLevel: 'error',

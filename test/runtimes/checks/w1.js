@@ -40,15 +40,18 @@ function mint(i) {
   return { root: root.serialize('v2'), discharge, bound: root.prepareForRequest(discharge).serialize('v2') };
 }
 
+function dischargesFor(flaw, token) {
+  if (flaw === 'no-discharge') return [];
+  if (flaw === 'unbound-discharge') return [token.discharge.serialize('v2')];
+  return [token.bound];
+}
+
 function itemFor(i, token) {
   const { flaw } = planFor(i);
-  const discharges = { 'no-discharge': [], 'unbound-discharge': [token.discharge.serialize('v2')] }[flaw] ?? [
-    token.bound,
-  ];
   return {
     macaroon: token.root,
     rootKey: flaw === 'wrong-key' ? KEYS[(i + 1) % KEYS.length] : KEYS[i % KEYS.length],
-    discharges,
+    discharges: dischargesFor(flaw, token),
     exact: [flaw === 'wrong-user' ? `user = u${i + 1}` : `user = u${i}`],
   };
 }
