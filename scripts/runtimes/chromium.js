@@ -94,6 +94,10 @@ export async function runChromium(consumer, vectorFiles) {
     report.userAgent = report.runtime;
     report.runtime = `chromium ${context.browser()?.version() ?? '(unknown version)'}`;
     report.coldStart = cold;
+    if (!cold.ok || !cold.engine.startsWith('wasm')) {
+      report.failed++;
+      report.failures.push(`first-verify page: ${JSON.stringify(cold)}`);
+    }
     report.underCsp = underCsp;
     if (underCsp.engine === 'js' && underCsp.ok && cspErrors.length === 0) report.passed++;
     else {

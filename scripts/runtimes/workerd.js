@@ -73,20 +73,33 @@ export function workerdAvailable() {
   return localBin('workerd') ? undefined : 'node_modules/.bin/workerd is missing (npm package workerd)';
 }
 
-export async function runWorkerd(consumer, vectorFiles) {
-  const cold = await serve(consumer, 'first-verify-worker.js', { minify: true });
-  let coldStart;
-  try {
-    const first = await firstResponse(cold);
-    if (first.status !== 200) throw new Error(`first-verify worker answered ${first.status}: ${first.body}`);
-    coldStart = { spawnToFirstVerifyMs: first.ms, ...JSON.parse(first.body) };
-  } finally {
-    await cold.server.stop();
+/**
+ * Serves `entry` and waits for its first answer. A second attempt covers the one race here: another
+ * process taking the free port before workerd binds it.
+ */
+async function serveAndAnswer(consumer, entry, options) {
+  for (let attempt = 1; ; attempt++) {
+    const served = await serve(consumer, entry, options);
+    try {
+      return { ...served, first: await firstResponse(served) };
+    } catch (e) {
+      const exitedOnItsOwn = served.server.child.exitCode !== null;
+      await served.server.stop();
+      if (attempt === 2 || !exitedOnItsOwn) throw e;
+    }
   }
+}
 
-  const checks = await serve(consumer, 'worker.js');
+export async function runWorkerd(consumer, vectorFiles) {
+  const cold = await serveAndAnswer(consumer, 'first-verify-worker.js', { minify: true });
+  await cold.server.stop();
+  if (cold.first.status !== 200) {
+    throw new Error(`first-verify worker answered ${cold.first.status}: ${cold.first.body}`);
+  }
+  const coldStart = { spawnToFirstVerifyMs: cold.first.ms, ...JSON.parse(cold.first.body) };
+
+  const checks = await serveAndAnswer(consumer, 'worker.js');
   try {
-    await firstResponse(checks);
     const response = await fetch(checks.url, { method: 'POST', body: JSON.stringify(vectorFiles) });
     const text = await response.text();
     if (response.status !== 200)
@@ -99,6 +112,10 @@ export async function runWorkerd(consumer, vectorFiles) {
     report.runtime = `workerd ${version}`;
     report.coldStart = coldStart;
     report.bundle = cold.built;
+    if (!coldStart.ok || !coldStart.engine.startsWith('wasm')) {
+      report.failed++;
+      report.failures.push(`first-verify worker: ${JSON.stringify(coldStart)}`);
+    }
     return report;
   } catch (e) {
     e.message += `\nworkerd output:\n${checks.server.output().slice(-3000)}`;
