@@ -3,6 +3,7 @@
 // read out of bounds.
 import { hmac32, hmacFrom, padMidstates } from './hmac';
 import { secretboxOpen, VID_LENGTH } from './secretbox';
+import { copy32 } from './sha256';
 
 // Walk statuses (src/engine/types.ts Status).
 export const OK: i32 = 0;
@@ -259,7 +260,7 @@ export function verifyJob(
         hmacFrom(ZERO_INNER, ZERO_OUTER, load<u32>(macTable, 16), load<u32>(macTable, 20), ROOT_BOUND);
         rootBound = true;
       }
-      memory.copy(PAIR, ROOT_BOUND, 32);
+      copy32(PAIR, ROOT_BOUND);
       hmacFrom(ZERO_INNER, ZERO_OUTER, sig, 32, PAIR + 32);
       hmacFrom(ZERO_INNER, ZERO_OUTER, PAIR, 64, sig);
     }

@@ -1,6 +1,6 @@
 // HMAC-SHA256 (RFC 2104) for keys of at most 64 bytes, through precomputed pad midstates: an HMAC
 // under a known key costs only the compressions of its message plus one for the outer hash.
-import { compress, hashFrom, IV } from './sha256';
+import { compress, copy32, hashFrom, IV } from './sha256';
 
 const PAD_BLOCK: usize = memory.data(64, 16);
 const INNER_DIGEST: usize = memory.data(32, 16);
@@ -9,13 +9,17 @@ const KEY_OUTER: usize = memory.data(32, 16);
 
 /** Writes the midstates after the ipad and opad blocks of `key` (`keyLen` ≤ 64) to `inner` and `outer`. */
 export function padMidstates(key: usize, keyLen: u32, inner: usize, outer: usize): void {
-  memory.fill(PAD_BLOCK, 0x36, 64);
-  for (let i: u32 = 0; i < keyLen; i++) store<u8>(PAD_BLOCK + i, load<u8>(key + i) ^ 0x36);
-  memory.copy(inner, IV, 32);
+  for (let i: usize = 0; i < 64; i += 4) store<u32>(PAD_BLOCK + i, 0x36363636);
+  if (keyLen === 32) {
+    for (let i: usize = 0; i < 32; i += 4) store<u32>(PAD_BLOCK + i, load<u32>(key + i) ^ 0x36363636);
+  } else {
+    for (let i: u32 = 0; i < keyLen; i++) store<u8>(PAD_BLOCK + i, load<u8>(key + i) ^ 0x36);
+  }
+  copy32(inner, IV);
   compress(inner, PAD_BLOCK);
   // 0x36 ^ 0x5c turns each ipad byte into its opad byte.
   for (let i: usize = 0; i < 64; i += 4) store<u32>(PAD_BLOCK + i, load<u32>(PAD_BLOCK + i) ^ 0x6a6a6a6a);
-  memory.copy(outer, IV, 32);
+  copy32(outer, IV);
   compress(outer, PAD_BLOCK);
 }
 
