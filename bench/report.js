@@ -60,7 +60,7 @@ export function resultsMarkdown(report) {
     '### Targets (issue 4)',
     '',
     renderMarkdown([
-      ['target', 'measured', 'goal', ''],
+      ['target', 'measured', 'goal', 'status'],
       ...report.targets.map((t) => [t.name, t.value, t.goal, t.status]),
     ]),
     '',

@@ -2,7 +2,6 @@
 // `npm run bench -- --quick` or BENCH_QUICK=1 (under a minute, writes bench/results/quick.json only).
 // Every contender runs in this one process on the same tokens, except libmacaroons (a C harness).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { chartSvg } from './chart.js';
 import { coldStart } from './coldstart.js';
 import { jsMacaroonContender } from './contenders/js-macaroon.js';
 import { libmacaroonsContender } from './contenders/libmacaroons.js';
@@ -11,7 +10,7 @@ import { macaroonsJsContender } from './contenders/macaroons-js.js';
 import { nodeCryptoContender } from './contenders/node-crypto.js';
 import { loadNow, machine } from './machine.js';
 import { measure } from './measure.js';
-import { writeReport } from './report.js';
+import { writeOutputs } from './render.js';
 import { mainTable, problems, renderText, seriesTable } from './tables.js';
 import { evaluateTargets } from './targets.js';
 import { buildWorkload, SHAPES, scalingShape } from './workloads.js';
@@ -171,11 +170,7 @@ if (issues.length > 0) console.log(`\nWithout figures:\n${issues.map((l) => `  $
 const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(new URL(`${MODE.name}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
-if (!quick) {
-  mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('../docs/bench.svg', import.meta.url), chartSvg(report));
-  writeReport(report, new URL('../BENCHMARKS.md', import.meta.url));
-}
+if (!quick) writeOutputs(report);
 log(
   `done in ${report.seconds} s: bench/results/${MODE.name}.json${quick ? '' : ', BENCHMARKS.md, docs/bench.svg'}`,
 );

@@ -71,14 +71,14 @@ export function evaluateTargets(report) {
     const name = `${id}: per-token cost at batch 1024 within 10% of batch 4096`;
     const x = rate(b1024?.results, id);
     const y = rate(b4096?.results, id);
-    if (!x || !y) targets.push({ name, value: 'n/a', goal: '<= 10%', status: 'n/a' });
+    if (!x || !y) targets.push({ name, value: 'n/a', goal: 'within 10%', status: 'n/a' });
     else {
       const d = y / x - 1; // cost(1024) / cost(4096) - 1
       targets.push({
         name,
-        value: `${(d * 100).toFixed(1)}%`,
-        goal: '<= 10%',
-        status: d <= 0.1 ? 'PASS' : 'MISS',
+        value: `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}%`,
+        goal: 'within 10%',
+        status: Math.abs(d) <= 0.1 ? 'PASS' : 'MISS',
       });
     }
   }
