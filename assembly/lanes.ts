@@ -198,10 +198,14 @@ function prepare(L: Lane): void {
         L.blockPtr = L.msg;
         return;
       }
-      memory.copy(st, L.msg, rest);
-      store<u8>(st + rest, 0x80);
       const padded: u32 = rest < 56 ? 64 : 128;
-      memory.fill(st + rest + 1, 0, padded - rest - 9);
+      const zero = v128.splat<i64>(0);
+      for (let i: usize = 0; i < padded; i += 16) v128.store(st + i, zero);
+      const msg = L.msg;
+      let i: usize = 0;
+      for (; i + 16 <= rest; i += 16) v128.store(st + i, v128.load(msg + i));
+      for (; i < rest; i++) store<u8>(st + i, load<u8>(msg + i));
+      store<u8>(st + rest, 0x80);
       store<u64>(st + padded - 8, bswap<u64>((u64(64) + u64(L.len)) << 3));
       L.padTotal = padded >> 6;
     }
