@@ -1,6 +1,6 @@
 // The package as users receive it: `npm pack` (which runs the build through `prepare`), then a scratch
 // consumer project in a temp dir that installs the tarball and holds the test sources.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, TEST_SOURCES } from './paths.js';
@@ -45,14 +45,19 @@ async function install(consumer, tarball) {
 
 export async function createConsumer() {
   const dir = mkdtempSync(join(tmpdir(), 'macaroon-engine-runtimes-'));
-  const packed = await pack(dir);
-  const consumer = join(dir, 'consumer');
-  mkdirSync(consumer);
-  writeFileSync(
-    join(consumer, 'package.json'),
-    `${JSON.stringify({ name: 'runtime-matrix-consumer', private: true, type: 'module' }, null, 2)}\n`,
-  );
-  const installedWith = await install(consumer, packed.tarball);
-  cpSync(TEST_SOURCES, consumer, { recursive: true });
-  return { dir, consumer, installedWith, ...packed };
+  try {
+    const packed = await pack(dir);
+    const consumer = join(dir, 'consumer');
+    mkdirSync(consumer);
+    writeFileSync(
+      join(consumer, 'package.json'),
+      `${JSON.stringify({ name: 'runtime-matrix-consumer', private: true, type: 'module' }, null, 2)}\n`,
+    );
+    const installedWith = await install(consumer, packed.tarball);
+    cpSync(TEST_SOURCES, consumer, { recursive: true });
+    return { dir, consumer, installedWith, ...packed };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
 }

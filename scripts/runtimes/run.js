@@ -92,32 +92,11 @@ function coldStartText(r) {
   return '-';
 }
 
-async function main() {
-  const only = option('--only')?.split(',') ?? RUNTIMES;
-  const unknown = only.filter((r) => !RUNTIMES.includes(r));
-  if (unknown.length > 0) throw new Error(`unknown runtime(s): ${unknown.join(', ')}`);
-
-  const t0 = performance.now();
-  const consumer = await createConsumer();
-  console.log(
-    `runtimes: packed ${consumer.tarball} (${kb(consumer.size)}, ${kb(consumer.unpackedSize)} unpacked, ` +
-      `${consumer.files.length} files); installed into ${consumer.consumer} (${consumer.installedWith}) ` +
-      `in ${ms(performance.now() - t0)}`,
-  );
+async function runMatrix(consumer, only) {
   const results = [];
   const problems = tarballProblems(consumer.files);
   results.push({ name: 'tarball', status: problems.length === 0 ? 'passed' : 'failed', problems });
   console.log(`runtimes: ${problems.length === 0 ? 'PASS' : 'FAIL'} tarball contents ${problems.join('; ')}`);
-
-  // What Node, Deno and Bun load for the smallest use (they run the package unbundled).
-  const loaded = await bundle(
-    join(consumer.consumer, 'first-verify.js'),
-    join(consumer.dir, 'node-size.js'),
-    {
-      target: 'node',
-      minify: true,
-    },
-  );
 
   const vectorFiles = readVectorFiles();
   if (vectorFiles.length === 0) throw new Error(`no vector files in ${VECTORS}`);
@@ -145,7 +124,10 @@ async function main() {
       console.log(`runtimes: FAIL ${name}: ${e.message}`);
     }
   }
+  return results;
+}
 
+function printTable(results, loaded) {
   console.log('\n| runtime | engine | checks | W1 batch (1000), warm | cold start | bundle (min / gzip) |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const { name, status, report: r } of results) {
@@ -161,25 +143,43 @@ async function main() {
     const size = `${kb(b.totalBytes)} / ${kb(b.totalGzipBytes)}${r.bundle ? '' : ' (as loaded, unbundled)'}`;
     console.log(`| ${r.runtime} | ${r.engine} | ${r.passed} | ${batch} | ${coldStartText(r)} | ${size} |`);
   }
+}
 
-  const json = option('--json');
-  if (json) writeFileSync(json, `${JSON.stringify({ consumer, loaded, results }, null, 2)}\n`);
-  if (process.argv.includes('--keep')) console.log(`runtimes: kept ${consumer.dir}`);
-  else rmSync(consumer.dir, { recursive: true, force: true });
+async function main() {
+  const only = option('--only')?.split(',') ?? RUNTIMES;
+  const unknown = only.filter((r) => !RUNTIMES.includes(r));
+  if (unknown.length > 0) throw new Error(`unknown runtime(s): ${unknown.join(', ')}`);
 
-  const count = (s) => results.filter((r) => r.status === s).length;
-  const skipped = count('skipped');
-  if (skipped > 0)
-    loud([
-      `${skipped} runtime(s) SKIPPED: ${results
-        .filter((r) => r.status === 'skipped')
-        .map((r) => r.name)
-        .join(', ')}`,
-    ]);
-  console.log(`\nruntimes: ${count('passed')} passed, ${count('failed')} failed, ${skipped} skipped`);
+  const t0 = performance.now();
+  const consumer = await createConsumer();
+  let results;
+  try {
+    console.log(
+      `runtimes: packed ${consumer.tarball} (${kb(consumer.size)}, ${kb(consumer.unpackedSize)} unpacked, ` +
+        `${consumer.files.length} files); installed into ${consumer.consumer} (${consumer.installedWith}) ` +
+        `in ${ms(performance.now() - t0)}`,
+    );
+    // What Node, Deno and Bun load for the smallest use (they run the package unbundled).
+    const entry = join(consumer.consumer, 'first-verify.js');
+    const loaded = await bundle(entry, join(consumer.dir, 'node-size.js'), { target: 'node', minify: true });
+    results = await runMatrix(consumer, only);
+    printTable(results, loaded);
+    const json = option('--json');
+    if (json) writeFileSync(json, `${JSON.stringify({ consumer, loaded, results }, null, 2)}\n`);
+  } finally {
+    if (process.argv.includes('--keep')) console.log(`runtimes: kept ${consumer.dir}`);
+    else rmSync(consumer.dir, { recursive: true, force: true });
+  }
+
+  const named = (status) => results.filter((r) => r.status === status).map((r) => r.name);
+  const skipped = named('skipped');
+  if (skipped.length > 0) loud([`${skipped.length} runtime(s) SKIPPED: ${skipped.join(', ')}`]);
+  console.log(
+    `\nruntimes: ${named('passed').length} passed, ${named('failed').length} failed, ${skipped.length} skipped`,
+  );
   // CI installs every runtime (.ci/run, npm ci), so there a skip is a failure.
   const strict = process.env.RUNTIMES_REQUIRE_ALL === '1' || process.env.CI === 'true';
-  process.exitCode = count('failed') > 0 || (strict && skipped > 0) ? 1 : 0;
+  process.exitCode = named('failed').length > 0 || (strict && skipped.length > 0) ? 1 : 0;
 }
 
 await main();
