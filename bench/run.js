@@ -50,13 +50,21 @@ const started = Date.now();
 const log = (s) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${s}\n`);
 
 const library = await libraryContenders();
+// --only=wasm,js-macaroon keeps the contenders whose id starts with one of the prefixes (for iterating on
+// an engine); such a partial run writes bench/results/partial.json and leaves BENCHMARKS.md alone.
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
+  .filter(Boolean);
 const contenders = [
   ...library.contenders,
   nodeCryptoContender(),
   libmacaroonsContender(),
   macaroonsJsContender(),
   jsMacaroonContender(),
-];
+].filter((c) => !only || only.some((prefix) => c.id.startsWith(prefix)));
+if (contenders.length === 0) throw new Error(`--only=${only?.join(',')} matches no contender`);
 log(`bench (${MODE.name}): ready() -> engine '${library.info.engine}'`);
 
 const report = {
@@ -66,9 +74,10 @@ const report = {
   command: [
     ...(preliminary ? ['BENCH_PRELIMINARY=1'] : []),
     'npm run bench',
-    ...(quick || clock !== 'wall' ? ['--'] : []),
+    ...(quick || clock !== 'wall' || only ? ['--'] : []),
     ...(quick ? ['--quick'] : []),
     ...(clock !== 'wall' ? [`--clock=${clock}`] : []),
+    ...(only ? [`--only=${only.join(',')}`] : []),
   ].join(' '),
   clock,
   machine: machine(),
@@ -170,10 +179,12 @@ if (issues.length > 0) console.log(`\nWithout figures:\n${issues.map((l) => `  $
 
 const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(new URL(`${MODE.name}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
-if (!quick) writeOutputs(report);
+const resultsName = only ? 'partial' : MODE.name;
+writeFileSync(new URL(`${resultsName}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
+const publish = !quick && !only;
+if (publish) writeOutputs(report);
 log(
-  `done in ${report.seconds} s: bench/results/${MODE.name}.json${quick ? '' : ', BENCHMARKS.md, docs/bench.svg'}`,
+  `done in ${report.seconds} s: bench/results/${resultsName}.json${publish ? ', BENCHMARKS.md, docs/bench.svg' : ''}`,
 );
 
 // A wrong verdict from this library's own engines is a bug in this repository: fail the run.
