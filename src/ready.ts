@@ -6,7 +6,7 @@
  */
 import { setWasmLoadError, wasmEngineLoaded } from './engine/registry.js';
 import { initWasm } from './engine/wasm-init.js';
-import { compileEngineModule, preferredBuild } from './engine/wasm-modules.js';
+import { compileBestEngineModule } from './engine/wasm-modules.js';
 
 export interface ReadyInfo {
   /** The engine 'auto' now uses. */
@@ -25,7 +25,7 @@ export function ready(): Promise<ReadyInfo> {
 async function load(): Promise<ReadyInfo> {
   try {
     if (typeof WebAssembly !== 'object') throw new Error('WebAssembly is not available in this runtime');
-    const module = await compileEngineModule(await preferredBuild());
+    const module = await compileBestEngineModule();
     const instance = await WebAssembly.instantiate(module, {});
     // initWasm may have installed an engine while this one compiled; keep the first.
     if (!wasmEngineLoaded()) initWasm(module, instance);

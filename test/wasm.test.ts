@@ -1,13 +1,13 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { selectEngine, setWasmEngine, wasmEngineLoaded } from '../src/engine/registry.js';
 import { verifyJob } from '../src/engine/ts.js';
 import type { VerificationJob, WalkPolicy } from '../src/engine/types.js';
 import { CHUNK_BYTES, createWasmEngine, type WasmEngine } from '../src/engine/wasm.js';
 import * as builds from '../src/engine/wasm-bytes.js';
 import { initWasm } from '../src/engine/wasm-init.js';
-import { preferredBuild } from '../src/engine/wasm-modules.js';
+import { compileBestEngineModule, preferredBuild } from '../src/engine/wasm-modules.js';
 import { EngineError, Macaroon, ready, Verifier } from '../src/index.js';
 import { macaroonData } from '../src/macaroon.js';
 
@@ -58,6 +58,27 @@ describe('loading', () => {
       setWasmEngine(before);
     }
   });
+});
+
+describe('choosing a build', () => {
+  // Meaningful only where SIMD validates (the first compile attempted is then the SIMD one).
+  it.runIf(WebAssembly.validate(Buffer.from(builds.simd, 'base64')))(
+    'falls back to the scalar build when the SIMD one validates but does not compile',
+    async () => {
+      // What V8 does on an x64 CPU without SSE4.1: "CompileError: Wasm SIMD unsupported".
+      const compile = vi
+        .spyOn(WebAssembly, 'compile')
+        .mockRejectedValueOnce(new WebAssembly.CompileError('Wasm SIMD unsupported'));
+      try {
+        const module = await compileBestEngineModule();
+        expect(createWasmEngine(module).name).toBe('wasm-scalar');
+        expect(compile).toHaveBeenCalledTimes(2);
+      } finally {
+        compile.mockRestore();
+      }
+      expect(createWasmEngine(await compileBestEngineModule()).name).toBe(`wasm-${await preferredBuild()}`);
+    },
+  );
 });
 
 describe.each(BUILDS)('%s: primitives against node:crypto and noble', (_name, module) => {
