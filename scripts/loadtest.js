@@ -50,7 +50,7 @@ const CONFIGS = [
 
 function sweepConfigs() {
   const out = [{ id: 'none', name: 'no auth', env: { GATEWAY_AUTH: 'none' } }];
-  for (const maxBatch of [1, 16, 64, 256]) {
+  for (const maxBatch of [1, 4, 8, 16, 64, 256]) {
     for (const maxWait of [0, 1, 2]) {
       if (maxBatch === 1 && maxWait > 0) continue;
       out.push({
