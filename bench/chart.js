@@ -2,7 +2,7 @@
 // on a log scale (the contenders span two orders of magnitude), each bar labelled with its figure.
 import { formatRate } from './tables.js';
 
-const COLORS = [
+export const COLORS = [
   '#1b5e20',
   '#43a047',
   '#0d47a1',
@@ -31,6 +31,7 @@ export function chartSvg(report) {
   const y = (v) =>
     PLOT.bottom -
     ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (PLOT.bottom - PLOT.top);
+  const color = (c) => COLORS[report.contenders.indexOf(c) % COLORS.length];
   const groupWidth = (PLOT.right - PLOT.left) / workloads.length;
   const barWidth = Math.min(28, (groupWidth - 24) / contenders.length);
   const out = [];
@@ -58,7 +59,7 @@ export function chartSvg(report) {
       const x = x0 + i * barWidth;
       const top = y(v);
       out.push(
-        `<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(PLOT.bottom - top).toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${xml(c.label)}: ${Math.round(v)} tokens/s</title></rect>`,
+        `<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(PLOT.bottom - top).toFixed(1)}" fill="${color(c)}"><title>${xml(c.label)}: ${Math.round(v)} tokens/s</title></rect>`,
         `<text transform="translate(${(x + barWidth / 2 + 3).toFixed(1)},${(top - 4).toFixed(1)}) rotate(-90)" font-size="10">${formatRate(v)}</text>`,
       );
     });
@@ -70,7 +71,7 @@ export function chartSvg(report) {
   contenders.forEach((c, i) => {
     const ly = PLOT.top + 10 + i * 22;
     out.push(
-      `<rect x="${PLOT.right + 24}" y="${ly - 10}" width="14" height="14" fill="${COLORS[i % COLORS.length]}"/>`,
+      `<rect x="${PLOT.right + 24}" y="${ly - 10}" width="14" height="14" fill="${color(c)}"/>`,
       `<text x="${PLOT.right + 44}" y="${ly + 1}" font-size="12">${xml(c.label)}</text>`,
     );
   });

@@ -1,15 +1,17 @@
-// Writes docs/bench.svg and the results part of BENCHMARKS.md from a results JSON (default: the full
+// Writes docs/bench.svg, docs/bench-scaling.svg and the results part of BENCHMARKS.md from a results JSON (default: the full
 // run's), re-evaluating the targets: `node bench/render.js [bench/results/full.json]`. run.js calls
 // writeOutputs after a full run; this entry redraws without measuring again.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chartSvg } from './chart.js';
+import { scalingSvg } from './chart-scaling.js';
 import { writeReport } from './report.js';
 import { evaluateTargets } from './targets.js';
 
 export function writeOutputs(report) {
   mkdirSync(new URL('../docs/', import.meta.url), { recursive: true });
   writeFileSync(new URL('../docs/bench.svg', import.meta.url), chartSvg(report));
+  writeFileSync(new URL('../docs/bench-scaling.svg', import.meta.url), scalingSvg(report));
   writeReport(report, new URL('../BENCHMARKS.md', import.meta.url));
 }
 
@@ -19,5 +21,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   report.targets = evaluateTargets(report);
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   writeOutputs(report);
-  console.log('wrote docs/bench.svg and BENCHMARKS.md');
+  console.log('wrote docs/bench.svg, docs/bench-scaling.svg and BENCHMARKS.md');
 }

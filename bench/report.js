@@ -66,6 +66,8 @@ export function resultsMarkdown(report) {
     '',
     '### Scaling with first-party caveats (tokens/s)',
     '',
+    '![microseconds per token by number of caveats](docs/bench-scaling.svg)',
+    '',
     renderMarkdown(seriesTable(report.series.caveats, report.contenders, 'caveats', 'caveats')),
     '',
     '### W1 by batch size (tokens/s)',
