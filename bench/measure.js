@@ -70,6 +70,26 @@ export function checkVerdicts(contender, workload, requests) {
   return wrong.slice(0, 5);
 }
 
+/**
+ * The verdict check must be able to fail: a contender that accepts everything and one that refuses
+ * everything, one at a time and batched, must each be caught on `workload`. Throws otherwise.
+ */
+export function assertVerdictCheckCanFail(workload) {
+  const fake = (verdict) => [
+    { id: `always-${verdict}`, batch: false, verifier: () => () => verdict },
+    {
+      id: `always-${verdict}-batch`,
+      batch: true,
+      verifier: () => ({ items: (rs) => rs, verify: (items) => items.map(() => verdict) }),
+    },
+  ];
+  for (const c of [...fake(true), ...fake(false)]) {
+    if (checkVerdicts(c, workload, workload.requests).length === 0) {
+      throw new Error(`the verdict check let a contender that answers ${c.id} pass on ${workload.id}`);
+    }
+  }
+}
+
 /** Process CPU time in ms: on a machine shared with other work it counts only the time this process ran. */
 export function cpuNow() {
   const u = process.cpuUsage();

@@ -9,7 +9,7 @@ import { libraryContenders } from './contenders/library.js';
 import { macaroonsJsContender } from './contenders/macaroons-js.js';
 import { nodeCryptoContender } from './contenders/node-crypto.js';
 import { loadNow, machine } from './machine.js';
-import { measure } from './measure.js';
+import { assertVerdictCheckCanFail, measure } from './measure.js';
 import { writeOutputs } from './render.js';
 import { mainTable, problems, renderText, seriesTable } from './tables.js';
 import { evaluateTargets } from './targets.js';
@@ -106,6 +106,7 @@ const plain = (results) => Object.fromEntries(results);
 
 for (const [id, shape] of Object.entries(SHAPES)) {
   const workload = buildWorkload(id, shape, { count: MODE.requests, seed: 1 });
+  assertVerdictCheckCanFail(workload);
   log(`${id}: ${workload.requests.length} requests, ${workload.compressions.minimum} compressions each`);
   const results = await measure(workload, contenders, MODE.main);
   report.workloads.push({
