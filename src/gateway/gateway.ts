@@ -83,43 +83,40 @@ export class Gateway {
    * and a context for general checks). A request may carry several bundles (Authorization, `Macaroons`
    * headers, cookies): the first that authorizes wins, as in macaroon-bakery.
    */
-  async authorize(headers: HeaderLookup, facts: VerifyOptions = {}): Promise<Decision> {
-    let candidates: ReturnType<typeof extractTokens>;
+  authorize(headers: HeaderLookup, facts?: VerifyOptions | null): Promise<Decision> {
+    let candidates: TokenCandidate[];
     try {
       candidates = extractTokens(headers, this.#extract);
     } catch (e) {
-      return failure(e);
+      return Promise.resolve(failure(e));
     }
-    if (candidates.length === 0) return MISSING;
-    const attempts = candidates.map((c) => this.#attempt(c, facts));
-    const decisions = attempts.length === 1 ? [await attempts[0]] : await Promise.all(attempts);
-    return choose(decisions as Decision[]);
+    if (candidates.length === 0) return Promise.resolve(MISSING);
+    const f = facts ?? {};
+    if (candidates.length === 1) return this.#attempt(candidates[0] as TokenCandidate, f);
+    return Promise.all(candidates.map((c) => this.#attempt(c, f))).then(choose);
   }
 
-  async #attempt(candidate: TokenCandidate, facts: VerifyOptions): Promise<Decision> {
-    const request = {
-      rootKey: this.#rootKey,
-      ...(facts.exact === undefined ? {} : { exact: facts.exact }),
-      ...(facts.context === undefined ? {} : { context: facts.context }),
-    };
+  #attempt(candidate: TokenCandidate, facts: VerifyOptions): Promise<Decision> {
+    // Plain object literals, no spreads: this runs for every request.
+    const { exact, context } = facts;
     if (this.#passBundles) {
       // The target's workers decode (and reject malformed tokens); decode here only if the app asks.
-      const result = await this.#verifier.verify({ ...request, bundle: candidate.value });
-      return result.ok ? lazyAuthorized(candidate, this.#limits) : failure(result.error);
+      const item = { bundle: candidate.value, rootKey: this.#rootKey, exact, context };
+      return this.#verifier
+        .verify(item)
+        .then((r) => (r.ok ? lazyAuthorized(candidate, this.#limits) : failure(r.error)));
     }
     let bundle: Authorized;
     try {
       bundle = decodeCandidate(candidate, this.#limits);
     } catch (e) {
-      return failure(e);
+      return Promise.resolve(failure(e));
     }
-    const result = await this.#verifier.verify({
-      ...request,
-      macaroon: bundle.macaroon,
-      discharges: bundle.discharges,
-    });
-    if (result.ok) return { status: 200, macaroon: bundle.macaroon, discharges: bundle.discharges };
-    return failure(result.error);
+    const { macaroon, discharges } = bundle;
+    const item = { macaroon, discharges, rootKey: this.#rootKey, exact, context };
+    return this.#verifier
+      .verify(item)
+      .then((r): Decision => (r.ok ? { status: 200, macaroon, discharges } : failure(r.error)));
   }
 
   get stats(): { readonly batches: number; readonly items: number } {
