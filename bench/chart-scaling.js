@@ -18,7 +18,9 @@ function step(max, count) {
 
 export function scalingSvg(report) {
   const points = report.series.caveats;
-  const contenders = report.contenders.filter((c) => points.some((p) => p.results[c.id]?.tokensPerSecond));
+  const contenders = report.contenders.filter(
+    (c) => !c.diagnostic && points.some((p) => p.results[c.id]?.tokensPerSecond),
+  );
   const us = (p, c) => {
     const rate = p.results[c.id]?.tokensPerSecond;
     return rate ? 1e6 / rate : undefined;

@@ -22,7 +22,9 @@ const xml = (s) => String(s).replaceAll('&', '&amp;').replaceAll('<', '&lt;').re
 
 export function chartSvg(report) {
   const workloads = report.workloads;
-  const contenders = report.contenders.filter((c) => workloads.some((w) => w.results[c.id]?.tokensPerSecond));
+  const contenders = report.contenders.filter(
+    (c) => !c.diagnostic && workloads.some((w) => w.results[c.id]?.tokensPerSecond),
+  );
   const values = workloads.flatMap((w) =>
     contenders.map((c) => w.results[c.id]?.tokensPerSecond).filter(Boolean),
   );
@@ -75,7 +77,7 @@ export function chartSvg(report) {
       `<text x="${PLOT.right + 44}" y="${ly + 1}" font-size="12">${xml(c.label)}</text>`,
     );
   });
-  const missing = report.contenders.filter((c) => !contenders.includes(c));
+  const missing = report.contenders.filter((c) => !c.diagnostic && !contenders.includes(c));
   missing.forEach((c, i) => {
     out.push(
       `<text x="${PLOT.right + 24}" y="${PLOT.top + 10 + (contenders.length + i) * 22 + 8}" font-size="11" fill="#888">${xml(c.label)}: no figure (see BENCHMARKS.md)</text>`,

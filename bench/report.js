@@ -34,6 +34,13 @@ function coldLines(cold) {
   return [
     `Cold start, median of ${cold.samples} fresh Node processes: \`import\` ${cold.importMs.toFixed(1)} ms, then ` +
       `\`await ready()\` ${cold.readyMs.toFixed(2)} ms (engine \`${cold.engine}\`), ${cold.totalMs.toFixed(1)} ms in all.`,
+    ...(cold.firstBatchMs === undefined
+      ? []
+      : [
+          `The first \`verifyBatch\` of ${cold.batch} W1 tokens in a fresh process took ${cold.firstBatchMs.toFixed(1)} ms ` +
+            `(${Math.round((cold.batch * 1000) / cold.firstBatchMs)} tokens/s), the second ${cold.secondBatchMs.toFixed(1)} ms ` +
+            `(${Math.round((cold.batch * 1000) / cold.secondBatchMs)} tokens/s): what a new instance's first requests pay before V8 tiers up.`,
+        ]),
     `WASM files: ${files.join(', ') || 'none in dist/wasm/'}.`,
   ];
 }

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { coldStart } from './coldstart.js';
 import { jsMacaroonContender } from './contenders/js-macaroon.js';
 import { libmacaroonsContender } from './contenders/libmacaroons.js';
-import { libraryContenders } from './contenders/library.js';
+import { libraryContenders, parseFloor } from './contenders/library.js';
 import { macaroonsJsContender } from './contenders/macaroons-js.js';
 import { nodeCryptoContender } from './contenders/node-crypto.js';
 import { loadNow, machine } from './machine.js';
@@ -63,6 +63,7 @@ const contenders = [
   libmacaroonsContender(),
   macaroonsJsContender(),
   jsMacaroonContender(),
+  parseFloor(),
 ].filter((c) => !only || only.some((prefix) => c.id.startsWith(prefix)));
 if (contenders.length === 0) throw new Error(`--only=${only?.join(',')} matches no contender`);
 log(`bench (${MODE.name}): ready() -> engine '${library.info.engine}'`);
@@ -90,12 +91,13 @@ const report = {
       unavailable,
     })),
   },
-  contenders: contenders.map(({ id, label, format, batch, external, unavailable }) => ({
+  contenders: contenders.map(({ id, label, format, batch, external, diagnostic, unavailable }) => ({
     id,
     label,
     format,
     batch: Boolean(batch),
     external: Boolean(external),
+    diagnostic: Boolean(diagnostic),
     ...(unavailable ? { unavailable } : {}),
   })),
   workloads: [],
@@ -103,10 +105,12 @@ const report = {
 };
 
 const plain = (results) => Object.fromEntries(results);
+const workloads = {};
 
 for (const [id, shape] of Object.entries(SHAPES)) {
   const workload = buildWorkload(id, shape, { count: MODE.requests, seed: 1 });
   assertVerdictCheckCanFail(workload);
+  workloads[id] = workload;
   log(`${id}: ${workload.requests.length} requests, ${workload.compressions.minimum} compressions each`);
   const results = await measure(workload, contenders, MODE.main);
   report.workloads.push({
@@ -144,7 +148,7 @@ const sharedResults = await measure(shared, contenders, quick ? MODE.series : MO
 report.series.keys.push({ keys: 'shared', results: plain(sharedResults) });
 
 log('cold start');
-report.coldStart = coldStart(MODE.coldSamples);
+report.coldStart = coldStart(MODE.coldSamples, workloads.W1);
 report.machine.loadAverageAtEnd = loadNow();
 report.seconds = Math.round((Date.now() - started) / 1000);
 report.targets = evaluateTargets(report);
@@ -170,7 +174,7 @@ const cold = report.coldStart;
 console.log(
   cold.error
     ? `\nCold start: error: ${cold.error}`
-    : `\nCold start (median of ${cold.samples} fresh processes): import ${cold.importMs.toFixed(1)} ms, ready() ${cold.readyMs.toFixed(2)} ms (engine ${cold.engine}); ${cold.wasm.map((f) => `${f.file} ${f.bytes} B`).join(', ') || 'no .wasm files in dist/wasm'}`,
+    : `\nCold start (median of ${cold.samples} fresh processes): import ${cold.importMs.toFixed(1)} ms, ready() ${cold.readyMs.toFixed(2)} ms (engine ${cold.engine}); first verifyBatch of ${cold.batch} W1 tokens ${cold.firstBatchMs.toFixed(1)} ms, second ${cold.secondBatchMs.toFixed(1)} ms; ${cold.wasm.map((f) => `${f.file} ${f.bytes} B`).join(', ') || 'no .wasm files in dist/wasm'}`,
 );
 console.log('\nTargets (issue 4)');
 for (const t of report.targets)

@@ -34,7 +34,8 @@ export function mainTable(report) {
     for (const w of report.workloads) {
       const r = w.results[c.id];
       row.push(cell(r, w.results[REFERENCE]));
-      row.push(r?.tokensPerSecond ? (1e9 / r.tokensPerSecond / w.compressions.minimum).toFixed(0) : '-');
+      const perCompression = r?.tokensPerSecond && !c.diagnostic;
+      row.push(perCompression ? (1e9 / r.tokensPerSecond / w.compressions.minimum).toFixed(0) : '-');
     }
     return row;
   });

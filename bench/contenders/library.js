@@ -106,6 +106,26 @@ function wasmContenders({ build, unavailable, activate }) {
   return list;
 }
 
+/**
+ * Not a contender: the cost of `Macaroon.deserialize` for the root and its discharges alone, the floor
+ * under every figure of this library's one-at-a-time path. It verifies nothing, so it skips the verdict
+ * check and stays out of the charts and targets.
+ */
+export function parseFloor() {
+  return {
+    id: 'parse-only',
+    label: 'floor: Macaroon.deserialize only, no verification',
+    format: 'v2',
+    batch: false,
+    diagnostic: true,
+    verifier: () => (req) => {
+      Macaroon.deserialize(req.v2.token);
+      for (const d of req.v2.discharges) Macaroon.deserialize(d);
+      return true;
+    },
+  };
+}
+
 /** The library's contenders, what `ready()` said, and the WASM builds found. */
 export async function libraryContenders() {
   const t0 = performance.now();
