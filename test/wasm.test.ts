@@ -7,7 +7,7 @@ import type { VerificationJob, WalkPolicy } from '../src/engine/types.js';
 import { CHUNK_BYTES, createWasmEngine, type WasmEngine } from '../src/engine/wasm.js';
 import * as builds from '../src/engine/wasm-bytes.js';
 import { initWasm } from '../src/engine/wasm-init.js';
-import { compileBestEngineModule, preferredBuild } from '../src/engine/wasm-modules.js';
+import { compileBestEngineModule, decodeEmbedded, preferredBuild } from '../src/engine/wasm-modules.js';
 import { EngineError, Macaroon, ready, Verifier } from '../src/index.js';
 import { macaroonData } from '../src/macaroon.js';
 
@@ -36,7 +36,7 @@ describe('loading', () => {
 
   it('ready() loads the build this runtime supports, and calling it again returns the same engine', async () => {
     const first = await ready();
-    expect(first.engine).toBe(`wasm-${await preferredBuild()}`);
+    expect(first.engine).toBe(`wasm-${preferredBuild()}`);
     const engine = wasmEngineLoaded();
     expect(await ready()).toEqual(first);
     expect(wasmEngineLoaded()).toBe(engine);
@@ -61,6 +61,20 @@ describe('loading', () => {
 });
 
 describe('choosing a build', () => {
+  it('decodes embedded base64 of every length, as Buffer does', () => {
+    for (let n = 0; n <= 70; n++) {
+      const bytes = randomBytes(n);
+      expect(hex(decodeEmbedded(bytes.toString('base64')))).toBe(bytes.toString('hex'));
+    }
+    // The embedded builds decode to the very bytes of the build output.
+    expect(decodeEmbedded(builds.scalar)).toEqual(new Uint8Array(Buffer.from(builds.scalar, 'base64')));
+    expect(decodeEmbedded(builds.simd)).toEqual(new Uint8Array(Buffer.from(builds.simd, 'base64')));
+  });
+
+  it('detects SIMD with a probe module, as validating the whole SIMD build does', () => {
+    expect(preferredBuild() === 'simd').toBe(WebAssembly.validate(Buffer.from(builds.simd, 'base64')));
+  });
+
   // Meaningful only where SIMD validates (the first compile attempted is then the SIMD one).
   it.runIf(WebAssembly.validate(Buffer.from(builds.simd, 'base64')))(
     'falls back to the scalar build when the SIMD one validates but does not compile',
@@ -76,7 +90,7 @@ describe('choosing a build', () => {
       } finally {
         compile.mockRestore();
       }
-      expect(createWasmEngine(await compileBestEngineModule()).name).toBe(`wasm-${await preferredBuild()}`);
+      expect(createWasmEngine(await compileBestEngineModule()).name).toBe(`wasm-${preferredBuild()}`);
     },
   );
 });
