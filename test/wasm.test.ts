@@ -152,6 +152,48 @@ describe.each(BUILDS)('%s: primitives against node:crypto and noble', (_name, mo
   });
 });
 
+describe.each(BUILDS)('%s: the batch walk across SHA-256 block edges', (_name, module) => {
+  // Lengths 0..300 of every hashed field, in one batch (so the SIMD build runs them in its lanes, whose
+  // padding is its own code): the macaroons are minted by the TS side, so OK means identical chains.
+  const lengths = Array.from({ length: 301 }, (_, n) => n);
+  const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
+
+  it('verifies keys, identifiers and first-party caveats of every length', () => {
+    const jobs = lengths.map((n) => {
+      const key = bytes(n, 1);
+      const m = Macaroon.create('', key, bytes(n, 2))
+        .addFirstPartyCaveat(bytes(n, 3))
+        .addFirstPartyCaveat(bytes(300 - n, 4));
+      return jobOf(key, m);
+    });
+    const verdicts = createWasmEngine(module).verifyBatch(jobs, POLICY);
+    expect(verdicts.map((v) => v.status)).toEqual(lengths.map(() => 0));
+  });
+
+  it('verifies third-party caveat identifiers and discharge caveats of every length', () => {
+    const jobs = lengths.map((n) => {
+      const m = Macaroon.create('', 'root', 'id').addThirdPartyCaveat('tp', 'caveat key', bytes(n, 5));
+      const d = Macaroon.create('tp', 'caveat key', bytes(n, 5)).addFirstPartyCaveat(bytes(n, 6));
+      return jobOf('root', m, [m.prepareForRequest(d)]);
+    });
+    const engine = createWasmEngine(module);
+    expect(engine.verifyBatch(jobs, POLICY).map((v) => v.status)).toEqual(lengths.map(() => 0));
+    // The same with each discharge's last signature byte flipped: every one is a mismatch in discharge 1.
+    const flipped = jobs.map((j) => {
+      const d = j.macaroons[1] as (typeof j.macaroons)[number];
+      const signature = d.signature.slice();
+      signature[31] = (signature[31] as number) ^ 1;
+      return {
+        rootKey: j.rootKey,
+        macaroons: [j.macaroons[0] as (typeof j.macaroons)[number], { ...d, signature }],
+      };
+    });
+    expect(engine.verifyBatch(flipped, POLICY).map((v) => [v.status, v.macaroon])).toEqual(
+      lengths.map(() => [1, 1]),
+    );
+  });
+});
+
 describe.each(BUILDS)('%s: bounds and traps', (_name, module) => {
   it('rejects offsets and lengths outside memory with an error code instead of reading them', () => {
     const engine = createWasmEngine(module);
