@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { describe, expect, it, vi } from 'vitest';
-import { selectEngine, setWasmEngine, wasmEngineLoaded } from '../src/engine/registry.js';
+import { selectEngine, setWasmEngine, setWasmLoadError, wasmEngineLoaded } from '../src/engine/registry.js';
 import { verifyJob } from '../src/engine/ts.js';
 import type { VerificationJob, WalkPolicy } from '../src/engine/types.js';
 import { CHUNK_BYTES, createWasmEngine, type WasmEngine } from '../src/engine/wasm.js';
@@ -42,6 +42,27 @@ describe('loading', () => {
     expect(wasmEngineLoaded()).toBe(engine);
     expect(new Verifier().engine).toBe(first.engine);
     expect(selectEngine('auto')).toBe(engine);
+  });
+
+  it("says why engine: 'wasm' is unavailable when the module could not be loaded", async () => {
+    await ready();
+    const before = wasmEngineLoaded();
+    try {
+      setWasmEngine(undefined);
+      setWasmLoadError(new WebAssembly.CompileError('Wasm code generation disallowed by embedder'));
+      let error: unknown;
+      try {
+        selectEngine('wasm');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as Error).message).toContain('disallowed by embedder');
+      expect(selectEngine('auto').name).toBe('js');
+    } finally {
+      setWasmEngine(before);
+    }
+    expect(selectEngine('wasm')).toBe(before);
   });
 
   it('initWasm installs an engine from a precompiled module of either build (the workerd path)', async () => {
