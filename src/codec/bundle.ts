@@ -5,7 +5,7 @@
  *   padded base64 of that array, in `Macaroons` headers and `macaroon-*` cookies).
  * See shared/spec/reference-details.md §4.5.
  */
-import { describeType, utf8DecodeStrict, utf8Encode } from '../bytes.js';
+import { concatBytes, describeType, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, LimitExceededError } from '../errors.js';
 import { checkTokenSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { MacaroonData } from '../model.js';
@@ -18,16 +18,7 @@ import { encodeV2 } from './v2.js';
 export type BundleFormat = 'binary' | 'json' | 'bakery';
 
 export function encodeBinaryBundle(list: readonly MacaroonData[]): Uint8Array {
-  const parts = list.map((m) => (m.version === 1 ? encodeV1(m) : encodeV2(m)));
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes(...list.map((m) => (m.version === 1 ? encodeV1(m) : encodeV2(m))));
 }
 
 function jsonArray(list: readonly MacaroonData[]): string {

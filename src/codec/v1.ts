@@ -2,7 +2,7 @@
  * V1 binary: libmacaroons packets. Each packet is 4 hex digits giving the whole packet length, the key, a
  * space, the raw value and a newline. See shared/spec/reference-details.md §4.1.
  */
-import { bytesEqual, utf8DecodeStrict, utf8Encode } from '../bytes.js';
+import { bytesEqual, concatBytes, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import { checkCaveatCount, checkFieldSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { type CaveatData, type MacaroonData, SIGNATURE_LENGTH } from '../model.js';
@@ -60,15 +60,7 @@ export function encodeV1(m: MacaroonData): Uint8Array {
     }
   });
   packets.push(packet(KEY_SIGNATURE, m.signature, 'the signature'));
-  let total = 0;
-  for (const p of packets) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of packets) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes(...packets);
 }
 
 interface Packet {
