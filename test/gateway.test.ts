@@ -139,6 +139,35 @@ describe('MicroBatcher', () => {
     expect(batches).toEqual([[1, 2], [3]]);
   });
 
+  it('holds a due batch while maxInFlight batches run, and runs it, grown, when one finishes', async () => {
+    const timers: (() => void)[] = [];
+    const batches: string[][] = [];
+    const finish: (() => void)[] = [];
+    const b = new MicroBatcher(
+      (items: string[]) => {
+        batches.push(items);
+        return new Promise<string[]>((resolve) => finish.push(() => resolve(items)));
+      },
+      { maxBatchSize: 10, maxInFlight: 1, schedule: (run) => timers.push(run) },
+    );
+    const first = [b.submit('a'), b.submit('b')];
+    timers.shift()?.();
+    expect(batches).toEqual([['a', 'b']]);
+    const second = [b.submit('c'), b.submit('d')];
+    timers.shift()?.(); // due, but one batch is running: it waits and grows
+    const third = b.submit('e');
+    expect(batches).toHaveLength(1);
+    expect(timers).toHaveLength(0);
+    finish.shift()?.();
+    expect(await Promise.all(first)).toEqual(['a', 'b']);
+    expect(batches).toEqual([
+      ['a', 'b'],
+      ['c', 'd', 'e'],
+    ]);
+    finish.shift()?.();
+    expect(await Promise.all([...second, third])).toEqual(['c', 'd', 'e']);
+  });
+
   it('rejects every item of a batch whose runner fails or miscounts', async () => {
     const throwing = new MicroBatcher<number, number>(
       () => {

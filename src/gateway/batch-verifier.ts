@@ -33,6 +33,8 @@ export type BatchVerify = (items: BatchItem[]) => BatchResult[] | Promise<BatchR
  */
 export interface BundleTarget {
   readonly decodesBundles: true;
+  /** How many batches it runs at once (a pool: its workers); the default for maxInFlight. */
+  readonly concurrency?: number;
   verifyBatch(items: (BatchItem | BundleItem)[]): BatchResult[] | Promise<BatchResult[]>;
 }
 
@@ -59,7 +61,11 @@ export class BatchVerifier {
       );
     }
     this.#decodesBundles = typeof target === 'object' && (target as BundleTarget).decodesBundles === true;
-    this.#batcher = new MicroBatcher(guarded(run), options);
+    const concurrency = typeof target === 'object' ? (target as BundleTarget).concurrency : undefined;
+    this.#batcher = new MicroBatcher(guarded(run), {
+      ...options,
+      maxInFlight: options.maxInFlight ?? concurrency,
+    });
     this.#limits = options.limits;
   }
 

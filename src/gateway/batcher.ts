@@ -30,6 +30,13 @@ export interface MicroBatcherOptions {
   readonly maxWaitMs?: number;
   /** How to wait; the default uses `setImmediate` where the runtime has it, else `setTimeout`. */
   readonly schedule?: Scheduler;
+  /**
+   * Most batches running at once when `run` is asynchronous (a worker pool: its number of workers).
+   * While that many run, a due batch waits and keeps growing, up to maxBatchSize, until one finishes:
+   * bigger batches exactly when the workers are busy, and no added wait when one is idle. Default:
+   * no limit.
+   */
+  readonly maxInFlight?: number;
 }
 
 export const DEFAULT_MAX_BATCH_SIZE = 64;
@@ -64,6 +71,10 @@ export class MicroBatcher<I, R> {
   // Each scheduled flush knows which batch it was for, so a batch flushed early by size is not
   // followed by an early flush of the next one.
   #generation = 0;
+  #inFlight = 0;
+  // A batch came due while maxInFlight batches were running: it runs when one of them finishes.
+  #deferred = false;
+  readonly #maxInFlight: number;
   #batches = 0;
   #total = 0;
 
@@ -77,6 +88,10 @@ export class MicroBatcher<I, R> {
     );
     this.#maxWaitMs = checkCount(options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS, 'maxWaitMs', 0);
     this.#schedule = options.schedule ?? defaultSchedule;
+    this.#maxInFlight =
+      options.maxInFlight === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkCount(options.maxInFlight, 'maxInFlight', 1);
   }
 
   /** Queues `item`; resolves with its own result when its batch has run. */
@@ -89,14 +104,21 @@ export class MicroBatcher<I, R> {
       } else if (this.#items.length === 1) {
         const generation = this.#generation;
         this.#schedule(() => {
-          if (this.#generation === generation) this.flush();
+          if (this.#generation === generation) this.#due();
         }, this.#maxWaitMs);
       }
     });
   }
 
+  /** A batch's wait is over: run it, unless maxInFlight batches are running already. */
+  #due(): void {
+    if (this.#inFlight >= this.#maxInFlight) this.#deferred = true;
+    else this.flush();
+  }
+
   /** Runs the queued items now (a no-op when none are queued). */
   flush(): void {
+    this.#deferred = false;
     if (this.#items.length === 0) return;
     const items = this.#items;
     const waiting = this.#waiting;
@@ -112,14 +134,25 @@ export class MicroBatcher<I, R> {
       for (const w of waiting) w.reject(e);
       return;
     }
-    if (Array.isArray(outcome)) settle(outcome, waiting);
-    else
-      Promise.resolve(outcome).then(
-        (results) => settle(results, waiting),
-        (e: unknown) => {
-          for (const w of waiting) w.reject(e);
-        },
-      );
+    if (Array.isArray(outcome)) {
+      settle(outcome, waiting);
+      return;
+    }
+    this.#inFlight++;
+    const done = (): void => {
+      this.#inFlight--;
+      if (this.#deferred) this.flush();
+    };
+    Promise.resolve(outcome).then(
+      (results) => {
+        done();
+        settle(results, waiting);
+      },
+      (e: unknown) => {
+        done();
+        for (const w of waiting) w.reject(e);
+      },
+    );
   }
 
   /** Items queued and not yet run. */

@@ -69,6 +69,11 @@ export class VerifierPool {
     return this.#size;
   }
 
+  /** Batches worth running at once: one per worker (a BatchVerifier defers the rest meanwhile). */
+  get concurrency(): number {
+    return this.#size;
+  }
+
   /** The engine a worker's verifier uses ('wasm-simd', 'js', ...). */
   async engine(): Promise<string> {
     const info = (await this.#pool.run({ info: true } satisfies PoolTask)) as { engine: string };
