@@ -24,15 +24,33 @@ export interface WireItem {
   readonly bundle?: WireToken;
   readonly macaroon?: WireToken;
   readonly discharges?: readonly WireToken[];
-  readonly rootKey: string | Uint8Array;
+  /** Index into the task's key table: a batch usually shares one key, cloned once instead of per item. */
+  readonly key: number;
   readonly exact?: readonly (string | Uint8Array)[];
   /** Must survive structured cloning (plain data). */
   readonly context?: unknown;
 }
 
+/** Success is a bare `true`, the cheapest value to clone back; a failure carries its error's identity. */
 export type WireResult =
-  | { readonly ok: true }
+  | true
   | { readonly ok: false; readonly code: string; readonly reason?: string; readonly message: string };
+
+/** Gives each distinct root key (by identity) an index in a table sent once per task. */
+export class KeyTable {
+  readonly keys: (string | Uint8Array)[] = [];
+  readonly #index = new Map<string | Uint8Array, number>();
+
+  indexOf(key: string | Uint8Array): number {
+    let i = this.#index.get(key);
+    if (i === undefined) {
+      i = this.keys.length;
+      this.keys.push(key);
+      this.#index.set(key, i);
+    }
+    return i;
+  }
+}
 
 function wireToken(m: Macaroon | string | Uint8Array): WireToken {
   if (typeof m === 'string' || m instanceof Uint8Array) return m;
@@ -41,11 +59,11 @@ function wireToken(m: Macaroon | string | Uint8Array): WireToken {
   throw new InvalidArgumentError('a macaroon must be a Macaroon, string or Uint8Array');
 }
 
-export function toWireItem(item: BatchItem | BundleItem): WireItem {
+export function toWireItem(item: BatchItem | BundleItem, keys: KeyTable): WireItem {
   if ('bundle' in item && item.bundle !== undefined) {
     return {
       bundle: item.bundle,
-      rootKey: item.rootKey,
+      key: keys.indexOf(item.rootKey),
       ...(item.exact === undefined ? {} : { exact: item.exact }),
       ...(item.context === undefined ? {} : { context: item.context }),
     };
@@ -54,14 +72,14 @@ export function toWireItem(item: BatchItem | BundleItem): WireItem {
   return {
     macaroon: wireToken(item.macaroon),
     discharges: Array.isArray(item.discharges) ? item.discharges.map(wireToken) : [],
-    rootKey: item.rootKey,
+    key: keys.indexOf(item.rootKey),
     ...(item.exact === undefined ? {} : { exact: item.exact }),
     ...(item.context === undefined ? {} : { context: item.context }),
   };
 }
 
 export function toWireResult(result: BatchResult): WireResult {
-  if (result.ok) return { ok: true };
+  if (result.ok) return true;
   const e = result.error ?? new MacaroonError('verification failed');
   return {
     ok: false,
@@ -79,8 +97,10 @@ const CLASSES: Record<string, new (message: string) => MacaroonError> = {
   [new LimitExceededError('').code]: LimitExceededError,
 };
 
+const OK: BatchResult = Object.freeze({ ok: true });
+
 export function fromWireResult(result: WireResult): BatchResult {
-  if (result.ok) return { ok: true };
+  if (result === true) return OK;
   if (result.reason !== undefined) {
     return { ok: false, error: new NotAuthorizedError(result.reason as NotAuthorizedReason, result.message) };
   }
@@ -89,11 +109,13 @@ export function fromWireResult(result: WireResult): BatchResult {
 }
 
 /** In the worker: a wire item as a Verifier batch item; a bundle is decoded here, off the main thread. */
-export function fromWireItem(item: WireItem): BatchItem {
-  const { bundle, macaroon, discharges, ...rest } = item;
-  if (bundle !== undefined) {
-    const [root, ...rootDischarges] = Macaroon.deserializeBundle(bundle);
-    return { ...rest, macaroon: root as Macaroon, discharges: rootDischarges };
+export function fromWireItem(item: WireItem, keys: readonly (string | Uint8Array)[]): BatchItem {
+  const rootKey = keys[item.key];
+  if (rootKey === undefined) throw new InvalidArgumentError('batch item names no key');
+  const { exact, context } = item;
+  if (item.bundle !== undefined) {
+    const [root, ...discharges] = Macaroon.deserializeBundle(item.bundle);
+    return { macaroon: root as Macaroon, discharges, rootKey, exact, context };
   }
-  return { ...rest, macaroon: macaroon as WireToken, discharges: discharges ?? [] };
+  return { macaroon: item.macaroon as WireToken, discharges: item.discharges ?? [], rootKey, exact, context };
 }

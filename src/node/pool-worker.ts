@@ -40,6 +40,7 @@ const verifier = load();
 
 export interface PoolTask {
   readonly items?: readonly WireItem[];
+  readonly keys?: readonly (string | Uint8Array)[];
   /** Asks which engine this worker's verifier uses. */
   readonly info?: true;
 }
@@ -53,7 +54,7 @@ export default async function verifyInWorker(task: PoolTask): Promise<WireResult
   const positions: number[] = [];
   items.forEach((item, i) => {
     try {
-      batch.push(fromWireItem(item));
+      batch.push(fromWireItem(item, task.keys ?? []));
       positions.push(i);
     } catch (e) {
       results[i] = toWireResult({ ok: false, error: asMacaroonError(e) });

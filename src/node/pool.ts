@@ -10,7 +10,7 @@ import { describeType } from '../bytes.js';
 import { InvalidArgumentError, MacaroonError } from '../errors.js';
 import type { BundleItem } from '../gateway/batch-verifier.js';
 import type { BatchItem, BatchResult } from '../verifier.js';
-import { fromWireResult, toWireItem, type WireItem, type WireResult } from './pool-wire.js';
+import { fromWireResult, KeyTable, toWireItem, type WireItem, type WireResult } from './pool-wire.js';
 import type { PoolTask, PoolWorkerData } from './pool-worker.js';
 
 export interface VerifierPoolOptions {
@@ -89,9 +89,10 @@ export class VerifierPool {
     const results: BatchResult[] = new Array(items.length);
     const wire: WireItem[] = [];
     const sent: number[] = [];
+    const keys = new KeyTable();
     items.forEach((item, i) => {
       try {
-        wire.push(toWireItem(item));
+        wire.push(toWireItem(item, keys));
         sent.push(i);
       } catch (e) {
         results[i] = { ok: false, error: e instanceof MacaroonError ? e : new MacaroonError('bad item') };
@@ -101,7 +102,9 @@ export class VerifierPool {
     const per = Math.ceil(wire.length / chunks);
     const runs: Promise<WireResult[]>[] = [];
     for (let start = 0; start < wire.length; start += per) {
-      runs.push(this.#pool.run({ items: wire.slice(start, start + per) } satisfies PoolTask));
+      runs.push(
+        this.#pool.run({ items: wire.slice(start, start + per), keys: keys.keys } satisfies PoolTask),
+      );
     }
     const verdicts = (await Promise.all(runs)).flat();
     sent.forEach((index, k) => {
