@@ -252,7 +252,8 @@ function medianRun(list) {
     non2xx: ok.reduce((a, r) => a + r.non2xx, 0),
     errors: ok.reduce((a, r) => a + r.errors, 0),
     meanBatchSize: ok[0].meanBatchSize === null ? null : Number(pick((r) => r.meanBatchSize).toFixed(1)),
-    serverCpuUsPerRequest: ok[0].serverCpuUsPerRequest === null ? null : pick((r) => r.serverCpuUsPerRequest),
+    serverCpuUsPerRequest:
+      ok[0].serverCpuUsPerRequest === null ? null : Number(pick((r) => r.serverCpuUsPerRequest).toFixed(1)),
     rounds: ok.map((r) => ({
       requestsPerSecond: r.requestsPerSecond,
       p50: r.latencyMs.p50,
