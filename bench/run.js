@@ -30,7 +30,7 @@ const MODE = quick
   : {
       name: 'full',
       requests: 1024,
-      main: { time: 1500, warmupTime: 300, warmupTokens: 8000, rounds: 3 },
+      main: { time: 1500, warmupTime: 300, warmupTokens: 16000, rounds: 3 },
       series: { time: 500, warmupTime: 100, warmupTokens: 4000, rounds: 2 },
       seriesRequests: 256,
       caveats: [0, 1, 2, 4, 8, 16, 32, 64],
