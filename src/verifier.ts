@@ -3,11 +3,21 @@
  * policy and limits, and the engine. It is the one place that knows both formats and engines: it turns
  * macaroons into engine jobs, runs the engine, then checks predicates in TS for the macaroons walked.
  */
-import { ByteSet, describeType, printableText, toBytes, utf8DecodeStrict } from './bytes.js';
+import { ByteSet, describeType, printableText, toBytes, utf8DecodeStrict, utf8Encode } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { decodeAny } from './codec/detect.js';
 import { type EngineChoice, selectEngine } from './engine/registry.js';
-import { type EngineVerdict, Status, type VerificationJob, type WalkPolicy } from './engine/types.js';
+import {
+  type Engine,
+  type EngineVerdict,
+  Status,
+  type VerificationJob,
+  type WalkPolicy,
+} from './engine/types.js';
+import { WasmEngine } from './engine/wasm.js';
+import { type SerializedJobs, verifySerialized } from './engine/wasm-batch.js';
+import { CAVEAT_WORDS, MAC_WORDS, NO_VID, OUT_HEADER_WORDS } from './engine/wasm-layout.js';
+import { hashAt, PredicateTable, PredicateTexts } from './engine/wasm-predicates.js';
 import {
   InvalidArgumentError,
   LimitExceededError,
@@ -110,6 +120,8 @@ function verdictError(verdict: EngineVerdict, macaroons: readonly MacaroonData[]
 
 export class Verifier {
   readonly #exact = new ByteSet();
+  /** The same predicates, for lookups in WASM memory. */
+  readonly #exactTable = new PredicateTable();
   readonly #general: GeneralCheck[] = [];
   readonly #engine: EngineChoice;
   readonly #policy: WalkPolicy;
@@ -136,7 +148,9 @@ export class Verifier {
 
   /** Satisfies first-party caveats equal to `predicate`, byte for byte. */
   satisfyExact(predicate: string | Uint8Array): this {
-    this.#exact.add(toBytes(predicate, 'predicate'));
+    const bytes = toBytes(predicate, 'predicate');
+    this.#exact.add(bytes);
+    this.#exactTable.add(bytes);
     return this;
   }
 
@@ -191,9 +205,177 @@ export class Verifier {
       throw new InvalidArgumentError(`items must be an array, got ${describeType(items)}`);
     const engine = selectEngine(this.#engine);
     const results: BatchResult[] = new Array(items.length);
+    let general: number[];
+    if (engine instanceof WasmEngine) {
+      general = this.#serializedBatch(engine, items, results);
+    } else {
+      general = [];
+      for (let i = 0; i < items.length; i++) if (i in items) general.push(i);
+    }
+    if (general.length > 0) this.#generalBatch(engine, items, general, results);
+    return results;
+  }
+
+  /**
+   * The WASM fast path for items whose tokens and keys are strings or bytes (a gateway's case): tokens
+   * are decoded straight into the engine's memory (./engine/wasm-batch.ts) and predicates read there.
+   * Returns the items it leaves to #generalBatch: every one it does not take, and every one the engine
+   * refused, whose error the general path then builds exactly as verify() does.
+   */
+  #serializedBatch(engine: WasmEngine, items: readonly BatchItem[], results: BatchResult[]): number[] {
+    const limits = this.#limits;
+    const left: number[] = [];
+    const index: number[] = [];
+    const requests: RequestFacts[] = [];
+    const jobs: SerializedJobs = {
+      tokens: [],
+      keys: [],
+      firstDischarge: [],
+      dischargeCount: [],
+      discharges: [],
+    };
+    for (let i = 0; i < items.length; i++) {
+      if (!(i in items)) continue;
+      const item = items[i];
+      const taken = typeof item === 'object' && item !== null && this.#gather(item, jobs);
+      let request: RequestFacts | undefined;
+      if (taken) {
+        try {
+          request = this.#request(item);
+        } catch {
+          // The general path throws the same error for this item.
+        }
+      }
+      if (request === undefined) {
+        if (taken) this.#ungather(jobs);
+        left.push(i);
+        continue;
+      }
+      index.push(i);
+      requests.push(request);
+    }
+    if (index.length === 0) return left;
+
+    // Predicates of the verified items: exact ones here, general ones queued (with the macaroon they
+    // belong to) for after the engine, when user code may run.
+    const texts = new PredicateTexts();
+    const queued: string[] = [];
+    const queuedMacaroon: number[] = [];
+    const judged: number[] = [];
+    const queueEnd: number[] = [];
+    const failure: (NotAuthorizedError | undefined)[] = [];
+    const exact = this.#exactTable;
+    const hasGeneral = this.#general.length > 0;
+    verifySerialized(engine, jobs, limits, this.#policy, {
+      declined: (k) => {
+        left.push(index[k] as number);
+      },
+      verified: (k, out, macWord, { u8, u32, i32 }) => {
+        if (i32[out] !== Status.OK) {
+          left.push(index[k] as number);
+          return;
+        }
+        const requestExact = (requests[k] as RequestFacts).exact;
+        let failed: NotAuthorizedError | undefined;
+        const visited = i32[out + 3] as number;
+        for (let v = 0; v < visited && !failed; v++) {
+          const mi = i32[out + OUT_HEADER_WORDS + v] as number;
+          const m = macWord + mi * MAC_WORDS;
+          const caveats = u32[m + 2] as number;
+          const table = (u32[m + 3] as number) >>> 2;
+          for (let ci = 0; ci < caveats; ci++) {
+            const c = table + ci * CAVEAT_WORDS;
+            if (u32[c + 2] !== NO_VID) continue;
+            const off = u32[c] as number;
+            const len = u32[c + 1] as number;
+            const hash = hashAt(u8, off, len);
+            if (exact.hasAt(u8, off, len, hash)) continue;
+            if (requestExact?.has(u8.subarray(off, off + len))) continue;
+            const text = hasGeneral ? texts.textAt(u8, off, len, hash) : undefined;
+            if (text === undefined) {
+              failed = notSatisfied(u8.subarray(off, off + len), mi);
+              break;
+            }
+            queued.push(text);
+            queuedMacaroon.push(mi);
+          }
+        }
+        judged.push(k);
+        queueEnd.push(queued.length);
+        failure.push(failed);
+      },
+    });
+
+    let q = 0;
+    for (let j = 0; j < judged.length; j++) {
+      const k = judged[j] as number;
+      const context = (requests[k] as RequestFacts).context;
+      let error: NotAuthorizedError | undefined;
+      const end = queueEnd[j] as number;
+      for (; q < end; q++) {
+        const text = queued[q] as string;
+        if (!this.#generalSatisfies(text, context)) {
+          error = notSatisfied(utf8Encode(text), queuedMacaroon[q] as number);
+          break;
+        }
+      }
+      q = end;
+      error ??= failure[j];
+      results[index[k] as number] = error ? { ok: false, error } : { ok: true };
+    }
+    return left;
+  }
+
+  /**
+   * Adds an item's token, discharges and key to `jobs` when all are strings or bytes within the limits
+   * that bound memory; otherwise leaves `jobs` as it was and returns false. Reads each property once.
+   */
+  #gather(item: BatchItem, jobs: SerializedJobs): boolean {
+    const limits = this.#limits;
+    const token = item.macaroon;
+    const key = item.rootKey;
+    const discharges = item.discharges;
+    if (!isSerialized(token) || token.length > limits.maxTokenBytes || !isSerialized(key)) return false;
+    const first = jobs.discharges.length;
+    let count = 0;
+    if (discharges !== undefined) {
+      if (!Array.isArray(discharges) || discharges.length > limits.maxDischarges) return false;
+      count = discharges.length;
+      for (let d = 0; d < count; d++) {
+        const value: unknown = discharges[d];
+        if (!isSerialized(value) || value.length > limits.maxTokenBytes) {
+          jobs.discharges.length = first;
+          return false;
+        }
+        jobs.discharges.push(value);
+      }
+    }
+    jobs.tokens.push(token);
+    jobs.keys.push(key);
+    jobs.firstDischarge.push(first);
+    jobs.dischargeCount.push(count);
+    return true;
+  }
+
+  /** Removes the job #gather added last. */
+  #ungather(jobs: SerializedJobs): void {
+    jobs.tokens.pop();
+    jobs.keys.pop();
+    jobs.discharges.length = jobs.firstDischarge.pop() as number;
+    jobs.dischargeCount.pop();
+  }
+
+  /** Items as verify() takes them: parsed into Macaroons, then verified in one engine call. */
+  #generalBatch(
+    engine: Engine,
+    items: readonly BatchItem[],
+    indexes: readonly number[],
+    results: BatchResult[],
+  ): void {
     const jobs: VerificationJob[] = [];
     const pending: { index: number; data: MacaroonData[]; request: RequestFacts }[] = [];
-    items.forEach((item, index) => {
+    for (const index of indexes) {
+      const item = items[index];
       try {
         if (typeof item !== 'object' || item === null) {
           throw new InvalidArgumentError(`batch item ${index} must be an object, got ${describeType(item)}`);
@@ -213,13 +395,12 @@ export class Verifier {
       } catch (e) {
         results[index] = { ok: false, error: asMacaroonError(e) };
       }
-    });
+    }
     const verdicts = jobs.length > 0 ? engine.verifyBatch(jobs, this.#policy) : [];
     pending.forEach(({ index, data, request }, k) => {
       const error = this.#judge(verdicts[k] as EngineVerdict, data, request);
       results[index] = error ? { ok: false, error } : { ok: true };
     });
-    return results;
   }
 
   #parse(value: Macaroon | string | Uint8Array): Macaroon {
@@ -295,12 +476,7 @@ export class Verifier {
       for (let ci = 0; ci < m.caveats.length; ci++) {
         const c = m.caveats[ci] as MacaroonData['caveats'][number];
         if (c.verificationId) continue;
-        if (!this.#satisfied(c.identifier, request)) {
-          return new NotAuthorizedError(
-            'caveat-not-satisfied',
-            `caveat ${describeBytes(c.identifier)} of ${which(mi)} is not satisfied`,
-          );
-        }
+        if (!this.#satisfied(c.identifier, request)) return notSatisfied(c.identifier, mi);
       }
     }
     return undefined;
@@ -310,10 +486,13 @@ export class Verifier {
     if (this.#exact.has(predicate) || request.exact?.has(predicate)) return true;
     if (this.#general.length === 0) return false;
     const text = utf8DecodeStrict(predicate);
-    if (text === undefined) return false;
+    return text !== undefined && this.#generalSatisfies(text, request.context);
+  }
+
+  #generalSatisfies(text: string, context: unknown): boolean {
     for (const check of this.#general) {
       try {
-        if (check(text, request.context) === true) return true;
+        if (check(text, context) === true) return true;
       } catch {
         // A throwing check does not satisfy the caveat; another check still may.
       }
@@ -325,6 +504,17 @@ export class Verifier {
 interface RequestFacts {
   readonly exact: ByteSet | undefined;
   readonly context: unknown;
+}
+
+function isSerialized(value: unknown): value is string | Uint8Array {
+  return typeof value === 'string' || value instanceof Uint8Array;
+}
+
+function notSatisfied(predicate: Uint8Array, macaroon: number): NotAuthorizedError {
+  return new NotAuthorizedError(
+    'caveat-not-satisfied',
+    `caveat ${describeBytes(predicate)} of ${which(macaroon)} is not satisfied`,
+  );
 }
 
 function asMacaroonError(e: unknown): MacaroonError {

@@ -46,6 +46,13 @@ export const CHUNK_BYTES = 4 * 1024 * 1024;
 
 const MAX_I32 = 0x7fffffff;
 
+/** Views of the engine's memory; replaced whenever memory grows. */
+export interface MemoryViews {
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  readonly i32: Int32Array;
+}
+
 export interface WasmEngineOptions {
   /** An instance already made from the module (e.g. asynchronously); otherwise one is made here. */
   readonly instance?: WebAssembly.Instance;
@@ -81,6 +88,7 @@ export class WasmEngine implements Engine {
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
   #i32 = new Int32Array(0);
+  #memoryViews: MemoryViews = { u8: this.#u8, u32: this.#u32, i32: this.#i32 };
   readonly #size: JobSize = { words: 0, keyBytes: 0, fieldBytes: 0, macaroons: 0 };
 
   constructor(module: WebAssembly.Module, options: WasmEngineOptions = {}) {
@@ -94,6 +102,44 @@ export class WasmEngine implements Engine {
   /** @internal The live module exports, for tests of the primitives and of bounds checking. */
   get exports(): EngineExports {
     return this.#exports;
+  }
+
+  /** @internal How many jobs one compression serves (scratch is this many times one job's). */
+  get lanes(): number {
+    return this.#lanes;
+  }
+
+  /** @internal Where batch tables may start. */
+  tablesStart(): number {
+    return align16(this.#exports.heapBase());
+  }
+
+  /**
+   * @internal For callers that lay tables out themselves (./wasm-batch.ts): grows memory so that `end`
+   * bytes fit and returns views of it, valid until the next call into the engine.
+   */
+  reserve(end: number): MemoryViews {
+    this.#ensure(end);
+    return this.#memoryViews;
+  }
+
+  /** @internal Verifies `count` jobs laid out from `jobTable` (src/engine/wasm-layout.ts). */
+  runTables(count: number, jobTable: number, scratch: number, scratchLen: number, policy: WalkPolicy): void {
+    const allowUnused = policy.allowUnusedDischarges ? 1 : 0;
+    const rc = this.#call(
+      count,
+      jobTable,
+      scratch,
+      scratchLen,
+      allowUnused,
+      depthBound(policy.maxDischargeDepth),
+    );
+    if (rc !== 0) throw new EngineError(`the WASM engine rejected the batch layout (code ${rc})`);
+  }
+
+  /** @internal Wipes root keys in [keysStart, keysEnd), the walk scratch and the module's own buffers. */
+  wipeTables(keysStart: number, keysEnd: number, scratch: number, scratchLen: number): void {
+    this.#wipe(keysStart, keysEnd, scratch, scratchLen);
   }
 
   verifyBatch(jobs: readonly VerificationJob[], policy: WalkPolicy): EngineVerdict[] {
@@ -143,6 +189,7 @@ export class WasmEngine implements Engine {
     this.#u8 = new Uint8Array(buffer);
     this.#u32 = new Uint32Array(buffer);
     this.#i32 = new Int32Array(buffer);
+    this.#memoryViews = { u8: this.#u8, u32: this.#u32, i32: this.#i32 };
   }
 
   /** Grows memory (before writing, never during a call) so that `end` bytes fit. */

@@ -1,0 +1,152 @@
+/**
+ * V2 binary read in place, in the engine's memory, into its macaroon and caveat tables
+ * (./wasm-layout.ts): the batch fast path's parser, which allocates nothing. It accepts exactly the
+ * tokens ../codec/v2.ts decodes when they fill the whole buffer (decodeWholeBinary), within the same
+ * limits, except that it also declines non-ASCII locations (their UTF-8 check is left to the codec).
+ * Anything it declines, the caller hands to the codec, which then decodes it or throws the error.
+ */
+import type { Limits } from '../limits.js';
+import { CAVEAT_WORDS, MAC_WORDS, NO_VID } from './wasm-layout.js';
+
+const FIELD_LOCATION = 1;
+const FIELD_IDENTIFIER = 2;
+const FIELD_VID = 4;
+const FIELD_SIGNATURE = 6;
+const MAX_VARINT = 0x7fffffff;
+const DECLINED = -1;
+
+/** Where the reader is (the parser is not re-entrant: it calls nothing that could parse). */
+let pos = 0;
+
+/** Reads a varint at `pos` as the codec does; returns it, or -1 where the codec throws. */
+function varint(u8: Uint8Array, end: number): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 5; i++) {
+    if (pos >= end) return -1;
+    const b = u8[pos++] as number;
+    result += (b & 0x7f) * scale;
+    if (result > MAX_VARINT) return -1;
+    if ((b & 0x80) === 0) return result;
+    scale *= 128;
+  }
+  return -1;
+}
+
+/**
+ * Reads one field's type and length at `pos` (leaving `pos` at its value) into `field`; returns false
+ * where the codec throws: a bad varint, types out of order, a truncated or oversized value.
+ */
+const field = { type: 0, length: 0 };
+
+function readField(u8: Uint8Array, end: number, last: number, maxField: number): boolean {
+  const type = varint(u8, end);
+  field.type = type;
+  if (type <= 0) return type === 0;
+  if (type <= last) return false;
+  const length = varint(u8, end);
+  field.length = length;
+  return length >= 0 && length <= end - pos && length <= maxField;
+}
+
+function ascii(u8: Uint8Array, from: number, length: number): boolean {
+  let any = 0;
+  for (let i = from; i < from + length; i++) any |= u8[i] as number;
+  return any < 0x80;
+}
+
+/**
+ * Parses the V2 macaroon in u8[start, end) and writes its macaroon entry at word `macWord` and its
+ * caveat entries from word `caveatWord` on. Returns the word after its last caveat entry, or -1.
+ */
+export function writeV2Tables(
+  u8: Uint8Array,
+  u32: Uint32Array,
+  start: number,
+  end: number,
+  macWord: number,
+  caveatWord: number,
+  limits: Limits,
+): number {
+  if (start >= end || u8[start] !== 2) return DECLINED;
+  const maxField = limits.maxFieldBytes;
+  pos = start + 1;
+  let last = 0;
+  let idOff = -1;
+  let idLen = 0;
+  for (;;) {
+    if (!readField(u8, end, last, maxField)) return DECLINED;
+    const type = field.type;
+    if (type === 0) break;
+    last = type;
+    if (type === FIELD_IDENTIFIER) {
+      idOff = pos;
+      idLen = field.length;
+    } else if (type !== FIELD_LOCATION || !ascii(u8, pos, field.length)) {
+      return DECLINED;
+    }
+    pos += field.length;
+  }
+  if (idOff < 0) return DECLINED;
+
+  const firstCaveat = caveatWord;
+  let count = 0;
+  for (;;) {
+    last = 0;
+    let locLen = 0;
+    let cidOff = -1;
+    let cidLen = 0;
+    let vidLen = 0;
+    let vidOff = 0;
+    for (;;) {
+      if (!readField(u8, end, last, maxField)) return DECLINED;
+      const type = field.type;
+      if (type === 0) break;
+      last = type;
+      const length = field.length;
+      if (type === FIELD_IDENTIFIER) {
+        cidOff = pos;
+        cidLen = length;
+      } else if (type === FIELD_VID) {
+        vidOff = pos;
+        vidLen = length;
+      } else if (type === FIELD_LOCATION && ascii(u8, pos, length)) {
+        locLen = length;
+      } else {
+        return DECLINED;
+      }
+      pos += length;
+    }
+    if (last === 0) break; // an empty section ends the caveats
+    if (++count > limits.maxCaveats || cidOff < 0) return DECLINED;
+    u32[caveatWord] = cidOff;
+    u32[caveatWord + 1] = cidLen;
+    if (vidLen > 0) {
+      u32[caveatWord + 2] = vidOff;
+      u32[caveatWord + 3] = vidLen;
+    } else if (locLen > 0) {
+      return DECLINED; // a first-party caveat with a location: the codec refuses it
+    } else {
+      u32[caveatWord + 2] = NO_VID;
+      u32[caveatWord + 3] = 0;
+    }
+    caveatWord += CAVEAT_WORDS;
+  }
+
+  if (varint(u8, end) !== FIELD_SIGNATURE || varint(u8, end) !== 32) return DECLINED;
+  const sigOff = pos;
+  if (sigOff + 32 !== end) return DECLINED;
+  u32[macWord] = idOff;
+  u32[macWord + 1] = idLen;
+  u32[macWord + 2] = count;
+  u32[macWord + 3] = firstCaveat * 4;
+  u32[macWord + 4] = sigOff;
+  u32[macWord + 5] = 32;
+  return caveatWord;
+}
+
+/** Table words one token of `bytes` bytes may need at most: its macaroon entry and caveat entries. */
+export function tableWordsBound(bytes: number): number {
+  // Every caveat section takes at least 3 bytes (a field type, a length, the section end).
+  return MAC_WORDS + Math.ceil(bytes / 3) * CAVEAT_WORDS;
+}
