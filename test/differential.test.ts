@@ -5,7 +5,8 @@
  * after a trip through every wire format.
  */
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { setWasmEngine, wasmEngineLoaded } from '../src/engine/registry.js';
 import { tsEngine } from '../src/engine/ts.js';
 import type { Engine, EngineVerdict, VerificationJob, WalkPolicy } from '../src/engine/types.js';
 import { createWasmEngine } from '../src/engine/wasm.js';
@@ -428,5 +429,264 @@ describe('Verifier results are the same on both engines', () => {
       ),
       { numRuns: Math.ceil(RUNS / 2) },
     );
+  });
+});
+
+// --- the serialized fast path of verifyBatch -------------------------------------------------------
+
+const ENCODINGS = ['url', 'url-padded', 'std', 'std-padded', 'bytes', 'v1', 'v2j'] as const;
+type Encoding = (typeof ENCODINGS)[number];
+const MANGLES = [
+  'flip-byte',
+  'truncate-bytes',
+  'append-byte',
+  'insert-byte',
+  'whitespace',
+  'bad-char',
+  'drop-char',
+  'extra-padding',
+  'padding-inside',
+] as const;
+type Mangle = { kind: (typeof MANGLES)[number]; at: number; value: number };
+
+function encodeToken(m: Macaroon, encoding: Encoding): string | Uint8Array {
+  if (encoding === 'v1' || encoding === 'v2j') return serializeIn(m, encoding);
+  const bytes = m.toBytes('v2');
+  if (encoding === 'bytes') return bytes;
+  const std = Buffer.from(bytes).toString('base64');
+  const text = encoding.startsWith('url') ? std.replaceAll('+', '-').replaceAll('/', '_') : std;
+  return encoding.endsWith('padded') ? text : text.replace(/=+$/, '');
+}
+
+function mangle(token: string | Uint8Array, m: Mangle): string | Uint8Array {
+  if (typeof token !== 'string') {
+    const at = m.at % (token.length + 1);
+    switch (m.kind) {
+      case 'flip-byte':
+      case 'bad-char':
+        if (token.length === 0) return token;
+        return token.map((b, i) => (i === at % token.length ? b ^ (1 << (m.value % 8)) : b));
+      case 'truncate-bytes':
+      case 'drop-char':
+        return token.slice(0, at);
+      case 'append-byte':
+      case 'extra-padding':
+        return Uint8Array.of(...token, m.value);
+      default:
+        return Uint8Array.of(...token.slice(0, at), m.value, ...token.slice(at));
+    }
+  }
+  const at = m.at % (token.length + 1);
+  const insert = (s: string) => token.slice(0, at) + s + token.slice(at);
+  switch (m.kind) {
+    case 'flip-byte': {
+      // A bit flip in the decoded bytes, re-encoded in the same alphabet (so the fast path reads it).
+      const bytes = Buffer.from(token, 'base64');
+      if (bytes.length === 0) return token;
+      bytes[at % bytes.length] = (bytes[at % bytes.length] as number) ^ (1 << (m.value % 8));
+      const std = bytes.toString('base64').replace(/=+$/, '');
+      return /[-_]/.test(token) ? std.replaceAll('+', '-').replaceAll('/', '_') : std;
+    }
+    case 'truncate-bytes':
+      return token.slice(0, at);
+    case 'append-byte':
+      return `${token}A`;
+    case 'insert-byte':
+      return insert('QUJD');
+    case 'whitespace':
+      return insert(' \n'.charAt(m.value % 2));
+    case 'bad-char':
+      return insert('!é*{'.charAt(m.value % 4));
+    case 'drop-char':
+      return token.slice(0, at) + token.slice(at + 1);
+    case 'extra-padding':
+      return `${token}${'='.repeat(1 + (m.value % 4))}`;
+    case 'padding-inside':
+      return insert('=');
+  }
+}
+
+const wireItem = fc.record({
+  s: scenario,
+  /** Mint under a text key instead and send it as a string (non-ASCII included). */
+  textKey: fc.option(fc.string({ unit: 'binary', maxLength: 12 }), { freq: 3 }),
+  encodings: fc.array(fc.constantFrom(...ENCODINGS), { minLength: 8, maxLength: 8 }),
+  mangles: fc.array(
+    fc.option(fc.record({ kind: fc.constantFrom(...MANGLES), at: fc.nat(), value: fc.nat(255) }), {
+      freq: 4,
+    }),
+    { minLength: 8, maxLength: 8 },
+  ),
+  /** Copies sent next to it: the same key object, or equal key bytes in another array. */
+  copies: fc.array(fc.constantFrom('same', 'equal'), { maxLength: 2 }),
+  exact: fc.option(fc.constantFrom(['time < 2030-01-01'], [utf8('account = 42'), 'other = 1']), {
+    freq: 3,
+  }),
+  context: fc.constantFrom(undefined, 'deny'),
+  shape: fc.constantFrom(
+    ...Array<'item'>(12).fill('item'),
+    'not-an-object',
+    'macaroon-object',
+    'number-key',
+    'discharges-not-array',
+    'bad-exact',
+  ),
+});
+
+function wireBatchItem(w: typeof wireItem extends fc.Arbitrary<infer T> ? T : never): unknown[] {
+  let macaroons = w.s.request.macaroons.map((d) => Macaroon.fromData(d));
+  let rootKey: string | Uint8Array = w.s.request.rootKey;
+  if (w.textKey !== null) {
+    const minted = mint(utf8(w.textKey), w.s.minted.root.identifier, { caveats: [] });
+    macaroons = [minted.root.addFirstPartyCaveat('account = 42'), ...macaroons.slice(1)];
+    rootKey = w.textKey;
+  }
+  const tokens = macaroons.map((m, i) => {
+    const token = encodeToken(m, w.encodings[i % 8] as Encoding);
+    const how = w.mangles[i % 8];
+    return how ? mangle(token, how) : token;
+  });
+  const item: Record<string, unknown> = {
+    macaroon: tokens[0],
+    discharges: tokens.slice(1),
+    rootKey,
+    context: w.context,
+  };
+  if (w.exact) item.exact = w.exact;
+  switch (w.shape) {
+    case 'not-an-object':
+      return [null];
+    case 'macaroon-object':
+      item.macaroon = macaroons[0];
+      break;
+    case 'number-key':
+      item.rootKey = 42;
+      break;
+    case 'discharges-not-array':
+      item.discharges = tokens[1] ?? 'x';
+      break;
+    case 'bad-exact':
+      item.exact = [7];
+      break;
+  }
+  const copies = w.copies.map((c) => ({
+    ...item,
+    rootKey: c === 'equal' && typeof rootKey !== 'string' ? rootKey.slice() : item.rootKey,
+  }));
+  return [item, ...copies];
+}
+
+const LIMITS = [
+  {},
+  { maxTokenBytes: 300 },
+  { maxFieldBytes: 40 },
+  { maxCaveats: 3 },
+  { maxDischarges: 1 },
+  { maxDischargeDepth: 1 },
+];
+
+function detailedOutcome(result: { ok: boolean; error?: MacaroonError } | undefined) {
+  if (result === undefined) return 'missing';
+  return { ...outcome(result), class: result.error?.constructor.name };
+}
+
+/** What verify() says of an item, parsing its tokens as the batch does; undefined when not comparable. */
+function verifyAlone(v: Verifier, item: BatchItem, limits: object) {
+  if (typeof item !== 'object' || item === null || !Array.isArray(item.discharges)) return undefined;
+  const discharges = item.discharges;
+  // verify() checks its options before the macaroons, which this helper parses first.
+  if (item.exact?.some((p) => typeof p !== 'string' && !(p instanceof Uint8Array))) return undefined;
+  try {
+    const parse = (t: unknown) =>
+      t instanceof Macaroon ? t : Macaroon.deserialize(t as string | Uint8Array, { limits });
+    const root = parse(item.macaroon);
+    if (discharges.length > ((limits as { maxDischarges?: number }).maxDischarges ?? 64)) return undefined;
+    v.verify(root, item.rootKey, discharges.map(parse), { exact: item.exact, context: item.context });
+    return detailedOutcome({ ok: true });
+  } catch (e) {
+    if (!(e instanceof MacaroonError)) throw e;
+    return detailedOutcome({ ok: false, error: e });
+  }
+}
+
+describe.each(BUILDS)('verifyBatch on serialized tokens, $name build', (build) => {
+  it('gives each item exactly the TS engine result and the verify() result', () => {
+    const before = wasmEngineLoaded();
+    setWasmEngine(build.engine);
+    try {
+      fc.assert(
+        fc.property(
+          fc.array(wireItem, { minLength: 1, maxLength: 10 }),
+          fc.constantFrom(...LIMITS),
+          fc.boolean(),
+          fc.boolean(),
+          (wires, limits, allowUnusedDischarges, withGeneral) => {
+            const batch = wires.flatMap(wireBatchItem) as BatchItem[];
+            const make = (engine: 'js' | 'wasm') => {
+              const v = new Verifier({ engine, allowUnusedDischarges, limits })
+                .satisfyExact('account = 42')
+                .satisfyExact(utf8('time < 2030-01-01'));
+              if (!withGeneral) return v;
+              return v
+                .satisfyGeneral((p) => {
+                  if (p.startsWith('x')) throw new Error('a check that throws');
+                  return false;
+                })
+                .satisfyGeneral((p, context) => context !== 'deny' && p.length % 3 !== 1);
+            };
+            const js = make('js');
+            const wasm = make('wasm');
+            expect(wasm.engine).toBe(build.engine?.name);
+            const expected = js.verifyBatch(batch).map(detailedOutcome);
+            expect(wasm.verifyBatch(batch).map(detailedOutcome)).toEqual(expected);
+            batch.forEach((item, i) => {
+              // Alone, an item is item 0: the only difference a message may show.
+              const own = JSON.stringify(expected[i]).replace(/batch item \d+/, 'batch item 0');
+              expect(JSON.stringify(detailedOutcome(wasm.verifyBatch([item])[0]))).toBe(own);
+              const alone = verifyAlone(wasm, item, limits);
+              if (alone) expect(alone).toEqual(expected[i]);
+            });
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    } finally {
+      setWasmEngine(before);
+    }
+  });
+
+  it('takes the fast path for plain V2 tokens: W1-shaped valid tokens all pass, a tampered one fails', () => {
+    const before = wasmEngineLoaded();
+    setWasmEngine(build.engine);
+    try {
+      const key = utf8('k'.repeat(32));
+      let m = Macaroon.create('https://svc/', key, 'tok-1');
+      for (const p of ['account = 42', 'time < 2030-01-01', 'action = read']) m = m.addFirstPartyCaveat(p);
+      m = m.addThirdPartyCaveat('https://tp/', utf8('c'.repeat(32)), 'tp-1');
+      const d = m.prepareForRequest(Macaroon.create('https://tp/', utf8('c'.repeat(32)), 'tp-1'));
+      const v = new Verifier({ engine: 'wasm' })
+        .satisfyExact('account = 42')
+        .satisfyExact('action = read')
+        .satisfyGeneral((p) => p.startsWith('time < '));
+      const good = { macaroon: m.serialize(), rootKey: key, discharges: [d.serialize()] };
+      const bytes = m.toBytes('v2');
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1;
+      const bad = { ...good, macaroon: bytes };
+      // The general path goes through engine.verifyBatch; the fast path does not.
+      const general = vi.spyOn(build.engine as Engine, 'verifyBatch');
+      expect(v.verifyBatch([good, good, { ...good, rootKey: 'k'.repeat(32) }]).every((r) => r.ok)).toBe(true);
+      expect(general).not.toHaveBeenCalled();
+      // A refused token is verified again the general way, for its exact error.
+      const results = v.verifyBatch([good, good, bad, { ...good, rootKey: 'k'.repeat(32) }]);
+      expect(general).toHaveBeenCalledTimes(1);
+      expect(general.mock.calls[0]?.[0]).toHaveLength(1);
+      general.mockRestore();
+      expect(results.map((r) => r.ok)).toEqual([true, true, false, true]);
+      const error = results[2]?.error;
+      expect(error).toBeInstanceOf(NotAuthorizedError);
+      expect((error as NotAuthorizedError).reason).toBe('signature-mismatch');
+    } finally {
+      setWasmEngine(before);
+    }
   });
 });
