@@ -8,6 +8,7 @@ import { wipeSecretbox } from './secretbox';
 import { wipeSha256 } from './sha256';
 import { wipeSha256x4 } from './sha256x4';
 
+export { decodeBase64InPlace } from './base64';
 export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
 
 /** How many tokens one compression serves; JS gives verifyBatch this many times the scalar scratch. */

@@ -6,6 +6,7 @@ import { wipeHmac } from './hmac';
 import { wipeSecretbox } from './secretbox';
 import { wipeSha256 } from './sha256';
 
+export { decodeBase64InPlace } from './base64';
 export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
 
 /** How many tokens one compression serves. */

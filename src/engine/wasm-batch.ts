@@ -29,8 +29,9 @@ export interface SerializedBatchSink {
 
 const encoder = new TextEncoder();
 
+/** The text itself is copied in before it is decoded (in place), so it needs its own length. */
 function tokenBound(token: Serialized): number {
-  return typeof token === 'string' ? base64DecodedBound(token.length) : token.length;
+  return typeof token === 'string' ? Math.max(token.length, base64DecodedBound(token.length)) : token.length;
 }
 
 function keyBound(key: Serialized): number {
@@ -77,16 +78,32 @@ function sameKeyBytes(u8: Uint8Array, at: number, len: number, key: Uint8Array):
   return diff === 0;
 }
 
-/** Decodes one token into memory at `at`; returns its end, or -1 when the fast path does not take it. */
-function writeToken(u8: Uint8Array, at: number, token: Serialized, limits: Limits): number {
+/**
+ * Decodes one token into memory at `at`; returns its end, or -1 when the fast path does not take it.
+ * Base64 text is copied in as it is (natively) and decoded there by the module when it can.
+ */
+function writeToken(
+  engine: WasmEngine,
+  u8: Uint8Array,
+  at: number,
+  token: Serialized,
+  limits: Limits,
+): number {
   if (token.length > limits.maxTokenBytes) return -1;
-  if (typeof token === 'string') {
+  if (typeof token !== 'string') {
+    if (token[0] !== 2) return -1;
+    u8.set(token, at);
+    return at + token.length;
+  }
+  if (!engine.decodesBase64) {
     const n = base64DecodeInto(token, u8, at);
     return n < 0 ? -1 : at + n;
   }
-  if (token[0] !== 2) return -1;
-  u8.set(token, at);
-  return at + token.length;
+  // Only ASCII fits in as many bytes as characters; anything else stops short and is declined.
+  const { read, written } = encoder.encodeInto(token, u8.subarray(at, at + token.length));
+  if (read !== token.length) return -1;
+  const n = engine.decodeBase64InPlace(at, written);
+  return n < 0 ? -1 : at + n;
 }
 
 /**
@@ -179,7 +196,7 @@ function runChunk(
       let ok = true;
       for (let mi = 0; mi < macCount && ok; mi++) {
         const token = mi === 0 ? tokens[k] : discharges[first + mi - 1];
-        at = writeToken(u8, at, token as Serialized, limits);
+        at = writeToken(engine, u8, at, token as Serialized, limits);
         tokenEnds[mi] = at;
         ok = at >= 0;
       }

@@ -36,6 +36,8 @@ export interface EngineExports {
   hmacSha256(key: number, msg: number, len: number, out: number): number;
   deriveRootKey(key: number, len: number, out: number): number;
   openVerificationId(key: number, vid: number, out: number): number;
+  /** Absent from modules built before it (initWasm may be handed one). */
+  decodeBase64InPlace?(at: number, len: number): number;
 }
 
 /**
@@ -107,6 +109,20 @@ export class WasmEngine implements Engine {
   /** @internal How many jobs one compression serves (scratch is this many times one job's). */
   get lanes(): number {
     return this.#lanes;
+  }
+
+  /**
+   * @internal Decodes the base64 text at [at, at + len) over itself (assembly/base64.ts); returns the
+   * byte count, or -1 when the text is not plain base64 or the module cannot decode.
+   */
+  decodeBase64InPlace(at: number, len: number): number {
+    const decode = this.#exports.decodeBase64InPlace;
+    return decode ? decode(at, len) : -1;
+  }
+
+  /** @internal Whether the module decodes base64 (decodeBase64InPlace). */
+  get decodesBase64(): boolean {
+    return typeof this.#exports.decodeBase64InPlace === 'function';
   }
 
   /** @internal Where batch tables may start. */
