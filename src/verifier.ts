@@ -17,7 +17,7 @@ import {
 import { WasmEngine } from './engine/wasm.js';
 import { type SerializedJobs, verifySerialized } from './engine/wasm-batch.js';
 import { CAVEAT_WORDS, MAC_WORDS, NO_VID, OUT_HEADER_WORDS } from './engine/wasm-layout.js';
-import { hashAt, PredicateTable, PredicateTexts } from './engine/wasm-predicates.js';
+import { PredicateTable, PredicateTexts } from './engine/wasm-predicates.js';
 import {
   InvalidArgumentError,
   LimitExceededError,
@@ -226,7 +226,8 @@ export class Verifier {
     const limits = this.#limits;
     const left: number[] = [];
     const index: number[] = [];
-    const requests: RequestFacts[] = [];
+    const exacts: (ByteSet | undefined)[] = [];
+    const contexts: unknown[] = [];
     const jobs: SerializedJobs = {
       tokens: [],
       keys: [],
@@ -237,22 +238,22 @@ export class Verifier {
     for (let i = 0; i < items.length; i++) {
       if (!(i in items)) continue;
       const item = items[i];
-      const taken = typeof item === 'object' && item !== null && this.#gather(item, jobs);
-      let request: RequestFacts | undefined;
-      if (taken) {
-        try {
-          request = this.#request(item);
-        } catch {
-          // The general path throws the same error for this item.
-        }
+      if (typeof item !== 'object' || item === null || !this.#gather(item, jobs)) {
+        left.push(i);
+        continue;
       }
-      if (request === undefined) {
-        if (taken) this.#ungather(jobs);
+      // The options as #request reads them, without an object per item.
+      let facts: ByteSet | undefined;
+      try {
+        facts = requestExact(item.exact);
+      } catch {
+        this.#ungather(jobs); // the general path throws the same error for this item
         left.push(i);
         continue;
       }
       index.push(i);
-      requests.push(request);
+      exacts.push(facts);
+      contexts.push(item.context);
     }
     if (index.length === 0) return left;
 
@@ -275,7 +276,7 @@ export class Verifier {
           left.push(index[k] as number);
           return;
         }
-        const requestExact = (requests[k] as RequestFacts).exact;
+        const itemExact = exacts[k];
         let failed: NotAuthorizedError | undefined;
         const visited = i32[out + 3] as number;
         for (let v = 0; v < visited && !failed; v++) {
@@ -288,10 +289,9 @@ export class Verifier {
             if (u32[c + 2] !== NO_VID) continue;
             const off = u32[c] as number;
             const len = u32[c + 1] as number;
-            const hash = hashAt(u8, off, len);
-            if (exact.hasAt(u8, off, len, hash)) continue;
-            if (requestExact?.has(u8.subarray(off, off + len))) continue;
-            const text = hasGeneral ? texts.textAt(u8, off, len, hash) : undefined;
+            if (exact.hasAt(u8, off, len)) continue;
+            if (itemExact?.has(u8.subarray(off, off + len))) continue;
+            const text = hasGeneral ? texts.textAt(u8, off, len) : undefined;
             if (text === undefined) {
               failed = notSatisfied(u8.subarray(off, off + len), mi);
               break;
@@ -309,7 +309,7 @@ export class Verifier {
     let q = 0;
     for (let j = 0; j < judged.length; j++) {
       const k = judged[j] as number;
-      const context = (requests[k] as RequestFacts).context;
+      const context = contexts[k];
       let error: NotAuthorizedError | undefined;
       const end = queueEnd[j] as number;
       for (; q < end; q++) {
@@ -455,14 +455,7 @@ export class Verifier {
       throw new InvalidArgumentError(`verify options must be an object, got ${describeType(options)}`);
     }
     const { exact, context } = options;
-    if (exact !== undefined && !Array.isArray(exact))
-      throw new InvalidArgumentError('exact must be an array');
-    let facts: ByteSet | undefined;
-    if (exact && exact.length > 0) {
-      facts = new ByteSet();
-      for (const p of exact) facts.add(toBytes(p, 'exact predicate'));
-    }
-    return { exact: facts, context };
+    return { exact: requestExact(exact), context };
   }
 
   #judge(
@@ -504,6 +497,17 @@ export class Verifier {
 interface RequestFacts {
   readonly exact: ByteSet | undefined;
   readonly context: unknown;
+}
+
+/** A request's own exact predicates, checked; undefined for none. */
+function requestExact(exact: VerifyOptions['exact']): ByteSet | undefined {
+  if (exact !== undefined && !Array.isArray(exact)) throw new InvalidArgumentError('exact must be an array');
+  let facts: ByteSet | undefined;
+  if (exact && exact.length > 0) {
+    facts = new ByteSet();
+    for (const p of exact) facts.add(toBytes(p, 'exact predicate'));
+  }
+  return facts;
 }
 
 function isSerialized(value: unknown): value is string | Uint8Array {

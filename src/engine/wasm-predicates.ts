@@ -1,12 +1,12 @@
 /**
  * First-party predicates read where the batch fast path left them, in the engine's memory: exact
- * predicates matched by hash and bytes, and predicate text decoded once per distinct caveat per batch
+ * predicates matched by length and bytes, and predicate text decoded once per distinct caveat per batch
  * (a batch's tokens mostly repeat the same few caveats), so the common case allocates nothing.
  */
 import { utf8DecodeStrict } from '../bytes.js';
 
 /** FNV-1a over u8[off, off + len). */
-export function hashAt(u8: Uint8Array, off: number, len: number): number {
+function hashAt(u8: Uint8Array, off: number, len: number): number {
   let h = 0x811c9dc5 ^ len;
   for (let i = off; i < off + len; i++) h = Math.imul(h ^ (u8[i] as number), 0x01000193);
   return h | 0;
@@ -18,20 +18,22 @@ function equalAt(u8: Uint8Array, off: number, len: number, bytes: Uint8Array): b
   return true;
 }
 
-/** A set of exact predicates, looked up by bytes in place. */
+/**
+ * A set of exact predicates, looked up by bytes in place: bucketed by length, so a caveat is compared
+ * only with the predicates of its length (usually none or one) and never hashed.
+ */
 export class PredicateTable {
-  readonly #buckets = new Map<number, Uint8Array[]>();
+  readonly #byLength: (Uint8Array[] | undefined)[] = [];
 
   add(bytes: Uint8Array): void {
-    const h = hashAt(bytes, 0, bytes.length);
-    const bucket = this.#buckets.get(h);
-    if (!bucket) this.#buckets.set(h, [bytes]);
+    const bucket = this.#byLength[bytes.length];
+    if (!bucket) this.#byLength[bytes.length] = [bytes];
     else if (!bucket.some((b) => equalAt(bytes, 0, bytes.length, b))) bucket.push(bytes);
   }
 
-  /** Whether u8[off, off + len), whose hashAt is `hash`, is in the set. */
-  hasAt(u8: Uint8Array, off: number, len: number, hash: number): boolean {
-    const bucket = this.#buckets.get(hash);
+  /** Whether u8[off, off + len) is in the set. */
+  hasAt(u8: Uint8Array, off: number, len: number): boolean {
+    const bucket = len < this.#byLength.length ? this.#byLength[len] : undefined;
     if (!bucket) return false;
     for (const b of bucket) if (equalAt(u8, off, len, b)) return true;
     return false;
@@ -48,8 +50,9 @@ interface Decoded {
 export class PredicateTexts {
   readonly #entries = new Map<number, Decoded[]>();
 
-  /** The strict UTF-8 decoding of u8[off, off + len) (hashAt `hash`), or undefined. */
-  textAt(u8: Uint8Array, off: number, len: number, hash: number): string | undefined {
+  /** The strict UTF-8 decoding of u8[off, off + len), or undefined. */
+  textAt(u8: Uint8Array, off: number, len: number): string | undefined {
+    const hash = hashAt(u8, off, len);
     const bucket = this.#entries.get(hash);
     if (bucket) for (const e of bucket) if (equalAt(u8, off, len, e.bytes)) return e.text;
     const bytes = u8.slice(off, off + len);
