@@ -429,6 +429,32 @@ describe.each(BUILDS)(
       });
     });
 
+    it('survives a general check that verifies in turn (which reuses the same memory)', () => {
+      withEngine(() => {
+        const inner = Macaroon.create('', 'inner key', 'inner').addFirstPartyCaveat('z = 1');
+        const innerVerifier = new Verifier({ engine: 'wasm' }).satisfyExact('z = 1');
+        const make = (engine: 'js' | 'wasm') =>
+          new Verifier({ engine }).satisfyExact('a = 1').satisfyGeneral((p) => {
+            // Verify other tokens from inside the check, then answer from the predicate.
+            const nested = innerVerifier.verifyBatch([
+              { macaroon: inner.serialize(), rootKey: 'inner key' },
+              { macaroon: inner.serialize(), rootKey: 'wrong' },
+            ]);
+            return nested[0]?.ok === true && nested[1]?.ok === false && p.startsWith('ok');
+          });
+        const items = Array.from({ length: 40 }, (_, i) => {
+          let m = Macaroon.create('', `key ${i}`, `id ${i}`).addFirstPartyCaveat('a = 1');
+          m = m.addFirstPartyCaveat(i % 3 === 0 ? 'nope' : `ok ${i}`).addFirstPartyCaveat(`ok again ${i}`);
+          return { macaroon: m.serialize(), rootKey: `key ${i}` };
+        });
+        const outcome = (results: { ok: boolean; error?: Error }[]) =>
+          results.map((r) => (r.ok ? 'ok' : (r.error?.message ?? 'no error')));
+        const expected = outcome(make('js').verifyBatch(items));
+        expect(expected.filter((r) => r === 'ok').length).toBe(26);
+        expect(outcome(make('wasm').verifyBatch(items))).toEqual(expected);
+      });
+    });
+
     it('splits a batch larger than its chunk bound without changing any result', () => {
       withEngine(() => {
         let m = Macaroon.create('', 'big', 'big');
