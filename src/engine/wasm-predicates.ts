@@ -49,16 +49,26 @@ interface Decoded {
 /** Predicate text by bytes, for one batch (it holds caveat contents, so it does not outlive it). */
 export class PredicateTexts {
   readonly #entries = new Map<number, Decoded[]>();
+  /** The entry found last: tokens of one issuer repeat the same caveat (say, an expiry) in turn. */
+  #last: Decoded | undefined;
 
   /** The strict UTF-8 decoding of u8[off, off + len), or undefined. */
   textAt(u8: Uint8Array, off: number, len: number): string | undefined {
+    const last = this.#last;
+    if (last && equalAt(u8, off, len, last.bytes)) return last.text;
+    const entry = this.#find(u8, off, len);
+    this.#last = entry;
+    return entry.text;
+  }
+
+  #find(u8: Uint8Array, off: number, len: number): Decoded {
     const hash = hashAt(u8, off, len);
     const bucket = this.#entries.get(hash);
-    if (bucket) for (const e of bucket) if (equalAt(u8, off, len, e.bytes)) return e.text;
+    if (bucket) for (const e of bucket) if (equalAt(u8, off, len, e.bytes)) return e;
     const bytes = u8.slice(off, off + len);
     const entry = { bytes, text: utf8DecodeStrict(bytes) };
     if (bucket) bucket.push(entry);
     else this.#entries.set(hash, [entry]);
-    return entry.text;
+    return entry;
   }
 }
