@@ -33,12 +33,13 @@ function varint(u8: Uint8Array, end: number): number {
   return -1;
 }
 
+/** The field readField read last. */
+const field = { type: 0, length: 0 };
+
 /**
  * Reads one field's type and length at `pos` (leaving `pos` at its value) into `field`; returns false
  * where the codec throws: a bad varint, types out of order, a truncated or oversized value.
  */
-const field = { type: 0, length: 0 };
-
 function readField(u8: Uint8Array, end: number, last: number, maxField: number): boolean {
   const type = varint(u8, end);
   field.type = type;
