@@ -429,6 +429,17 @@ describe.each(BUILDS)(
       });
     });
 
+    it('grows memory by about the size of the text for a request at the limits, not a multiple of it', () => {
+      withEngine((engine) => {
+        const text = 'A'.repeat(64 * 1024); // decodes to zero bytes: not a V2 token
+        const item = { macaroon: text, rootKey: 'k', discharges: Array<string>(64).fill(text) };
+        const [result] = new Verifier({ engine: 'wasm' }).verifyBatch([item]);
+        expect(result?.error?.code).toBe('ERR_DECODE');
+        // 65 texts of 64 KiB; tables bounded by maxCaveats per token, not by the text length.
+        expect(engine.exports.memory.buffer.byteLength).toBeLessThan(65 * 64 * 1024 + 2 * 1024 * 1024);
+      });
+    });
+
     it('survives a general check that verifies in turn (which reuses the same memory)', () => {
       withEngine(() => {
         const inner = Macaroon.create('', 'inner key', 'inner').addFirstPartyCaveat('z = 1');

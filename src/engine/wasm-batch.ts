@@ -44,13 +44,14 @@ function jobBound(
   discharges: readonly Serialized[],
   first: number,
   count: number,
+  limits: Limits,
 ): number {
   let bytes = tokenBound(token);
-  let words = tableWordsBound(bytes) + OUT_HEADER_WORDS + 1;
+  let words = tableWordsBound(bytes, limits) + OUT_HEADER_WORDS + 1;
   for (let i = first; i < first + count; i++) {
     const b = tokenBound(discharges[i] as Serialized);
     bytes += b;
-    words += tableWordsBound(b) + 1;
+    words += tableWordsBound(b, limits) + 1;
   }
   return bytes + 4 + words * 4;
 }
@@ -145,6 +146,7 @@ export function verifySerialized(
         jobs.discharges,
         jobs.firstDischarge[end] as number,
         dc,
+        limits,
       );
       const total = (end - start + 1) * JOB_WORDS * 4 + keyBytes + kb + dataBytes + db;
       if (end > start && total > CHUNK_BYTES) break;

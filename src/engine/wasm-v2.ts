@@ -146,8 +146,11 @@ export function writeV2Tables(
   return caveatWord;
 }
 
-/** Table words one token of `bytes` bytes may need at most: its macaroon entry and caveat entries. */
-export function tableWordsBound(bytes: number): number {
-  // Every caveat section takes at least 3 bytes (a field type, a length, the section end).
-  return MAC_WORDS + Math.ceil(bytes / 3) * CAVEAT_WORDS;
+/**
+ * Table words one token of `bytes` bytes may need at most: its macaroon entry and caveat entries (a
+ * caveat section takes at least 3 bytes: a field type, a length, the section end; and the parser
+ * declines a token with more than maxCaveats caveats before writing past that many entries).
+ */
+export function tableWordsBound(bytes: number, limits: Limits): number {
+  return MAC_WORDS + Math.min(Math.ceil(bytes / 3), limits.maxCaveats + 1) * CAVEAT_WORDS;
 }
