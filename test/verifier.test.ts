@@ -102,6 +102,37 @@ for (const engine of ENGINES) {
       ).toBe('discharge-reused');
     });
 
+    it('rejects many discharges with the same identifier cleanly', () => {
+      const root = Macaroon.create('svc', ROOT_KEY, 'root').addThirdPartyCaveat('a', 'ka', 'A');
+      const good = root.prepareForRequest(Macaroon.create('a', 'ka', 'A'));
+      const copies = Array.from({ length: 64 }, () => good);
+      // The first match is used; every other copy is unused, which is refused by default.
+      expect(reasonOf(() => verifier().verify(root, ROOT_KEY, copies))).toBe('discharge-unused');
+      expect(reasonOf(() => verifier({ allowUnusedDischarges: true }).verify(root, ROOT_KEY, copies))).toBe(
+        'authorized',
+      );
+      // Copies that each need another copy of themselves end at the first reuse.
+      const selfish = root.prepareForRequest(
+        Macaroon.create('a', 'ka', 'A').addThirdPartyCaveat('a', 'ka', 'A'),
+      );
+      expect(
+        reasonOf(() =>
+          verifier().verify(
+            root,
+            ROOT_KEY,
+            Array.from({ length: 64 }, () => selfish),
+          ),
+        ),
+      ).toBe('discharge-reused');
+      expect(() =>
+        verifier().verify(
+          root,
+          ROOT_KEY,
+          Array.from({ length: 65 }, () => good),
+        ),
+      ).toThrow(LimitExceededError);
+    });
+
     it('limits discharge depth', () => {
       let root = Macaroon.create('svc', ROOT_KEY, 'root');
       root = root.addThirdPartyCaveat('d', 'k0', 'd0');
