@@ -5,6 +5,8 @@
 // Root and caveat keys are 32 printable ASCII bytes, so that each contender can take the same key in its
 // natural form (bytes, or a string that macaroons.js derives itself; a Buffer would mean "already derived"
 // to it). Randomness is seeded, so two runs mint the same keys and identifiers.
+
+import { GATEWAY_EXACT, W3_EXTRA_EXACT, workloadShapes } from '../dist/cli/workload-shapes.js';
 import { base64UrlEncode, Macaroon } from '../dist/index.js';
 import { compressionsPerRequest } from './compressions.js';
 
@@ -35,64 +37,12 @@ function randomText(random, length) {
   return s;
 }
 
-// Caveats of 12 to 28 bytes, as the issue asks: four a gateway checks exactly, and a time.
-const GATEWAY_EXACT = [
-  'account = 3735928559',
-  'action = read',
-  'email = alice@example.org',
-  'ip = 203.0.113.77',
-];
-const W3_EXTRA_EXACT = [
-  'scope = repo:read',
-  'scope = repo:write',
-  'scope = issues:read',
-  'org = example-corp',
-  'team = platform',
-  'region = eu-west-1',
-  'tenant = 420042',
-  'plan = enterprise',
-  'device = laptop-7781',
-  'mfa = totp-sha1',
-  'aud = api.example',
-  'api-version = 3',
-  'client = cli/2.14.0',
-  'sess = 8c1f22a9',
-  'role = maintainer',
-];
-const DISCHARGE_EXACT = 'user = alice';
 // Repeating predicates keep the exact sets small, so the scaling series measures the chain and not how
 // each verifier looks up 64 distinct predicates.
 const SCALING_POOL = [...GATEWAY_EXACT, ...W3_EXTRA_EXACT.slice(0, 3), VALID_TIME];
 
-/**
- * A token shape: `caveats` in order; a string is a first-party predicate, an array is a third-party caveat
- * whose discharge holds those predicates.
- */
-export const SHAPES = {
-  W1: {
-    title: 'W1 gateway: 5 first-party + 1 third-party caveat, bound discharge with 1 caveat',
-    short: '5 + 1 third-party, 1 discharge',
-    caveats: [...GATEWAY_EXACT, VALID_TIME, [VALID_TIME]],
-  },
-  W2: {
-    title: 'W2: 5 first-party caveats, no discharge',
-    short: '5 first-party',
-    caveats: [...GATEWAY_EXACT, VALID_TIME],
-  },
-  W3: {
-    title: 'W3: 20 first-party + 2 third-party caveats, 2 discharges with 2 caveats each',
-    short: '20 + 2 third-party, 2 discharges',
-    caveats: [
-      ...GATEWAY_EXACT.slice(0, 2),
-      ...W3_EXTRA_EXACT.slice(0, 8),
-      [VALID_TIME, DISCHARGE_EXACT],
-      ...GATEWAY_EXACT.slice(2),
-      ...W3_EXTRA_EXACT.slice(8),
-      VALID_TIME,
-      [VALID_TIME, DISCHARGE_EXACT],
-    ],
-  },
-};
+/** W1, W2 and W3 (src/cli/workload-shapes.ts, shared with `macaroon bench`). */
+export const SHAPES = workloadShapes(VALID_TIME);
 
 /** A first-party-only shape with n caveats, for the scaling series. */
 export function scalingShape(n) {

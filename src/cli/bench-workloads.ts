@@ -3,6 +3,7 @@
  * gateway-shaped tokens, each with its own random root key so that no cache can help.
  */
 import { type BatchItem, Macaroon } from '../index.js';
+import { type Shape, workloadShapes } from './workload-shapes.js';
 
 export interface Workload {
   readonly id: string;
@@ -11,51 +12,6 @@ export interface Workload {
   readonly items: readonly BatchItem[];
   /** What the verifier satisfies exactly; `time < …` caveats go to the general time check. */
   readonly exact: readonly string[];
-}
-
-/** A caveat list: a string is a first-party predicate, an array a third-party caveat whose discharge holds those. */
-type Shape = readonly (string | readonly string[])[];
-
-const GATEWAY = ['account = 3735928559', 'action = read', 'email = alice@example.org', 'ip = 203.0.113.77'];
-const MORE = [
-  'scope = repo:read',
-  'scope = repo:write',
-  'scope = issues:read',
-  'org = example-corp',
-  'team = platform',
-  'region = eu-west-1',
-  'tenant = 42',
-  'plan = enterprise',
-  'device = laptop-7781',
-  'mfa = totp',
-  'aud = api.example',
-  'ver = 3',
-  'client = cli/2.14.0',
-  'sess = 8c1f22a9',
-  'role = maintainer',
-];
-const USER = 'user = alice';
-
-function shapes(time: string): Record<string, { title: string; shape: Shape }> {
-  return {
-    W1: {
-      title: '5 first-party + 1 third-party, its discharge 1 caveat',
-      shape: [...GATEWAY, time, [time]],
-    },
-    W2: { title: '5 first-party, no discharge', shape: [...GATEWAY, time] },
-    W3: {
-      title: '20 first-party + 2 third-party, discharges 2 caveats each',
-      shape: [
-        ...GATEWAY.slice(0, 2),
-        ...MORE.slice(0, 8),
-        [time, USER],
-        ...GATEWAY.slice(2),
-        ...MORE.slice(8),
-        time,
-        [time, USER],
-      ],
-    },
-  };
 }
 
 function randomKey(): Uint8Array {
@@ -89,10 +45,10 @@ function mintItem(shape: Shape, index: number): BatchItem {
 /** `count` requests per workload; time caveats a year ahead, so the general check passes. */
 export function buildWorkloads(count: number): Workload[] {
   const time = `time < ${new Date(Date.now() + 365 * 86_400_000).toISOString()}`;
-  return Object.entries(shapes(time)).map(([id, { title, shape }]) => ({
+  return Object.entries(workloadShapes(time)).map(([id, { title, caveats }]) => ({
     id,
     title,
-    items: Array.from({ length: count }, (_, i) => mintItem(shape, i)),
-    exact: [...new Set(shape.flat().filter((p) => p !== time))],
+    items: Array.from({ length: count }, (_, i) => mintItem(caveats, i)),
+    exact: [...new Set(caveats.flat().filter((p) => p !== time))],
   }));
 }
