@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, utf8Encode } from '../src/bytes.js';
 import { base64Decode, base64StdEncode, base64UrlEncode } from '../src/codec/base64.js';
+import { splitBinaryBundle } from '../src/codec/bundle.js';
 import {
   DecodeError,
   EncodeError,
@@ -9,6 +11,7 @@ import {
   Macaroon,
   Verifier,
 } from '../src/index.js';
+import { DEFAULT_LIMITS } from '../src/limits.js';
 import { addThirdPartyCaveatWithNonce } from '../src/macaroon.js';
 
 const hex = (b: Uint8Array) => bytesToHex(b);
@@ -317,5 +320,67 @@ describe('limits while decoding', () => {
 
   it('rejects nonsense limits', () => {
     expect(() => Macaroon.deserialize('x', { limits: { maxCaveats: 1.5 } })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('splitting a binary bundle without decoding it', () => {
+  const root = Macaroon.create('l', 'k', 'root')
+    .addFirstPartyCaveat('a = 1')
+    .addThirdPartyCaveat('tp', 'ck', 'cid');
+  const discharge = root.prepareForRequest(Macaroon.create('tp', 'ck', 'cid').addFirstPartyCaveat('b = 2'));
+
+  it('yields each V2 macaroon of a go Slice, as base64 or bytes', () => {
+    const slice = Macaroon.serializeBundle([root, discharge]);
+    for (const input of [slice, base64Decode(slice)]) {
+      const parts = splitBinaryBundle(input) as Uint8Array[];
+      expect(parts.map((p) => base64UrlEncode(p))).toEqual([root.serialize('v2'), discharge.serialize('v2')]);
+    }
+  });
+
+  it('declines what only the full decoder can judge', () => {
+    expect(splitBinaryBundle(Macaroon.serializeBundle([root, discharge], 'json'))).toBeUndefined();
+    expect(
+      splitBinaryBundle(Macaroon.serializeBundle([root.addFirstPartyCaveat('x')], 'bakery')),
+    ).toBeUndefined();
+    expect(splitBinaryBundle(root.serialize('v1'))).toBeUndefined();
+    const bytes = root.toBytes('v2');
+    expect(splitBinaryBundle(bytes.subarray(0, bytes.length - 1))).toBeUndefined();
+    expect(splitBinaryBundle('')).toBeUndefined();
+    expect(splitBinaryBundle('not*base64')).toBeUndefined();
+    expect(splitBinaryBundle(bytes, { ...DEFAULT_LIMITS, maxCaveats: 1 })).toBeUndefined();
+    expect(splitBinaryBundle(bytes, { ...DEFAULT_LIMITS, maxFieldBytes: 3 })).toBeUndefined();
+    const many = Macaroon.serializeBundle([root, discharge, discharge]);
+    expect(splitBinaryBundle(many, { ...DEFAULT_LIMITS, maxDischarges: 1 })).toBeUndefined();
+  });
+
+  it('agrees with the full decoder on random and mutated bundles', () => {
+    const seed = base64Decode(Macaroon.serializeBundle([root, discharge]));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()), { maxLength: 4 }),
+        (edits) => {
+          const bytes = Array.from(seed);
+          for (const [pos, value, cut] of edits) {
+            if (cut) bytes.splice(pos % (bytes.length + 1));
+            else if (bytes.length > 0) bytes[pos % bytes.length] = value;
+          }
+          const input = Uint8Array.from(bytes);
+          const parts = splitBinaryBundle(input);
+          let full: Macaroon[] | undefined;
+          try {
+            full = Macaroon.deserializeBundle(input);
+          } catch {
+            full = undefined;
+          }
+          // Whatever the full decoder accepts as V2, the splitter cuts at the same places.
+          if (full?.every((m) => m.version === 2)) {
+            expect(parts?.map((p) => base64UrlEncode(p))).toEqual(full.map((m) => m.serialize('v2')));
+          }
+          // Whatever the splitter cuts, each piece decodes (or fails) on its own, never silently merged.
+          if (parts) expect(parts.reduce((n, p) => n + p.length, 0)).toBe(input.length);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

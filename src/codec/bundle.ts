@@ -89,3 +89,81 @@ function nonEmpty(list: MacaroonData[]): MacaroonData[] {
   if (list.length === 0) throw new DecodeError('empty bundle');
   return list;
 }
+
+/** Skips one unsigned LEB128 varint of at most 5 bytes at `pos`; returns [value, next] or undefined. */
+function skipVarint(bytes: Uint8Array, pos: number): [number, number] | undefined {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 5 && pos < bytes.length; i++) {
+    const b = bytes[pos++] as number;
+    value += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) return [value, pos];
+    scale *= 128;
+  }
+  return undefined;
+}
+
+/**
+ * Where the V2 macaroon starting at `start` ends, by its framing alone; undefined if the framing is off or
+ * a field or the caveat count is over the limits (the full decoder then says which).
+ */
+function v2End(bytes: Uint8Array, start: number, limits: Limits): number | undefined {
+  if (bytes[start] !== 2) return undefined;
+  let pos = start + 1;
+  // The header section, then caveat sections up to the empty one that ends them.
+  for (let section = 0; ; section++) {
+    let fields = 0;
+    for (;;) {
+      const type = skipVarint(bytes, pos);
+      if (!type) return undefined;
+      pos = type[1];
+      if (type[0] === 0) break;
+      const length = skipVarint(bytes, pos);
+      if (!length || length[0] > bytes.length - length[1] || length[0] > limits.maxFieldBytes)
+        return undefined;
+      pos = length[1] + length[0];
+      fields++;
+    }
+    if (fields === 0 && section > 0) break;
+    if (section > limits.maxCaveats) return undefined;
+  }
+  const type = skipVarint(bytes, pos);
+  const length = type && type[0] === 6 ? skipVarint(bytes, type[1]) : undefined;
+  if (length?.[0] !== 32 || length[1] + 32 > bytes.length) return undefined;
+  return length[1] + 32;
+}
+
+/**
+ * Splits a go-macaroon Slice of V2 macaroons (base64 text or bytes) into each macaroon's bytes, without
+ * decoding them, so a batch verifier can take them as serialized tokens. Returns undefined for anything
+ * else (JSON, V1, broken framing, over the limits): the caller then decodes it the full way, which
+ * reports what is wrong.
+ */
+export function splitBinaryBundle(
+  data: string | Uint8Array,
+  limits: Limits = DEFAULT_LIMITS,
+): Uint8Array[] | undefined {
+  if (data.length === 0 || data.length > limits.maxTokenBytes) return undefined;
+  let bytes: Uint8Array;
+  if (typeof data === 'string') {
+    const first = data.charCodeAt(0);
+    if (first === 0x5b /* [ */ || first === 0x7b /* { */) return undefined;
+    try {
+      bytes = base64Decode(data);
+    } catch {
+      return undefined;
+    }
+  } else {
+    bytes = data;
+  }
+  const parts: Uint8Array[] = [];
+  let pos = 0;
+  while (pos < bytes.length) {
+    if (parts.length > limits.maxDischarges) return undefined;
+    const end = v2End(bytes, pos, limits);
+    if (end === undefined) return undefined;
+    parts.push(bytes.subarray(pos, end));
+    pos = end;
+  }
+  return parts.length > 0 ? parts : undefined;
+}

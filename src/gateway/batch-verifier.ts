@@ -4,8 +4,9 @@
  * before the item joins a batch, so an async key lookup never holds a batch back.
  */
 import { describeType } from '../bytes.js';
+import { splitBinaryBundle } from '../codec/bundle.js';
 import { EngineError, InvalidArgumentError, MacaroonError } from '../errors.js';
-import type { Limits } from '../limits.js';
+import { type Limits, resolveLimits } from '../limits.js';
 import { Macaroon } from '../macaroon.js';
 import type { BatchItem, BatchResult, Verifier, VerifyOptions } from '../verifier.js';
 import { MicroBatcher, type MicroBatcherOptions } from './batcher.js';
@@ -46,6 +47,7 @@ export interface BatchVerifierOptions extends MicroBatcherOptions {
 export class BatchVerifier {
   readonly #batcher: MicroBatcher<BatchItem | BundleItem, BatchResult>;
   readonly #limits: Partial<Limits> | undefined;
+  readonly #resolvedLimits: Limits;
   readonly #decodesBundles: boolean;
 
   constructor(target: Verifier | BundleTarget | BatchVerify, options: BatchVerifierOptions = {}) {
@@ -67,6 +69,7 @@ export class BatchVerifier {
       maxInFlight: options.maxInFlight ?? concurrency,
     });
     this.#limits = options.limits;
+    this.#resolvedLimits = resolveLimits(options.limits);
   }
 
   /**
@@ -86,6 +89,17 @@ export class BatchVerifier {
       let single: SingleItem;
       if (item.bundle !== undefined) {
         if (fixedKey && this.#decodesBundles) return this.#batcher.submit(item as BundleItem);
+        // With a fixed key nothing here needs the decoded macaroons: a binary Slice goes to the batch as
+        // serialized tokens, which the batch path decodes straight into the engine's memory.
+        const parts = fixedKey ? splitBinaryBundle(item.bundle, this.#resolvedLimits) : undefined;
+        if (parts) {
+          const { bundle: _bundle, ...rest } = item;
+          return this.#batcher.submit({
+            ...rest,
+            macaroon: parts[0] as Uint8Array,
+            discharges: parts.slice(1),
+          } as BatchItem);
+        }
         single = this.#unbundle(item);
       } else {
         single = item as SingleItem;
