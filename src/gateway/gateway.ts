@@ -69,8 +69,9 @@ export class Gateway {
       throw new InvalidArgumentError(`rootKey must be a key or a function, got ${describeType(rootKey)}`);
     }
     this.#rootKey = rootKey;
-    // A fixed key needs no identifier, so the main thread need not decode at all.
-    this.#passBundles = this.#verifier.decodesBundles && typeof rootKey !== 'function';
+    // A fixed key needs no identifier, so the gateway need not decode: a pool's workers decode the
+    // bundle, and an in-process BatchVerifier hands a binary bundle to the batch as serialized tokens.
+    this.#passBundles = typeof rootKey !== 'function';
     this.#limits = options.limits;
     this.#extract = {
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
@@ -100,7 +101,7 @@ export class Gateway {
     // Plain object literals, no spreads: this runs for every request.
     const { exact, context } = facts;
     if (this.#passBundles) {
-      // The target's workers decode (and reject malformed tokens); decode here only if the app asks.
+      // The verifier decodes (and rejects malformed tokens); decode here only if the app asks.
       const item = { bundle: candidate.value, rootKey: this.#rootKey, exact, context };
       return this.#verifier
         .verify(item)
