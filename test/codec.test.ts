@@ -42,6 +42,26 @@ describe('base64 (reference-details §4.6, go marshal_test vectors)', () => {
     decodeError(() => base64Decode('Z29+I'));
     decodeError(() => base64Decode('Z2=9+IQ'));
   });
+  it('decodes plain tokens (fast path) exactly as the lenient decoder does', () => {
+    // A leading space sends any input down the lenient path, which skips whitespace.
+    const outcome = (text: string) => {
+      try {
+        return base64UrlEncode(base64Decode(text));
+      } catch (e) {
+        expect(e).toBeInstanceOf(DecodeError);
+        return 'error';
+      }
+    };
+    const alphabet = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=*é '];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 40 }), (chars) => {
+        const text = chars.join('');
+        expect(outcome(text)).toBe(outcome(` ${text}`));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('writes URL-safe unpadded tokens and standard padded bakery values', () => {
     const bytes = utf8Encode('go~!?');
     expect(base64UrlEncode(bytes)).toBe('Z29-IT8');

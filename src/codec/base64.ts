@@ -50,6 +50,52 @@ export function base64StdEncode(bytes: Uint8Array): string {
  * offending position (never echoing the input) for anything else.
  */
 export function base64Decode(text: string, what = 'base64 data'): Uint8Array {
+  return decodePlain(text) ?? decodeLenient(text, what);
+}
+
+/** The symbol's value, or a negative number for padding, whitespace and anything else. */
+function symbol(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? (DECODE[c] as number) : -1;
+}
+
+/**
+ * The common case, tokens as peers write them (no whitespace, no padding, or padding only at the end),
+ * four symbols per step. Returns undefined for anything else, which decodeLenient then handles (or names).
+ */
+function decodePlain(text: string): Uint8Array | undefined {
+  let n = text.length;
+  if (n > 0 && text.charCodeAt(n - 1) === 61 /* = */) n--;
+  if (n > 0 && text.charCodeAt(n - 1) === 61) n--;
+  if (n % 4 === 1 || (n !== text.length && text.length % 4 !== 0)) return undefined;
+  const full = n & ~3;
+  const out = new Uint8Array((full / 4) * 3 + (n - full === 0 ? 0 : n - full - 1));
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const a = symbol(text, i);
+    const b = symbol(text, i + 1);
+    const c = symbol(text, i + 2);
+    const d = symbol(text, i + 3);
+    if ((a | b | c | d) < 0) return undefined;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 0xff;
+    out[o++] = v & 0xff;
+  }
+  const rest = n - full;
+  if (rest >= 2) {
+    const a = symbol(text, full);
+    const b = symbol(text, full + 1);
+    const c = rest === 3 ? symbol(text, full + 2) : 0;
+    if ((a | b | c) < 0) return undefined;
+    const v = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = v >> 16;
+    if (rest === 3) out[o++] = (v >> 8) & 0xff;
+  }
+  return out;
+}
+
+function decodeLenient(text: string, what: string): Uint8Array {
   const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
   let length = 0;
   let acc = 0;

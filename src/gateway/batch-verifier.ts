@@ -93,12 +93,15 @@ export class BatchVerifier {
         // serialized tokens, which the batch path decodes straight into the engine's memory.
         const parts = fixedKey ? splitBinaryBundle(item.bundle, this.#resolvedLimits) : undefined;
         if (parts) {
-          const { bundle: _bundle, ...rest } = item;
-          return this.#batcher.submit({
-            ...rest,
+          // A plain literal, no rest/spread: this runs for every request.
+          const split: BatchItem = {
             macaroon: parts[0] as Uint8Array,
             discharges: parts.slice(1),
-          } as BatchItem);
+            rootKey: source as RootKey,
+            exact: item.exact,
+            context: item.context,
+          };
+          return this.#batcher.submit(split);
         }
         single = this.#unbundle(item);
       } else {
