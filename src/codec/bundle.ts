@@ -14,6 +14,7 @@ import { decodeBinaryAt } from './detect.js';
 import { fromJsonObject, parseJson, toJsonV1, toJsonV2 } from './json.js';
 import { encodeV1 } from './v1.js';
 import { encodeV2 } from './v2.js';
+import { cursor, field, readField, varint } from './v2-cursor.js';
 
 export type BundleFormat = 'binary' | 'json' | 'bakery';
 
@@ -90,47 +91,28 @@ function nonEmpty(list: MacaroonData[]): MacaroonData[] {
   return list;
 }
 
-/** Skips one unsigned LEB128 varint of at most 5 bytes at `pos`; returns [value, next] or undefined. */
-function skipVarint(bytes: Uint8Array, pos: number): [number, number] | undefined {
-  let value = 0;
-  let scale = 1;
-  for (let i = 0; i < 5 && pos < bytes.length; i++) {
-    const b = bytes[pos++] as number;
-    value += (b & 0x7f) * scale;
-    if ((b & 0x80) === 0) return [value, pos];
-    scale *= 128;
-  }
-  return undefined;
-}
-
 /**
- * Where the V2 macaroon starting at `start` ends, by its framing alone; undefined if the framing is off or
- * a field or the caveat count is over the limits (the full decoder then says which).
+ * Where the V2 macaroon starting at `start` ends, by its framing alone; undefined where the codec would
+ * throw on the framing or the limits (field size, caveat count), so the full decoder then says which.
  */
 function v2End(bytes: Uint8Array, start: number, limits: Limits): number | undefined {
   if (bytes[start] !== 2) return undefined;
-  let pos = start + 1;
+  const end = bytes.length;
+  cursor.pos = start + 1;
   // The header section, then caveat sections up to the empty one that ends them.
   for (let section = 0; ; section++) {
-    let fields = 0;
+    let last = 0;
     for (;;) {
-      const type = skipVarint(bytes, pos);
-      if (!type) return undefined;
-      pos = type[1];
-      if (type[0] === 0) break;
-      const length = skipVarint(bytes, pos);
-      if (!length || length[0] > bytes.length - length[1] || length[0] > limits.maxFieldBytes)
-        return undefined;
-      pos = length[1] + length[0];
-      fields++;
+      if (!readField(bytes, end, last, limits.maxFieldBytes)) return undefined;
+      if (field.type === 0) break;
+      last = field.type;
+      cursor.pos += field.length;
     }
-    if (fields === 0 && section > 0) break;
+    if (last === 0 && section > 0) break;
     if (section > limits.maxCaveats) return undefined;
   }
-  const type = skipVarint(bytes, pos);
-  const length = type && type[0] === 6 ? skipVarint(bytes, type[1]) : undefined;
-  if (length?.[0] !== 32 || length[1] + 32 > bytes.length) return undefined;
-  return length[1] + 32;
+  if (varint(bytes, end) !== 6 || varint(bytes, end) !== 32 || cursor.pos + 32 > end) return undefined;
+  return cursor.pos + 32;
 }
 
 /**

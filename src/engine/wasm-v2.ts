@@ -5,6 +5,7 @@
  * limits, except that it also declines non-ASCII locations (their UTF-8 check is left to the codec).
  * Anything it declines, the caller hands to the codec, which then decodes it or throws the error.
  */
+import { cursor, field, readField, varint } from '../codec/v2-cursor.js';
 import type { Limits } from '../limits.js';
 import { CAVEAT_WORDS, MAC_WORDS, NO_VID } from './wasm-layout.js';
 
@@ -12,43 +13,7 @@ const FIELD_LOCATION = 1;
 const FIELD_IDENTIFIER = 2;
 const FIELD_VID = 4;
 const FIELD_SIGNATURE = 6;
-const MAX_VARINT = 0x7fffffff;
 const DECLINED = -1;
-
-/** Where the reader is (the parser is not re-entrant: it calls nothing that could parse). */
-let pos = 0;
-
-/** Reads a varint at `pos` as the codec does; returns it, or -1 where the codec throws. */
-function varint(u8: Uint8Array, end: number): number {
-  let result = 0;
-  let scale = 1;
-  for (let i = 0; i < 5; i++) {
-    if (pos >= end) return -1;
-    const b = u8[pos++] as number;
-    result += (b & 0x7f) * scale;
-    if (result > MAX_VARINT) return -1;
-    if ((b & 0x80) === 0) return result;
-    scale *= 128;
-  }
-  return -1;
-}
-
-/** The field readField read last. */
-const field = { type: 0, length: 0 };
-
-/**
- * Reads one field's type and length at `pos` (leaving `pos` at its value) into `field`; returns false
- * where the codec throws: a bad varint, types out of order, a truncated or oversized value.
- */
-function readField(u8: Uint8Array, end: number, last: number, maxField: number): boolean {
-  const type = varint(u8, end);
-  field.type = type;
-  if (type <= 0) return type === 0;
-  if (type <= last) return false;
-  const length = varint(u8, end);
-  field.length = length;
-  return length >= 0 && length <= end - pos && length <= maxField;
-}
 
 function ascii(u8: Uint8Array, from: number, length: number): boolean {
   let any = 0;
@@ -71,7 +36,7 @@ export function writeV2Tables(
 ): number {
   if (start >= end || u8[start] !== 2) return DECLINED;
   const maxField = limits.maxFieldBytes;
-  pos = start + 1;
+  cursor.pos = start + 1;
   let last = 0;
   let idOff = -1;
   let idLen = 0;
@@ -81,12 +46,12 @@ export function writeV2Tables(
     if (type === 0) break;
     last = type;
     if (type === FIELD_IDENTIFIER) {
-      idOff = pos;
+      idOff = cursor.pos;
       idLen = field.length;
-    } else if (type !== FIELD_LOCATION || !ascii(u8, pos, field.length)) {
+    } else if (type !== FIELD_LOCATION || !ascii(u8, cursor.pos, field.length)) {
       return DECLINED;
     }
-    pos += field.length;
+    cursor.pos += field.length;
   }
   if (idOff < 0) return DECLINED;
 
@@ -106,17 +71,17 @@ export function writeV2Tables(
       last = type;
       const length = field.length;
       if (type === FIELD_IDENTIFIER) {
-        cidOff = pos;
+        cidOff = cursor.pos;
         cidLen = length;
       } else if (type === FIELD_VID) {
-        vidOff = pos;
+        vidOff = cursor.pos;
         vidLen = length;
-      } else if (type === FIELD_LOCATION && ascii(u8, pos, length)) {
+      } else if (type === FIELD_LOCATION && ascii(u8, cursor.pos, length)) {
         locLen = length;
       } else {
         return DECLINED;
       }
-      pos += length;
+      cursor.pos += length;
     }
     if (last === 0) break; // an empty section ends the caveats
     if (++count > limits.maxCaveats || cidOff < 0) return DECLINED;
@@ -135,7 +100,7 @@ export function writeV2Tables(
   }
 
   if (varint(u8, end) !== FIELD_SIGNATURE || varint(u8, end) !== 32) return DECLINED;
-  const sigOff = pos;
+  const sigOff = cursor.pos;
   if (sigOff + 32 !== end) return DECLINED;
   u32[macWord] = idOff;
   u32[macWord + 1] = idLen;
