@@ -17,10 +17,6 @@ export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
   }
 }
 
-export function isUtf8(bytes: Uint8Array): boolean {
-  return utf8DecodeStrict(bytes) !== undefined;
-}
-
 /** Accepts the API's `string | Uint8Array` and returns a private copy of the bytes. */
 export function toBytes(value: string | Uint8Array, name: string): Uint8Array {
   if (typeof value === 'string') return utf8Encode(value);
