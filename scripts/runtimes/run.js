@@ -8,14 +8,15 @@ import { join } from 'node:path';
 import { bundle } from './bundle.js';
 import { chromiumAvailable, runChromium } from './chromium.js';
 import { createConsumer } from './consumer.js';
-import { NODE_LIKE } from './node-like.js';
-import { VECTORS } from './paths.js';
+import { kindOf, NODE_LIKE } from './node-like.js';
+import { localBin, VECTORS } from './paths.js';
 import { run } from './processes.js';
+import { installPeers, listProblems, runSubpathCheck, writeBundledSubpaths } from './subpaths.js';
 import { tarballProblems } from './tarball.js';
 import { runWorkerd, workerdAvailable } from './workerd.js';
 
 const REPORT_MARKER = 'RUNTIME-REPORT ';
-const RUNTIMES = ['node', 'deno', 'bun', 'workerd', 'chromium'];
+const RUNTIMES = ['node', 'node22', 'node24', 'deno', 'bun', 'workerd', 'chromium'];
 
 function option(name) {
   const i = process.argv.indexOf(name);
@@ -57,8 +58,16 @@ async function runNodeLike(name, consumer) {
   return report;
 }
 
+const nodeDriver = (name) => ({
+  available: () =>
+    NODE_LIKE[name]() ? undefined : `node_modules/${name}/bin/node is missing (npm package ${name})`,
+  run: (c) => runNodeLike(name, c.consumer),
+});
+
 const drivers = {
   node: { available: () => undefined, run: (c) => runNodeLike('node', c.consumer) },
+  node22: nodeDriver('node22'),
+  node24: nodeDriver('node24'),
   deno: {
     available: () => (NODE_LIKE.deno() ? undefined : 'node_modules/.bin/deno is missing (npm package deno)'),
     run: (c) => runNodeLike('deno', c.consumer),
@@ -92,11 +101,67 @@ function coldStartText(r) {
   return '-';
 }
 
+function record(results, name, problems, what) {
+  results.push({ name, status: problems.length === 0 ? 'passed' : 'failed', problems });
+  console.log(`runtimes: ${problems.length === 0 ? 'PASS' : 'FAIL'} ${what}`);
+  for (const p of problems) console.log(`    ${p}`);
+}
+
+/** publint and Are the Types Wrong on the tarball users receive; the problems they print, if any. */
+async function lintPackage(tarball) {
+  const problems = [];
+  const tools = [
+    ['publint', ['run', tarball, '--strict']],
+    // ESM only: there is no CommonJS entry to resolve, by design (the esm-only profile skips the
+    // CommonJS resolutions; node10, node16-ESM and bundler resolution are all checked).
+    ['attw', [tarball, '--profile', 'esm-only', '--format', 'table-flipped']],
+  ];
+  for (const [tool, args] of tools) {
+    const r = await run(localBin(tool), args, { timeoutMs: 180_000 });
+    if (r.code !== 0) problems.push(`${tool}:\n${(r.stdout + r.stderr).slice(-4000)}`);
+  }
+  return problems;
+}
+
+/**
+ * Every subpath, in each Node-like runtime asked for: first with only the package's dependencies
+ * installed, then with the optional peers. Leaves the peers installed for the runtimes that follow.
+ */
+async function checkSubpaths(results, consumer, only) {
+  const nodeLike = only.filter((name) => NODE_LIKE[name] && drivers[name].available() === undefined);
+  for (const phase of ['bare', 'peers']) {
+    if (phase === 'peers') {
+      const specs = await installPeers(consumer.consumer);
+      console.log(`runtimes: installed the optional peers ${specs.join(', ')}`);
+    }
+    for (const name of nodeLike) {
+      let problems;
+      let passed = 0;
+      try {
+        const r = await runSubpathCheck(NODE_LIKE[name](), kindOf(name), phase, consumer.consumer);
+        problems = r.failures;
+        passed = r.passed;
+      } catch (e) {
+        problems = [e.message];
+      }
+      const deps = phase === 'bare' ? 'dependencies only' : 'with optional peers';
+      record(
+        results,
+        `subpaths/${name}/${phase}`,
+        problems,
+        `subpaths in ${name}, ${deps} (${passed} checks)`,
+      );
+    }
+  }
+  for (const name of ['workerd', 'chromium']) writeBundledSubpaths(consumer.consumer, name);
+}
+
 async function runMatrix(consumer, only) {
   const results = [];
-  const problems = tarballProblems(consumer.files);
-  results.push({ name: 'tarball', status: problems.length === 0 ? 'passed' : 'failed', problems });
-  console.log(`runtimes: ${problems.length === 0 ? 'PASS' : 'FAIL'} tarball contents ${problems.join('; ')}`);
+  record(results, 'tarball', tarballProblems(consumer.files), 'tarball contents');
+  record(results, 'subpath list', listProblems(), 'every subpath of exports is in test/runtimes/subpaths.js');
+  record(results, 'package lint', await lintPackage(consumer.tarball), 'publint and attw on the tarball');
+  await checkSubpaths(results, consumer, only);
 
   const vectorFiles = readVectorFiles();
   if (vectorFiles.length === 0) throw new Error(`no vector files in ${VECTORS}`);
@@ -131,7 +196,7 @@ function printTable(results, loaded) {
   console.log('\n| runtime | engine | checks | W1 batch (1000), warm | cold start | bundle (min / gzip) |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const { name, status, report: r } of results) {
-    if (name === 'tarball') continue;
+    if (!drivers[name]) continue;
     if (!r) {
       console.log(`| ${name} | ${status} | | | | |`);
       continue;

@@ -3,11 +3,12 @@
  * macaroons under several keys (the current one and those still honoured during a rotation) finds the
  * key from the identifier, which the service chose when minting.
  */
-import { randomBytes } from '@noble/hashes/utils.js';
+
 import { describeType, hexToBytes, toBytes, utf8DecodeStrict } from '../bytes.js';
 import { base64UrlEncode } from '../codec/base64.js';
 import { InvalidArgumentError } from '../errors.js';
 import { SUGGESTED_SECRET_LENGTH } from '../macaroon.js';
+import { randomBytes } from '../random.js';
 
 /** What a resolver may return: the key, or nothing when no key matches. */
 export type RootKey = string | Uint8Array;

@@ -5,9 +5,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { describeType } from '../bytes.js';
-import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import { EngineError, InvalidArgumentError, MacaroonError } from '../errors.js';
 import type { BundleItem } from '../gateway/batch-verifier.js';
 import type { BatchItem, BatchResult } from '../verifier.js';
 import { fromWireResult, KeyTable, toWireItem, type WireItem, type WireResult } from './pool-wire.js';
@@ -30,7 +30,8 @@ export interface VerifierPoolOptions {
 export class VerifierPool {
   /** Bundles are decoded in the workers: a BatchVerifier hands them over undecoded. */
   readonly decodesBundles = true;
-  readonly #pool: Piscina;
+  // piscina is an optional peer: loaded when a pool is made, so `macaroon-engine/node` imports without it.
+  readonly #pool: Promise<Piscina>;
   readonly #size: number;
   readonly #minChunk: number;
 
@@ -56,13 +57,19 @@ export class VerifierPool {
       verifierModule: verifierModule instanceof URL ? fileURLToPath(verifierModule) : verifierModule,
       verifierOptions: options.verifierOptions,
     };
-    this.#pool = new Piscina({
-      filename: new URL('./pool-worker.js', import.meta.url).href,
-      minThreads: this.#size,
-      maxThreads: this.#size,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      workerData,
-    });
+    const size = this.#size;
+    this.#pool = loadPiscina().then(
+      (Pool) =>
+        new Pool({
+          filename: new URL('./pool-worker.js', import.meta.url).href,
+          minThreads: size,
+          maxThreads: size,
+          idleTimeout: Number.POSITIVE_INFINITY,
+          workerData,
+        }),
+    );
+    // The failure is reported by the first call that needs the pool, not as an unhandled rejection.
+    this.#pool.catch(() => {});
   }
 
   get size(): number {
@@ -76,7 +83,8 @@ export class VerifierPool {
 
   /** The engine a worker's verifier uses ('wasm-simd', 'js', ...). */
   async engine(): Promise<string> {
-    const info = (await this.#pool.run({ info: true } satisfies PoolTask)) as { engine: string };
+    const pool = await this.#pool;
+    const info = (await pool.run({ info: true } satisfies PoolTask)) as { engine: string };
     return info.engine;
   }
 
@@ -98,13 +106,12 @@ export class VerifierPool {
         results[i] = { ok: false, error: e instanceof MacaroonError ? e : new MacaroonError('bad item') };
       }
     });
+    const pool = await this.#pool;
     const chunks = Math.max(1, Math.min(this.#size, Math.floor(wire.length / this.#minChunk)));
     const per = Math.ceil(wire.length / chunks);
     const runs: Promise<WireResult[]>[] = [];
     for (let start = 0; start < wire.length; start += per) {
-      runs.push(
-        this.#pool.run({ items: wire.slice(start, start + per), keys: keys.keys } satisfies PoolTask),
-      );
+      runs.push(pool.run({ items: wire.slice(start, start + per), keys: keys.keys } satisfies PoolTask));
     }
     const verdicts = (await Promise.all(runs)).flat();
     sent.forEach((index, k) => {
@@ -114,7 +121,18 @@ export class VerifierPool {
   }
 
   /** Stops the workers; pending batches fail. */
-  close(): Promise<void> {
-    return this.#pool.destroy();
+  async close(): Promise<void> {
+    const pool = await this.#pool.catch(() => undefined);
+    await pool?.destroy();
+  }
+}
+
+async function loadPiscina(): Promise<typeof Piscina> {
+  try {
+    return (await import('piscina')).Piscina;
+  } catch (e) {
+    throw new EngineError('VerifierPool needs the optional peer dependency piscina: npm install piscina', {
+      cause: e,
+    });
   }
 }
