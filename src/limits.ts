@@ -3,7 +3,9 @@
  * tokens (a gateway token is a few hundred bytes with a handful of caveats) and small enough that a
  * hostile input cannot make a verifier spend much time or memory.
  */
+import { utf8Encode } from './bytes.js';
 import { InvalidArgumentError, LimitExceededError } from './errors.js';
+import type { MacaroonData } from './model.js';
 
 export interface Limits {
   /** Largest serialized macaroon or bundle accepted, in bytes (or characters for text). */
@@ -52,5 +54,33 @@ export function checkCaveatCount(count: number, limits: Limits): void {
 export function checkTokenSize(length: number, limits: Limits): void {
   if (length > limits.maxTokenBytes) {
     throw new LimitExceededError(`token of ${length} bytes is over the limit of ${limits.maxTokenBytes}`);
+  }
+}
+
+/**
+ * checkFieldSize for a location held as text: its UTF-8 length, as the binary formats carry it. Encoded
+ * only when it could be over (a UTF-16 unit takes at most 3 UTF-8 bytes).
+ */
+export function checkLocationSize(text: string, limits: Limits, what: string): void {
+  if (text.length * 3 > limits.maxFieldBytes) checkFieldSize(utf8Encode(text).length, limits, what);
+}
+
+/**
+ * The per-macaroon limits (caveat count and every field, locations included) for a macaroon that was
+ * decoded earlier, perhaps under other limits: a Verifier holds a Macaroon object to its own limits
+ * exactly as its decoder would hold the serialized token.
+ */
+export function checkMacaroonLimits(m: MacaroonData, limits: Limits, what: string): void {
+  if (m.caveats.length > limits.maxCaveats) {
+    throw new LimitExceededError(
+      `${what} has ${m.caveats.length} caveats, over the limit of ${limits.maxCaveats}`,
+    );
+  }
+  checkFieldSize(m.identifier.length, limits, `${what}: identifier`);
+  checkLocationSize(m.location, limits, `${what}: location`);
+  for (const c of m.caveats) {
+    checkFieldSize(c.identifier.length, limits, `${what}: caveat identifier`);
+    if (c.verificationId) checkFieldSize(c.verificationId.length, limits, `${what}: verification id`);
+    if (c.location) checkLocationSize(c.location, limits, `${what}: caveat location`);
   }
 }

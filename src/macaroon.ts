@@ -3,7 +3,7 @@
  * macaroon. Formats live in ./codec, the chain's cryptography in ./crypto.
  */
 
-import { bytesToHex, describeType, printableText, toBytes, utf8Encode } from './bytes.js';
+import { bytesEqual, bytesToHex, describeType, printableText, toBytes, utf8Encode } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { type BundleFormat, decodeBundle, encodeBundle } from './codec/bundle.js';
 import { decodeAny, type Format } from './codec/detect.js';
@@ -246,10 +246,42 @@ export class Macaroon {
     return `${lines.join('\n')}\n`;
   }
 
-  /** Same identifier, caveats and signature (locations are hints and do not count). */
+  /**
+   * Same identifier, caveats (identifiers and verification ids, in order) and signature. Locations, of
+   * the macaroon and of its caveats, are hints that no signature covers, and the version only picks a
+   * wire format: neither counts.
+   *
+   * @example
+   * ```ts
+   * const key = crypto.getRandomValues(new Uint8Array(32));
+   * const a = Macaroon.create('https://a.example/', key, 'id').addFirstPartyCaveat('account = 42');
+   * const b = Macaroon.deserialize(JSON.stringify({ ...a.toJSON(), l: 'https://b.example/' }));
+   * a.equals(b); // true: only the location differs
+   * ```
+   */
   equals(other: Macaroon): boolean {
-    return other instanceof Macaroon && this.serialize('v2') === other.serialize('v2');
+    if (!(other instanceof Macaroon)) return false;
+    const a = this[DATA];
+    const b = other[DATA];
+    if (
+      a.caveats.length !== b.caveats.length ||
+      !bytesEqual(a.identifier, b.identifier) ||
+      !bytesEqual(a.signature, b.signature)
+    ) {
+      return false;
+    }
+    return a.caveats.every((c, i) => {
+      const d = b.caveats[i] as CaveatData;
+      return bytesEqual(c.identifier, d.identifier) && bytesEqual(vidOf(c), vidOf(d));
+    });
   }
+}
+
+const NO_VID = new Uint8Array(0);
+
+/** A first-party caveat has no verification id; an empty one means the same (the codecs drop it). */
+function vidOf(c: CaveatData): Uint8Array {
+  return c.verificationId ?? NO_VID;
 }
 
 function printable(bytes: Uint8Array): string {

@@ -25,7 +25,7 @@ import {
   NotAuthorizedError,
   type NotAuthorizedReason,
 } from './errors.js';
-import { type Limits, resolveLimits } from './limits.js';
+import { checkMacaroonLimits, type Limits, resolveLimits } from './limits.js';
 import { Macaroon, macaroonData } from './macaroon.js';
 import type { MacaroonData } from './model.js';
 
@@ -433,11 +433,7 @@ export class Verifier {
         throw new InvalidArgumentError(`discharge ${i} must be a Macaroon, got ${describeType(d)}`);
       }
       const md = macaroonData(d);
-      if (md.caveats.length > this.#limits.maxCaveats) {
-        throw new LimitExceededError(
-          `${which(i)} has ${md.caveats.length} caveats, over the limit of ${this.#limits.maxCaveats}`,
-        );
-      }
+      checkMacaroonLimits(md, this.#limits, which(i));
       return md;
     });
     const key =

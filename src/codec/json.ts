@@ -5,7 +5,13 @@
  */
 import { bytesToHex, describeType, hexToBytes, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, EncodeError } from '../errors.js';
-import { checkCaveatCount, checkFieldSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
+import {
+  checkCaveatCount,
+  checkFieldSize,
+  checkLocationSize,
+  DEFAULT_LIMITS,
+  type Limits,
+} from '../limits.js';
 import { type CaveatData, type MacaroonData, SIGNATURE_LENGTH } from '../model.js';
 import { base64Decode, base64UrlEncode } from './base64.js';
 
@@ -95,6 +101,13 @@ function binaryField(
   return bytes;
 }
 
+/** A location (`l`, `location`, `cl`): text, bounded like every other field by its UTF-8 length. */
+function locationField(obj: JsonObject, key: string, what: string, limits: Limits): string | undefined {
+  const value = optionalString(obj, key, what);
+  if (value !== undefined) checkLocationSize(value, limits, `${what} "${key}"`);
+  return value;
+}
+
 function caveatsArray(obj: JsonObject, key: string, limits: Limits): unknown[] {
   const list = obj[key];
   if (list === undefined || list === null) return [];
@@ -134,14 +147,14 @@ export function fromJsonV2(obj: JsonObject, limits: Limits = DEFAULT_LIMITS): Ma
   if (v !== undefined && v !== 2) throw new DecodeError('macaroon JSON "v" must be 2 when present');
   const identifier = binaryField(obj, 'i', 'macaroon JSON', true, limits) as Uint8Array;
   const sig = signature(binaryField(obj, 's', 'macaroon JSON', true, limits) as Uint8Array);
-  const location = optionalString(obj, 'l', 'macaroon JSON') ?? '';
+  const location = locationField(obj, 'l', 'macaroon JSON', limits) ?? '';
   const caveats = caveatsArray(obj, 'c', limits).map((c, i) => {
     if (!isObject(c)) throw new DecodeError(`caveat ${i} must be an object, got ${describeType(c)}`);
     const what = `caveat ${i}`;
     // go-macaroon and pymacaroons omit an empty caveat identifier (`"c":[{}]`); go reads that back as empty.
     const cid = binaryField(c, 'i', what, false, limits) ?? new Uint8Array(0);
     const vid = binaryField(c, 'v', what, false, limits);
-    return thirdOrFirstParty(cid, vid, optionalString(c, 'l', what), i);
+    return thirdOrFirstParty(cid, vid, locationField(c, 'l', what, limits), i);
   });
   return { version: 2, location, identifier, caveats, signature: sig };
 }
@@ -157,7 +170,7 @@ export function fromJsonV1(obj: JsonObject, limits: Limits = DEFAULT_LIMITS): Ma
   const sigHex = requiredString(obj, 'signature', 'macaroon JSON');
   const sigBytes = hexToBytes(sigHex);
   if (!sigBytes) throw new DecodeError('macaroon JSON "signature" is not hex');
-  const location = optionalString(obj, 'location', 'macaroon JSON') ?? '';
+  const location = locationField(obj, 'location', 'macaroon JSON', limits) ?? '';
   const caveats = caveatsArray(obj, 'caveats', limits).map((c, i) => {
     if (!isObject(c)) throw new DecodeError(`caveat ${i} must be an object, got ${describeType(c)}`);
     const what = `caveat ${i}`;
@@ -166,7 +179,7 @@ export function fromJsonV1(obj: JsonObject, limits: Limits = DEFAULT_LIMITS): Ma
     const vidText = optionalString(c, 'vid', what);
     const vid = vidText === undefined ? undefined : base64Decode(vidText, `${what} "vid"`);
     if (vid) checkFieldSize(vid.length, limits, `${what} "vid"`);
-    return thirdOrFirstParty(cid, vid, optionalString(c, 'cl', what), i);
+    return thirdOrFirstParty(cid, vid, locationField(c, 'cl', what, limits), i);
   });
   return { version: 1, location, identifier, caveats, signature: signature(sigBytes) };
 }

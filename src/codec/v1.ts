@@ -131,6 +131,7 @@ export function decodeV1(
   let p = readPacket(data, pos);
   let location = '';
   if (bytesEqual(p.key, KEY_LOCATION)) {
+    checkFieldSize(p.value.length, limits, 'V1 location');
     location = text(p.value, 'location');
     pos = p.end;
     p = readPacket(data, pos);

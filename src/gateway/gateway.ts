@@ -4,7 +4,7 @@
  */
 import { describeType } from '../bytes.js';
 import { DecodeError, InvalidArgumentError, LimitExceededError, NotAuthorizedError } from '../errors.js';
-import type { Limits } from '../limits.js';
+import { type Limits, resolveLimits } from '../limits.js';
 import type { Macaroon } from '../macaroon.js';
 import { Verifier, type VerifyOptions } from '../verifier.js';
 import { BatchVerifier } from './batch-verifier.js';
@@ -38,7 +38,11 @@ export interface GatewayOptions extends ExtractOptions {
    * which then verifies each request on its own as it arrives.
    */
   readonly verifier: BatchVerifier | Verifier;
-  /** Decoding limits for tokens (default: the library's DEFAULT_LIMITS). */
+  /**
+   * Limits for tokens as the gateway receives them (default: the library's DEFAULT_LIMITS):
+   * `maxTokenBytes` bounds each bundle, the others each macaroon the gateway decodes. The verifier
+   * applies its own limits as well, so the stricter of the two holds.
+   */
   readonly limits?: Partial<Limits>;
 }
 
@@ -50,6 +54,7 @@ export class Gateway {
   readonly #limits: Partial<Limits> | undefined;
   readonly #extract: ExtractOptions;
   readonly #passBundles: boolean;
+  readonly #maxTokenBytes: number;
 
   constructor(options: GatewayOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -59,7 +64,10 @@ export class Gateway {
     if (verifier instanceof BatchVerifier) this.#verifier = verifier;
     else if (verifier instanceof Verifier) {
       // A batch of one runs as soon as it is submitted: per-request verification, same code path.
-      this.#verifier = new BatchVerifier(verifier, { maxBatchSize: 1 });
+      this.#verifier = new BatchVerifier(verifier, {
+        maxBatchSize: 1,
+        ...(options.limits === undefined ? {} : { limits: options.limits }),
+      });
     } else {
       throw new InvalidArgumentError(
         `verifier must be a BatchVerifier or a Verifier, got ${describeType(verifier)}`,
@@ -73,6 +81,7 @@ export class Gateway {
     // bundle, and an in-process BatchVerifier hands a binary bundle to the batch as serialized tokens.
     this.#passBundles = typeof rootKey !== 'function';
     this.#limits = options.limits;
+    this.#maxTokenBytes = resolveLimits(options.limits).maxTokenBytes;
     this.#extract = {
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       ...(options.cookiePrefix === undefined ? {} : { cookiePrefix: options.cookiePrefix }),
@@ -100,6 +109,10 @@ export class Gateway {
   #attempt(candidate: TokenCandidate, facts: VerifyOptions): Promise<Decision> {
     // Plain object literals, no spreads: this runs for every request.
     const { exact, context } = facts;
+    // The bundle as a whole, whoever decodes it (the verifier bounds each of its macaroons again).
+    if (candidate.value.length > this.#maxTokenBytes) {
+      return Promise.resolve(failure(new LimitExceededError('the macaroon bundle is over maxTokenBytes')));
+    }
     if (this.#passBundles) {
       // The verifier decodes (and rejects malformed tokens); decode here only if the app asks.
       const item = { bundle: candidate.value, rootKey: this.#rootKey, exact, context };
