@@ -90,15 +90,18 @@ export class Gateway {
 
   /**
    * Decides on a request from its headers and its own facts (exact predicates such as `account = 42`,
-   * and a context for general checks). A request may carry several bundles (Authorization, `Macaroons`
-   * headers, cookies): the first that authorizes wins, as in macaroon-bakery.
+   * and a context for general checks). A request may carry several bundles; they are tried together
+   * and the first that authorizes, in the order of preference of `extractTokens` (the Authorization
+   * header, then `Macaroons` headers, then cookies), wins, as in macaroon-bakery. A malformed or
+   * failing candidate never defeats one that authorizes. When none does, the answer is the most useful
+   * failure: 5xx if a verification could not run, else the first 401, else the first 400.
    */
   authorize(headers: HeaderLookup, facts?: VerifyOptions | null): Promise<Decision> {
     let candidates: TokenCandidate[];
     try {
       candidates = extractTokens(headers, this.#extract);
     } catch (e) {
-      return Promise.resolve(failure(e));
+      return Promise.resolve(failure(e)); // a HeaderLookup that throws: nothing to try
     }
     if (candidates.length === 0) return Promise.resolve(MISSING);
     const f = facts ?? {};
@@ -109,6 +112,7 @@ export class Gateway {
   #attempt(candidate: TokenCandidate, facts: VerifyOptions): Promise<Decision> {
     // Plain object literals, no spreads: this runs for every request.
     const { exact, context } = facts;
+    if (candidate.error) return Promise.resolve(failure(candidate.error));
     // The bundle as a whole, whoever decodes it (the verifier bounds each of its macaroons again).
     if (candidate.value.length > this.#maxTokenBytes) {
       return Promise.resolve(failure(new LimitExceededError('the macaroon bundle is over maxTokenBytes')));

@@ -6,7 +6,7 @@
  *   `macaroon-<suffix>` cookies holding the same (httpbakery client.go, RequestMacaroons / NewCookie).
  * See shared/spec/reference-details.md §4.5. Each value is a bundle: a root macaroon, then discharges.
  */
-import { DecodeError, LimitExceededError } from '../errors.js';
+import { DecodeError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { Macaroon } from '../macaroon.js';
 
@@ -21,32 +21,55 @@ export interface TokenCandidate {
   readonly source: TokenSource;
   /** The cookie's name, for a cookie. */
   readonly name?: string;
+  /** The bundle as text; empty when `error` is set. */
   readonly value: string;
+  /**
+   * Set when the value could not even be read (an `Authorization: Macaroon` header without a token, a
+   * cookie with broken percent-encoding): this candidate then fails on its own with this error, and
+   * the request's other candidates are still tried.
+   */
+  readonly error?: DecodeError;
 }
 
 export interface ExtractOptions {
-  /** Most bundles taken from one request (default 4); more is a malformed request. */
+  /**
+   * Most candidates tried per request, in the order of preference (default: all of them). The ones
+   * past it are ignored, never an error; but a cap lets anyone who can set cookies on your domain push a
+   * user's own cookie out of reach with cookies of theirs, so keep the default unless you need a cap.
+   */
   readonly maxTokens?: number;
   /** Cookie names that carry macaroons start with this (default `macaroon-`, as macaroon-bakery). */
   readonly cookiePrefix?: string;
 }
 
-export const DEFAULT_MAX_TOKENS = 4;
+/** No cap on candidates: the work is linear in the request's header bytes, which the server bounds. */
+export const DEFAULT_MAX_TOKENS = Number.POSITIVE_INFINITY;
 
 const SCHEME = 'macaroon';
 
 /**
- * The bundles a request carries, in order: Authorization, then `Macaroons` headers, then cookies. An
- * empty list means the request carries none. Throws DecodeError for an `Authorization: Macaroon` header
- * without a token, LimitExceededError past `maxTokens`.
+ * The bundles a request carries, in order of preference: the `Authorization: Macaroon` token, then each
+ * `Macaroons` header value in order, then each `macaroon-*` cookie in the order of the Cookie header.
+ * Never throws: a value that cannot be read is a candidate with an `error`, which fails alone; repeated
+ * values are kept once (the first); past `maxTokens` the rest are ignored. An empty list means the
+ * request carries no macaroon.
+ *
+ * @example
+ * ```ts
+ * const candidates = extractTokens(request.headers);
+ * // [{ source: 'authorization', value: 'AgEL…' }, { source: 'cookie', name: 'macaroon-x', value: '…' }]
+ * ```
  */
 export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {}): TokenCandidate[] {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const prefix = options.cookiePrefix ?? 'macaroon-';
   const out: TokenCandidate[] = [];
+  const seen = new Set<string>();
   const push = (candidate: TokenCandidate): void => {
-    if (out.length >= maxTokens) {
-      throw new LimitExceededError(`the request carries more than ${maxTokens} macaroon bundles`);
+    if (out.length >= maxTokens) return;
+    if (candidate.error === undefined) {
+      if (seen.has(candidate.value)) return;
+      seen.add(candidate.value);
     }
     out.push(candidate);
   };
@@ -59,8 +82,11 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
     // Other schemes (Bearer, Basic) belong to someone else: not ours to reject.
     if (scheme.toLowerCase() === SCHEME) {
       const token = space < 0 ? '' : trimmed.slice(space).trim();
-      if (token === '') throw new DecodeError('Authorization: Macaroon without a token');
-      push({ source: 'authorization', value: token });
+      push(
+        token === ''
+          ? unreadable('authorization', 'Authorization: Macaroon without a token')
+          : { source: 'authorization', value: token },
+      );
     }
   }
 
@@ -81,20 +107,29 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
       const name = pair.slice(0, eq).trim();
       if (!name.startsWith(prefix)) continue;
       const value = cookieValue(pair.slice(eq + 1).trim());
-      if (value !== '') push({ source: 'cookie', name, value });
+      if (value === undefined) {
+        push({ ...unreadable('cookie', 'a macaroon cookie holds invalid percent-encoding'), name });
+      } else if (value !== '') {
+        push({ source: 'cookie', name, value });
+      }
     }
   }
   return out;
 }
 
-function cookieValue(raw: string): string {
+function unreadable(source: TokenSource, message: string): TokenCandidate {
+  return { source, value: '', error: new DecodeError(message) };
+}
+
+/** The cookie's value, or undefined when its percent-encoding is broken. */
+function cookieValue(raw: string): string | undefined {
   // RFC 6265 allows a quoted value; some clients also percent-encode base64's `+`, `/` and `=`.
   const unquoted = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
   if (!unquoted.includes('%')) return unquoted;
   try {
     return decodeURIComponent(unquoted);
   } catch {
-    throw new DecodeError('a macaroon cookie holds invalid percent-encoding');
+    return undefined;
   }
 }
 
@@ -103,6 +138,7 @@ export function decodeCandidate(
   candidate: TokenCandidate,
   limits?: Partial<Limits>,
 ): { macaroon: Macaroon; discharges: Macaroon[] } {
+  if (candidate.error) throw candidate.error;
   const [macaroon, ...discharges] = Macaroon.deserializeBundle(
     candidate.value,
     limits === undefined ? {} : { limits },
