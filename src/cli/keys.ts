@@ -2,12 +2,16 @@
  * KEY and CAVEAT-KEY: exactly one of --key-file, --key-env, --key-hex, --key (and the --caveat-key-…
  * twins). Keys are secrets: no message here ever contains a key or any part of one.
  */
-import { readFile } from 'node:fs/promises';
+import { MacaroonError } from '../index.js';
+import { readFileBounded } from './bounded-read.js';
 import { type Context, InputError, type OptionSpec, type OptionValues, UsageError } from './command.js';
 
 export type KeyKind = 'key' | 'caveat-key';
 
-/** A key file larger than this is almost surely the wrong file; refusing it avoids reading a huge one. */
+/**
+ * A key file larger than this is almost surely the wrong file. At most one byte more is ever read
+ * (./bounded-read.ts), so /dev/zero, a FIFO or a huge file is refused without being read.
+ */
 const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 export function keyOptions(kind: KeyKind): Record<string, OptionSpec> {
@@ -40,17 +44,13 @@ function hexKey(hex: string, option: string): Uint8Array {
 }
 
 async function fileKey(path: string, option: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    return await readFileBounded(path, MAX_KEY_FILE_BYTES, `${option} ${JSON.stringify(path)} (not a key)`);
   } catch (e) {
+    if (e instanceof MacaroonError) throw e;
     const code = e instanceof Error && 'code' in e ? String(e.code) : 'unknown error';
     throw new InputError(`cannot read ${option} ${JSON.stringify(path)} (${code})`);
   }
-  if (bytes.length > MAX_KEY_FILE_BYTES) {
-    throw new InputError(`${option} ${JSON.stringify(path)} is over ${MAX_KEY_FILE_BYTES} bytes: not a key`);
-  }
-  return bytes;
 }
 
 /** Reads the one key given for `kind`; a usage error when none or several are given, or the key is empty. */

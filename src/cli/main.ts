@@ -5,7 +5,8 @@ import { webcrypto } from 'node:crypto';
  * everything else can run without a process.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from './command.js';
+import { isatty } from 'node:tty';
+import { readFdBounded } from './bounded-read.js';
 import { runCli } from './run.js';
 
 /** Tokens are at most 64 KiB by default; this bounds what a mistaken `cat bigfile |` can make us hold. */
@@ -16,15 +17,9 @@ if (!(globalThis as { crypto?: unknown }).crypto) {
   Object.defineProperty(globalThis, 'crypto', { value: webcrypto, configurable: true });
 }
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > MAX_STDIN_BYTES) throw new InputError(`standard input is over ${MAX_STDIN_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+/** Standard input, read from its descriptor up to the limit plus one byte (./bounded-read.ts). */
+function readStdin(): Promise<Uint8Array> {
+  return readFdBounded(0, MAX_STDIN_BYTES, 'standard input');
 }
 
 function packageVersion(): string {
@@ -49,7 +44,8 @@ process.exitCode = await runCli(
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     readStdin,
-    stdinIsTerminal: process.stdin.isTTY === true,
+    // isatty, not process.stdin: creating that stream would switch a pipe to non-blocking reads ahead.
+    stdinIsTerminal: isatty(0),
   },
   packageVersion(),
 );
