@@ -1,0 +1,210 @@
+/**
+ * What a request asserts, in superfly's JSON form (flyio.Access), and why a caveat denies it. Denial
+ * kinds mirror superfly's sentinel errors, so `resource-unspecified` drives IfPresent exactly as
+ * `errors.Is(err, resset.ErrResourceUnspecified)` does there.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { actionFromInput } from './action.js';
+
+/** A request to a Fly-style service (flyio.Access, JSON field names). */
+export interface FlyAccess {
+  /** Letters (`'r'`, `'rw'`, `'*'`) or a 16-bit mask. */
+  readonly action?: string | number;
+  readonly orgid?: number | bigint;
+  readonly appid?: number | bigint;
+  readonly feature?: string;
+  readonly app_feature?: string;
+  readonly volume?: string;
+  readonly machine?: string;
+  readonly machine_feature?: string;
+  readonly mutation?: string;
+  readonly sourceMachine?: string;
+  readonly sourceApp?: string;
+  readonly sourceOrganization?: string;
+  readonly cluster?: string;
+  readonly command?: readonly string[];
+  readonly storage_object?: string;
+}
+
+/**
+ * What a third party knows when it is asked for a discharge (auth.DischargeRequest): the logins it has
+ * checked and the expiry it intends to give the discharge. The auth caveats of a ticket are checked
+ * against it.
+ */
+export interface FlyDischargeRequest {
+  readonly flyio?: readonly {
+    readonly userId: number | bigint;
+    readonly organizationIds?: readonly (number | bigint)[];
+  }[];
+  readonly google?: readonly { readonly hd: string }[];
+  readonly github?: readonly { readonly orgIds?: readonly (number | bigint)[] }[];
+  /** Expiry of the discharge to be issued (MaxValidity compares it with now). */
+  readonly expiry?: Date | number;
+}
+
+/** Normalized request, as the caveat checks see it. */
+export type CheckedAccess =
+  | {
+      readonly kind: 'flyio';
+      readonly now: number;
+      readonly action: number;
+      readonly orgid: bigint | undefined;
+      readonly appid: bigint | undefined;
+      readonly feature: string | undefined;
+      readonly app_feature: string | undefined;
+      readonly volume: string | undefined;
+      readonly machine: string | undefined;
+      readonly machine_feature: string | undefined;
+      readonly mutation: string | undefined;
+      readonly sourceMachine: string | undefined;
+      readonly sourceApp: string | undefined;
+      readonly sourceOrganization: string | undefined;
+      readonly cluster: string | undefined;
+      readonly command: readonly string[] | undefined;
+      readonly storage_object: string | undefined;
+    }
+  | {
+      readonly kind: 'discharge-request';
+      readonly now: number;
+      readonly flyioUserIds: readonly bigint[];
+      readonly flyioOrgIds: readonly bigint[];
+      readonly hasFlyio: boolean;
+      readonly googleHds: readonly string[];
+      readonly hasGoogle: boolean;
+      readonly githubOrgIds: readonly bigint[];
+      readonly hasGithub: boolean;
+      readonly expiry: number;
+    };
+
+/** Why a caveat (or the access itself) denies; `kind` is stable, `message` is for people. */
+export interface FlyDenial {
+  readonly kind: FlyDenialKind;
+  readonly message: string;
+}
+
+/** superfly's error sentinels, by name. */
+export type FlyDenialKind =
+  | 'unauthorized'
+  | 'invalid-access'
+  | 'bad-caveat'
+  | 'resource-unspecified'
+  | 'resources-mutually-exclusive'
+  | 'unauthorized-for-resource'
+  | 'unauthorized-for-action'
+  | 'unauthorized-for-role';
+
+export function deny(kind: FlyDenialKind, message: string): FlyDenial[] {
+  return [{ kind, message }];
+}
+
+export const ALLOW: FlyDenial[] = [];
+
+export function toUint64(value: unknown, name: string): bigint {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'bigint' && value >= 0n && value <= 0xffffffffffffffffn) return value;
+  throw new InvalidArgumentError(`${name} must be a non-negative integer (number or bigint)`);
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidArgumentError(`${name} must be a string`);
+  return value;
+}
+
+function optionalUint(value: unknown, name: string): bigint | undefined {
+  return value === undefined || value === null ? undefined : toUint64(value, name);
+}
+
+/** Normalizes a FlyAccess; `now` in milliseconds since the epoch. */
+export function checkedAccess(access: FlyAccess, now: number): CheckedAccess {
+  if (typeof access !== 'object' || access === null)
+    throw new InvalidArgumentError('access must be an object');
+  const command = access.command;
+  if (command !== undefined && command !== null) {
+    if (!Array.isArray(command) || command.some((a) => typeof a !== 'string')) {
+      throw new InvalidArgumentError('access.command must be an array of strings');
+    }
+  }
+  return {
+    kind: 'flyio',
+    now,
+    action: access.action === undefined ? 0 : actionFromInput(access.action, 'access.action'),
+    orgid: optionalUint(access.orgid, 'access.orgid'),
+    appid: optionalUint(access.appid, 'access.appid'),
+    feature: optionalString(access.feature, 'access.feature'),
+    app_feature: optionalString(access.app_feature, 'access.app_feature'),
+    volume: optionalString(access.volume, 'access.volume'),
+    machine: optionalString(access.machine, 'access.machine'),
+    machine_feature: optionalString(access.machine_feature, 'access.machine_feature'),
+    mutation: optionalString(access.mutation, 'access.mutation'),
+    sourceMachine: optionalString(access.sourceMachine, 'access.sourceMachine'),
+    sourceApp: optionalString(access.sourceApp, 'access.sourceApp'),
+    sourceOrganization: optionalString(access.sourceOrganization, 'access.sourceOrganization'),
+    cluster: optionalString(access.cluster, 'access.cluster'),
+    command: command === undefined || command === null ? undefined : [...command],
+    storage_object: optionalString(access.storage_object, 'access.storage_object'),
+  };
+}
+
+export function checkedDischargeRequest(request: FlyDischargeRequest, now: number): CheckedAccess {
+  if (typeof request !== 'object' || request === null) {
+    throw new InvalidArgumentError('discharge request must be an object');
+  }
+  const flyio = request.flyio ?? [];
+  const google = request.google ?? [];
+  const github = request.github ?? [];
+  const expiry = request.expiry === undefined ? now : Number(request.expiry);
+  return {
+    kind: 'discharge-request',
+    now,
+    flyioUserIds: flyio.map((f, i) => toUint64(f.userId, `flyio[${i}].userId`)),
+    flyioOrgIds: flyio.flatMap((f, i) =>
+      (f.organizationIds ?? []).map((o) => toUint64(o, `flyio[${i}].organizationIds`)),
+    ),
+    hasFlyio: flyio.length > 0,
+    googleHds: google.map((g) => String(g.hd)),
+    hasGoogle: google.length > 0,
+    githubOrgIds: github.flatMap((g, i) => (g.orgIds ?? []).map((o) => toUint64(o, `github[${i}].orgIds`))),
+    hasGithub: github.length > 0,
+    expiry,
+  };
+}
+
+export const FEATURE_LFSC = 'litefs-cloud';
+
+/** flyio.Access.Validate: the request's own shape, checked before any caveat. */
+export function validateAccess(a: CheckedAccess): FlyDenial[] {
+  if (a.kind !== 'flyio') return ALLOW;
+  if (a.orgid === undefined) return deny('resource-unspecified', 'must specify org');
+  const org: string[] = [];
+  if (a.appid !== undefined) org.push('app');
+  if (a.feature !== undefined) org.push(a.feature);
+  if (a.storage_object !== undefined) org.push('storage-object');
+  if (org.length > 1)
+    return deny('resources-mutually-exclusive', `resources are mutually exclusive: ${org.join(', ')}`);
+  const app: string[] = [];
+  if (a.machine !== undefined) app.push('machine');
+  if (a.volume !== undefined) app.push('volume');
+  if (a.app_feature !== undefined) app.push(a.app_feature);
+  if (app.length !== 0 && a.appid === undefined) {
+    return deny('resource-unspecified', 'must specify app if app-owned resource is specified');
+  }
+  if (app.length > 1)
+    return deny('resources-mutually-exclusive', `resources are mutually exclusive: ${app.join(', ')}`);
+  if (a.cluster !== undefined) {
+    if (a.feature === undefined) {
+      return deny('resource-unspecified', `must specify ${FEATURE_LFSC} feature if clusters are specified`);
+    }
+    if (a.feature !== FEATURE_LFSC)
+      return deny('invalid-access', `clusters require the ${FEATURE_LFSC} feature`);
+  }
+  const machine: string[] = [];
+  if (a.command !== undefined) machine.push('command-execution');
+  if (a.machine_feature !== undefined) machine.push(a.machine_feature);
+  if (machine.length !== 0 && a.machine === undefined)
+    return deny('resource-unspecified', 'must specify machine');
+  if (machine.length > 1) {
+    return deny('resources-mutually-exclusive', `resources are mutually exclusive: ${machine.join(', ')}`);
+  }
+  return ALLOW;
+}
