@@ -11,9 +11,14 @@ export function obj(body: unknown, name: string): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/**
+ * An unsigned integer: a number (exact), a bigint, or a decimal string (JavaScript numbers cannot hold
+ * every uint64, so `"18446744073709551615"` is accepted where Go's JSON has a bare number).
+ */
 export function uintJSON(value: unknown, name: string, bits = 64): bigint {
   let v: bigint | undefined;
   if (typeof value === 'number' && Number.isSafeInteger(value)) v = BigInt(value);
+  else if (typeof value === 'string' && /^(0|[1-9][0-9]{0,400})$/.test(value)) v = BigInt(value);
   else if (typeof value === 'bigint') v = value;
   else if (value === undefined || value === null) v = 0n;
   if (v === undefined || v < 0n || v >= 1n << BigInt(bits)) {

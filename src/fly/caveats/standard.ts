@@ -697,10 +697,7 @@ const GoogleUserID: FlyCaveatType<bigint> = {
     for (let x = v; x > 0n; x >>= 8n) bytes.unshift(Number(x & 0xffn));
     w.bin(Uint8Array.from(bytes));
   },
-  fromJSON(body) {
-    if (typeof body === 'string' && /^[0-9]+$/.test(body)) return BigInt(body);
-    return uintJSON(body, 'GoogleUserID', 1024);
-  },
+  fromJSON: (body) => uintJSON(body, 'GoogleUserID', 1024),
   toJSON: (v) => uintOut(v),
   prohibits: attestationDenies,
 };
