@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes } from '../../src/bytes.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { CaveatIds, FlyCaveatRegistry, FlyMacaroon, MsgpackReader, MsgpackWriter, verifyFly } from '../../src/fly/index.js';
+import {
+  CaveatIds,
+  FlyCaveatRegistry,
+  FlyMacaroon,
+  MsgpackReader,
+  MsgpackWriter,
+  verifyFly,
+} from '../../src/fly/index.js';
 
 interface GoExpect {
   readonly ok: boolean;
@@ -31,12 +38,19 @@ interface GoCase {
 // Integers beyond 2^53 (uint64 ids, Google user ids) would lose precision as JSON numbers: read them as
 // decimal strings, which the caveat codecs accept, and compare our bigints as strings.
 const text = readFileSync(new URL('../../vectors/fly/superfly.json', import.meta.url), 'utf8').replace(
-  /([:\[,]\s*)(\d{16,})(?=\s*[,\]}])/g,
+  /([:[,]\s*)(\d{16,})(?=\s*[,\]}])/g,
   (m, pre: string, digits: string) => (Number.isSafeInteger(Number(digits)) ? m : `${pre}"${digits}"`),
 );
 const file = JSON.parse(text) as {
   cases: GoCase[];
-  encodings: { name: string; json?: unknown; input?: unknown; msgpack?: string; fromJSON?: string; error?: string }[];
+  encodings: {
+    name: string;
+    json?: unknown;
+    input?: unknown;
+    msgpack?: string;
+    fromJSON?: string;
+    error?: string;
+  }[];
   attenuations: { name: string; base: string; caveats: unknown; result: string }[];
 };
 
@@ -56,7 +70,7 @@ function bytes(h: string): Uint8Array {
   return hexToBytes(h) as Uint8Array;
 }
 
-export function runGoCase(c: GoCase) {
+function runGoCase(c: GoCase) {
   const trusted3Ps = Object.fromEntries(
     Object.entries(c.trusted3Ps ?? {}).map(([loc, keys]) => [loc, keys.map((k) => bytes(k))]),
   );
@@ -72,7 +86,16 @@ export function runGoCase(c: GoCase) {
 describe('superfly/macaroon verdicts', () => {
   it('covers every family the vectors were made for', () => {
     const families = new Set(file.cases.map((c) => c.family));
-    for (const f of ['3p', 'tamper', 'header', 'unknown', 'window', 'attenuated', 'IfPresentNested', 'Organization']) {
+    for (const f of [
+      '3p',
+      'tamper',
+      'header',
+      'unknown',
+      'window',
+      'attenuated',
+      'IfPresentNested',
+      'Organization',
+    ]) {
       expect(families).toContain(f);
     }
     expect(file.cases.length).toBeGreaterThan(90);
@@ -110,7 +133,8 @@ describe('caveat encodings (JSON ⇄ MessagePack) as superfly converts them', ()
         const again = new MsgpackWriter();
         registry.write(again, decoded);
         expect(hex(again.bytes())).toBe(e.msgpack);
-        if (e.json !== undefined) expect(plain(registry.toJSON(decoded).map(({ type, body }) => ({ type, body })))).toEqual(e.json);
+        if (e.json !== undefined)
+          expect(plain(registry.toJSON(decoded).map(({ type, body }) => ({ type, body })))).toEqual(e.json);
       }
     });
   }

@@ -3,6 +3,7 @@
 // then each other WASM build, installed through `macaroon-engine/wasm`, on the same checks.
 import { EngineError, ready, Verifier } from 'macaroon-engine';
 import { initWasm } from 'macaroon-engine/wasm';
+import { checkFly } from './checks/fly.js';
 import { check, createReport, fail } from './checks/report.js';
 import { checkChains, checkVectors } from './checks/vectors.js';
 import { checkW1Batch, mintW1Batch } from './checks/w1.js';
@@ -30,6 +31,7 @@ export async function runChecks({ vectorFiles, w1Count = 1000, requireWasm = tru
   }
 
   checkMinting(report);
+  checkFly(report);
   for (const engine of engines) checkVerifying(report, engine);
   report.vectorCases = checkVectors(report, vectorFiles, engines);
   report.chains = checkChains(report, vectorFiles);
