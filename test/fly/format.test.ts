@@ -129,7 +129,7 @@ describe('minting and attenuating keep superfly’s rules', () => {
     const t = base().addThirdParty({ key: k3, location: 'https://auth/' });
     expect(() => t.addThirdParty({ key: k3, location: 'https://auth/' })).toThrow(InvalidArgumentError);
     expect(() => base().attenuate([{ type: 'FlyioUserID', body: 5 }])).toThrow(InvalidArgumentError);
-    const [{ ticket }] = t.thirdPartyTickets();
+    const { ticket } = t.thirdPartyTickets()[0] as { ticket: Uint8Array };
     const { discharge, caveats } = FlyMacaroon.dischargeTicket({
       key: k3,
       location: 'https://auth/',
@@ -172,7 +172,7 @@ describe('minting and attenuating keep superfly’s rules', () => {
         { type: 'MaxValidity', body: 600 },
       ],
     });
-    const [{ ticket }] = t.thirdPartyTickets();
+    const { ticket } = t.thirdPartyTickets()[0] as { ticket: Uint8Array };
     const opened = FlyMacaroon.openTicket(k3, ticket);
     expect(opened?.caveats).toEqual([
       { type: 'ConfineOrganization', body: { id: 7 } },

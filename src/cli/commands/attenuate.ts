@@ -8,6 +8,7 @@ import {
   stringOption,
   UsageError,
 } from '../command.js';
+import { attenuateFly, looksLikeFly } from '../fly.js';
 import { decodeToken, encodeToken, parseFormat, TokenSource } from '../token.js';
 
 const help = `Usage: macaroon attenuate TOKEN --caveat P... [--format F]
@@ -18,6 +19,9 @@ macaroon can restrict it further, and nobody can remove a caveat.
   TOKEN            the macaroon, in any format; "-" reads standard input
   --caveat P       a predicate to add (at least one); repeat for several, in order
   --format F       v1, v2, v1j or v2j; default: the format TOKEN was given in
+
+For a Fly.io token (fm2_…), each --caveat is a caveat in superfly's JSON form, or an array of them:
+  --caveat '{"type":"Apps","body":{"apps":{"123":"r"}}}'
   -h, --help       this help
 `;
 
@@ -30,8 +34,13 @@ export const attenuate: Command = {
     expectPositionals(args, 1, 1, 'TOKEN');
     const caveats = listOption(args.values, 'caveat');
     if (caveats.length === 0) throw new UsageError('give at least one --caveat');
+    const input = await new TokenSource(ctx).read(args.positionals[0] as string);
+    if (typeof input === 'string' && looksLikeFly(input)) {
+      ctx.stdout(attenuateFly(input, caveats));
+      return EXIT_OK;
+    }
     const format = parseFormat(stringOption(args.values, 'format'));
-    const token = decodeToken(await new TokenSource(ctx).read(args.positionals[0] as string), 'TOKEN');
+    const token = decodeToken(input, 'TOKEN');
     let m = token.macaroon;
     for (const p of caveats) m = m.addFirstPartyCaveat(p);
     ctx.stdout(`${encodeToken(m, format ?? token.format)}\n`);

@@ -1,4 +1,5 @@
 import { type Args, type Command, type Context, EXIT_OK, UsageError } from '../command.js';
+import { inspectFly, looksLikeFly } from '../fly.js';
 import { jsonView } from '../json-view.js';
 import {
   type DecodedBundle,
@@ -18,7 +19,7 @@ verification ids (vid) in URL-safe base64, and any field that is not printable U
 URL-safe base64. A first line starting with "#" names the format the token was given in (V1 or V2, binary
 or JSON, and the base64 alphabet). A bundle (a root and its discharges, in any bundle form) is shown one
 macaroon after another; so are several TOKEN arguments, and several lines of standard input that are each
-a token.
+a token. Fly.io tokens (fm2_…, fm1r_…, fm1a_…) and FlyV1 headers are shown with their typed caveats.
 
   TOKEN        a macaroon or bundle in any format; "-" or nothing reads standard input
   --json       a JSON document per token instead: {format, description, macaroons: [...]}, with
@@ -99,9 +100,13 @@ export const inspect: Command = {
       if (input.length === 0) throw new UsageError(`${what} is empty`);
       items.push(...(arg === '-' ? splitLines(input, what) : [{ input, what }]));
     }
-    const views = items.map(({ input, what }) => shown(decodeTokenOrBundle(input, what)));
     const render = args.values.json === true ? asJson : asText;
-    ctx.stdout(views.map(render).join('\n'));
+    const out = items.map(({ input, what }) =>
+      typeof input === 'string' && looksLikeFly(input)
+        ? inspectFly(input, args.values.json === true)
+        : render(shown(decodeTokenOrBundle(input, what))),
+    );
+    ctx.stdout(out.join('\n'));
     return EXIT_OK;
   },
 };
