@@ -19,6 +19,11 @@ export const SUBPATHS = [
     runtimes: SERVER,
     exports: ['withMacaroonAuthNode', 'macaroonMiddleware', 'VerifierPool'],
   },
+  {
+    subpath: './fly',
+    runtimes: EVERYWHERE,
+    exports: ['FlyMacaroon', 'parseFlyHeader', 'verifyFly', 'FlyCaveatRegistry'],
+  },
   { subpath: './wasm', runtimes: EVERYWHERE, exports: ['initWasm'] },
 ];
 
