@@ -13,6 +13,14 @@ export { FlyCaveatRegistry } from './caveats/registry.js';
 export { CaveatIds } from './caveats/standard.js';
 export type { CaveatSetCodec, FlyCaveat, FlyCaveatEntry, FlyCaveatType } from './caveats/types.js';
 export { type FlyFailureReason, FlyNotAuthorizedError } from './errors.js';
+export {
+  type FlyDecision,
+  FlyGateway,
+  type FlyGatewayOptions,
+  type FlyHeaderLookup,
+  flyDenial,
+  withFlyAuth,
+} from './gateway.js';
 export { type FlyCaveatInput, type FlyDecodeOptions, FlyMacaroon, type FlyNonce } from './macaroon.js';
 export { MsgpackReader, type MsgpackValue, MsgpackWriter, type ReadBounds } from './msgpack.js';
 export { encodeFlyToken, looksLikeFly } from './text.js';
