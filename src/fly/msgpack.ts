@@ -21,7 +21,7 @@ const TEXT_DECODER = new TextDecoder('utf-8', { fatal: false });
 
 /** Append-only canonical MessagePack writer. */
 export class MsgpackWriter {
-  private buf = new Uint8Array(256);
+  private buf = new Uint8Array(64);
   private len = 0;
 
   private reserve(n: number): void {
@@ -40,6 +40,14 @@ export class MsgpackWriter {
 
   private be(value: number | bigint, bytes: number): void {
     this.reserve(bytes);
+    if (typeof value === 'number' && bytes <= 4) {
+      for (let i = bytes - 1; i >= 0; i--) {
+        this.buf[this.len + i] = value & 0xff;
+        value = Math.floor(value / 256);
+      }
+      this.len += bytes;
+      return;
+    }
     let v = BigInt(value);
     for (let i = bytes - 1; i >= 0; i--) {
       this.buf[this.len + i] = Number(v & 0xffn);
@@ -50,19 +58,24 @@ export class MsgpackWriter {
 
   /** Compact unsigned integer (Go's EncodeUint): fixint, u8, u16, u32, u64. */
   uint(value: number | bigint): this {
+    if (typeof value === 'number' && value >= 0 && value <= 0xffffffff && Number.isInteger(value)) {
+      if (value <= 0x7f) this.byte(value);
+      else if (value <= 0xff) {
+        this.byte(0xcc);
+        this.be(value, 1);
+      } else if (value <= 0xffff) {
+        this.byte(0xcd);
+        this.be(value, 2);
+      } else {
+        this.byte(0xce);
+        this.be(value, 4);
+      }
+      return this;
+    }
     const v = BigInt(value);
     if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError('uint out of range');
-    if (v <= 0x7fn) this.byte(Number(v));
-    else if (v <= 0xffn) {
-      this.byte(0xcc);
-      this.be(v, 1);
-    } else if (v <= 0xffffn) {
-      this.byte(0xcd);
-      this.be(v, 2);
-    } else if (v <= 0xffffffffn) {
-      this.byte(0xce);
-      this.be(v, 4);
-    } else {
+    if (v <= 0xffffffffn) return this.uint(Number(v));
+    {
       this.byte(0xcf);
       this.be(v, 8);
     }

@@ -69,7 +69,7 @@ function verifyChain(
   m: FlyMacaroon,
   key: Uint8Array,
   dms: readonly FlyMacaroon[],
-  parentBindingIds: readonly Uint8Array[] | undefined,
+  parentBindingIds: (() => readonly Uint8Array[]) | undefined,
   trustAttestations: boolean,
   trusted3Ps: FlyTrustedThirdParties | undefined,
 ): FlyCaveatEntry[] {
@@ -78,7 +78,8 @@ function verifyChain(
   let mac = hmac(key, m.nonceBytes());
   const out: FlyCaveatEntry[] = [];
   const pending: { candidates: FlyMacaroon[]; key: Uint8Array }[] = [];
-  const bindingIds = [sha256(mac)];
+  // Chain values, hashed into binding ids only if a discharge carries BindToParentToken.
+  const chain = [mac];
   for (const c of m.entries) {
     if (c.id === CaveatIds.ThirdParty && c.type) {
       const v = c.value as ThirdPartyValue;
@@ -96,7 +97,7 @@ function verifyChain(
       pending.push({ candidates, key: dischargeKey });
     } else if (c.id === CaveatIds.BindToParentToken && c.type) {
       const prefix = (c.value as Uint8Array | null) ?? new Uint8Array(0);
-      const found = (parentBindingIds ?? []).some((id) => startsWith(id, prefix));
+      const found = (parentBindingIds?.() ?? []).some((id) => startsWith(id, prefix));
       if (!found)
         throw new FlyNotAuthorizedError(
           'discharge-bound-elsewhere',
@@ -109,8 +110,13 @@ function verifyChain(
       if (!attestation || trustAttestations) out.push(c);
     }
     mac = hmac(mac, m.caveatBytes(c));
-    bindingIds.push(sha256(mac));
+    chain.push(mac);
   }
+  let ids: Uint8Array[] | undefined;
+  const bindingIds = (): readonly Uint8Array[] => {
+    ids ??= chain.map(sha256);
+    return ids;
+  };
   for (const p of pending) {
     const causes: FlyNotAuthorizedError[] = [];
     let done = false;
@@ -232,7 +238,14 @@ export type FlyStage = 'parse' | 'select' | 'decode' | 'verify' | 'validate';
 
 /** The result of verifyFly. */
 export type FlyVerifyResult =
-  | { readonly ok: true; readonly caveats: FlyCaveat[]; readonly token: FlyMacaroon }
+  | {
+      readonly ok: true;
+      /** The verified caveats (of the token and the discharges used), in superfly's JSON form. */
+      readonly caveats: FlyCaveat[];
+      /** The same, as decoded entries (for validateFlyCaveats with other accesses). */
+      readonly entries: readonly FlyCaveatEntry[];
+      readonly token: FlyMacaroon;
+    }
   | { readonly ok: false; readonly stage: FlyStage; readonly error: MacaroonError };
 
 /** Options of verifyFly. */
@@ -328,7 +341,16 @@ export function verifyFly(header: string, options: FlyVerifyOptions): FlyVerifyR
       new FlyNotAuthorizedError('denied', denials.map((d) => d.message).join('; '), { denials }),
     );
   }
-  return { ok: true, caveats: registry.toJSON(caveats), token };
+  let json: FlyCaveat[] | undefined;
+  return {
+    ok: true,
+    get caveats() {
+      json ??= registry.toJSON(caveats);
+      return json;
+    },
+    entries: caveats,
+    token,
+  };
 }
 
 function fail(stage: FlyStage, error: unknown): FlyVerifyResult {
