@@ -19,7 +19,14 @@ const LETTERS: readonly [string, number][] = [
   ['C', ACTION_CONTROL],
 ];
 
-/** ActionFromString: "*" is 0xffff; other characters than r, w, c, d, C are ignored. */
+/**
+ * ActionFromString: "*" is 0xffff; other characters than r, w, c, d, C are ignored.
+ *
+ * @example
+ * ```ts
+ * parseAction('rw'); // 3
+ * ```
+ */
 export function parseAction(text: string): number {
   if (text === '*') return 0xffff;
   let mask = 0;
@@ -27,7 +34,14 @@ export function parseAction(text: string): number {
   return mask;
 }
 
-/** Action.String(): the letters of the five known bits, in the order r, w, c, d, C. */
+/**
+ * Action.String(): the letters of the five known bits, in the order r, w, c, d, C.
+ *
+ * @example
+ * ```ts
+ * formatAction(31); // 'rwcdC'
+ * ```
+ */
 export function formatAction(mask: number): string {
   let out = '';
   for (const [letter, bit] of LETTERS) if (mask & bit) out += letter;

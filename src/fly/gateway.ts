@@ -112,7 +112,15 @@ function decide(r: ReturnType<typeof verifyFly>): FlyDecision {
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
 
-/** The response for a decision other than 200 (`WWW-Authenticate: FlyV1 reason="…"` on 401). */
+/**
+ * The response for a decision other than 200 (`WWW-Authenticate: FlyV1 reason="…"` on 401).
+ *
+ * @example
+ * ```ts
+ * const d = await gateway.authorize(request.headers, access);
+ * if (d.status !== 200) return flyDenial(d);
+ * ```
+ */
 export function flyDenial(decision: Exclude<FlyDecision, { status: 200 }>): Response {
   switch (decision.status) {
     case 401:

@@ -19,7 +19,14 @@ import { DecodeError, LimitExceededError } from '../errors.js';
 const TEXT_ENCODER = new TextEncoder();
 const TEXT_DECODER = new TextDecoder('utf-8', { fatal: false });
 
-/** Append-only canonical MessagePack writer. */
+/**
+ * Append-only canonical MessagePack writer (what caveat types use to write their bodies).
+ *
+ * @example
+ * ```ts
+ * new MsgpackWriter().array(2).uint(450825).uint(1).bytes(); // 92 ce 00 06 e1 09 01
+ * ```
+ */
 export class MsgpackWriter {
   private buf = new Uint8Array(64);
   private len = 0;
@@ -75,10 +82,8 @@ export class MsgpackWriter {
     const v = BigInt(value);
     if (v < 0n || v > 0xffffffffffffffffn) throw new RangeError('uint out of range');
     if (v <= 0xffffffffn) return this.uint(Number(v));
-    {
-      this.byte(0xcf);
-      this.be(v, 8);
-    }
+    this.byte(0xcf);
+    this.be(v, 8);
     return this;
   }
 
@@ -208,7 +213,16 @@ export type MsgpackValue =
   | MsgpackValue[]
   | Map<MsgpackValue, MsgpackValue>;
 
-/** Bounded, position-tracking MessagePack reader. Every failure is a DecodeError or LimitExceededError. */
+/**
+ * Bounded, position-tracking MessagePack reader (what caveat types use to read their bodies). Every failure
+ * is a DecodeError or LimitExceededError.
+ *
+ * @example
+ * ```ts
+ * const r = new MsgpackReader(bytes, { maxDepth: 16, maxElements: 512, maxFieldBytes: 16384 });
+ * const id = r.uint(64, 'id');
+ * ```
+ */
 export class MsgpackReader {
   pos: number;
   depth = 0;

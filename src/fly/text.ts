@@ -46,7 +46,14 @@ export function decodeStdBase64(text: string): Uint8Array | undefined {
 export const TOKEN_LABELS = ['fm2', 'fm1r', 'fm1a'] as const;
 export const OAUTH_LABEL = 'fo1';
 
-/** `fm2_` + standard padded base64. */
+/**
+ * `fm2_` + standard padded base64.
+ *
+ * @example
+ * ```ts
+ * encodeFlyToken(token.toBytes()) === token.encode(); // true
+ * ```
+ */
 export function encodeFlyToken(bytes: Uint8Array): string {
   return `fm2_${base64StdEncode(bytes)}`;
 }
@@ -63,7 +70,14 @@ export function stripFlyScheme(header: string): string {
   }
 }
 
-/** True when `text` looks like a Fly token or header (a label this library reads, optionally after a scheme). */
+/**
+ * True when `text` looks like a Fly token or header (a label this library reads, optionally after a scheme).
+ *
+ * @example
+ * ```ts
+ * looksLikeFly('FlyV1 fm2_lJPE…'); // true
+ * ```
+ */
 export function looksLikeFly(text: string): boolean {
   const t = stripFlyScheme(text);
   return /^(fm2|fm1r|fm1a|fo1)_/.test(t);

@@ -264,6 +264,14 @@ export interface FlyVerifyOptions {
   readonly limits?: Partial<Limits>;
 }
 
+/**
+ * The location of Fly.io's permission tokens (flyio.LocationPermission), verifyFly's default.
+ *
+ * @example
+ * ```ts
+ * verifyFly(header, { keys, access, location: FLY_PERMISSION_LOCATION });
+ * ```
+ */
 export const FLY_PERMISSION_LOCATION = 'https://api.fly.io/v1';
 
 /**

@@ -18,7 +18,14 @@ import {
 } from './resource-set.js';
 import type { FlyCaveatEntry, FlyCaveatType } from './types.js';
 
-/** Caveat type ids (macaroon.CaveatType). */
+/**
+ * Caveat type ids (macaroon.CaveatType).
+ *
+ * @example
+ * ```ts
+ * const mine = CaveatIds.MinUserDefined + 1n; // a private caveat type id
+ * ```
+ */
 export const CaveatIds = Object.freeze({
   Organization: 0n,
   Volumes: 2n,
