@@ -60,6 +60,25 @@ describe('bounded, typed decoding', () => {
     expect(r.ok ? 'ok' : [r.stage, r.error.code]).toEqual(['decode', 'ERR_LIMIT_EXCEEDED']);
   });
 
+  it('holds headers and tokens to the limits', () => {
+    const t = base().encode();
+    const many = `FlyV1 ${Array(66).fill(t).join(',')}`;
+    const r = verifyFly(many, { keys: key, access: { action: 'r', orgid: 7 } });
+    expect(r.ok ? 'ok' : [r.stage, r.error.code]).toEqual(['parse', 'ERR_LIMIT_EXCEEDED']);
+    const long = base().attenuate(
+      Array.from({ length: 20 }, (_, i) => ({ type: 'Apps', body: { apps: { [i + 1]: 'r' } } })),
+    );
+    expect(() => FlyMacaroon.decode(long.encode(), { limits: { maxCaveats: 8 } })).toThrow(
+      LimitExceededError,
+    );
+    const field = base().attenuate([{ type: 'Mutations', body: { mutations: ['x'.repeat(300)] } }]);
+    expect(() => FlyMacaroon.decode(field.encode(), { limits: { maxFieldBytes: 256 } })).toThrow(
+      LimitExceededError,
+    );
+    const r2 = verifyFly(field.encode(), { keys: key, access: { orgid: 7 }, limits: { maxTokenBytes: 300 } });
+    expect(r2.ok ? 'ok' : [r2.stage, r2.error.code]).toEqual(['decode', 'ERR_LIMIT_EXCEEDED']);
+  });
+
   it('refuses absurd lengths without allocating them', () => {
     const str32 = Uint8Array.from([0x94, 0x93, 0xc4, 0x00, 0xc4, 0x00, 0xc2, 0xdb, 0xff, 0xff, 0xff, 0xf0]);
     expect(() => FlyMacaroon.decode(str32)).toThrow(LimitExceededError);
