@@ -368,23 +368,33 @@ function setUpLink(): void {
   });
 }
 
-async function showEngine(): Promise<void> {
+/** Whether a Content-Security-Policy refused to compile WebAssembly (reported as 'wasm-eval'). */
+let wasmBlockedByCsp = false;
+let engineName: string | undefined;
+
+function renderEngine(): void {
   const el = byId('engine');
-  let blocked = false;
-  // A Content-Security-Policy without 'wasm-unsafe-eval' reports the refused compilation as 'wasm-eval'.
-  document.addEventListener('securitypolicyviolation', (e) => {
-    if (e.blockedURI === 'wasm-eval' || /wasm/.test(e.violatedDirective) || /wasm/i.test(e.sample))
-      blocked = true;
-  });
-  const { engine } = await ready();
-  el.dataset.engine = engine;
-  if (engine === 'js') {
-    el.textContent = blocked
+  if (engineName === undefined) return;
+  el.dataset.engine = engineName;
+  if (engineName === 'js') {
+    el.textContent = wasmBlockedByCsp
       ? "Engine: TypeScript (this page's Content-Security-Policy does not allow WebAssembly; verdicts are the same, only slower)"
       : 'Engine: TypeScript (WebAssembly is not available here; verdicts are the same, only slower)';
   } else {
-    el.textContent = `Engine: WebAssembly (${engine === 'wasm-simd' ? 'SIMD' : 'scalar'})`;
+    el.textContent = `Engine: WebAssembly (${engineName === 'wasm-simd' ? 'SIMD' : 'scalar'})`;
   }
+}
+
+async function showEngine(): Promise<void> {
+  // The violation event may arrive after ready() has resolved: the text is redrawn when it does.
+  document.addEventListener('securitypolicyviolation', (e) => {
+    if (e.blockedURI === 'wasm-eval' || /wasm/i.test(e.sample)) {
+      wasmBlockedByCsp = true;
+      renderEngine();
+    }
+  });
+  engineName = (await ready()).engine;
+  renderEngine();
   update(); // the verdict names the engine it ran on
 }
 
@@ -408,6 +418,11 @@ function start(): void {
     if (location.hash.slice(1) === lastFragment) return;
     loadState();
     update();
+  });
+  // The skip link moves focus without touching the fragment, which holds the page's state.
+  document.querySelector('a.skip')?.addEventListener('click', (e) => {
+    e.preventDefault();
+    tokenField.focus();
   });
   update();
   document.documentElement.dataset.ready = 'true';
