@@ -25,6 +25,7 @@ export {
   type BatchItem,
   type BatchResult,
   type GeneralCheck,
+  type SliceChecker,
   Verifier,
   type VerifierOptions,
   type VerifyOptions,

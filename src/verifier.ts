@@ -47,6 +47,16 @@ export interface VerifierOptions {
  */
 export type GeneralCheck = (predicate: string, context: unknown) => boolean;
 
+/**
+ * A checker that needs the whole slice, such as bakery's first-party checkers (`checkers.std()` from
+ * `macaroon-engine/bakery`), whose `declared` conditions are inferred from every macaroon verified.
+ * Given every first-party condition (as text) of the macaroons verified and the request's context, it
+ * returns the test of one condition.
+ */
+export interface SliceChecker {
+  forSlice(conditions: readonly string[], context: unknown): (condition: string) => boolean;
+}
+
 /** Per-request additions to what the verifier satisfies. */
 export interface VerifyOptions {
   /** Predicates satisfied exactly for this request only (e.g. `account = 42` from the URL). */
@@ -123,6 +133,7 @@ export class Verifier {
   /** The same predicates, for lookups in WASM memory. */
   readonly #exactTable = new PredicateTable();
   readonly #general: GeneralCheck[] = [];
+  readonly #sliceCheckers: SliceChecker[] = [];
   readonly #engine: EngineChoice;
   readonly #policy: WalkPolicy;
   readonly #limits: Limits;
@@ -163,6 +174,19 @@ export class Verifier {
     if (typeof check !== 'function')
       throw new InvalidArgumentError(`check must be a function, got ${describeType(check)}`);
     this.#general.push(check);
+    return this;
+  }
+
+  /**
+   * Satisfies first-party caveats that `checker` accepts, checked with every first-party condition of
+   * the verified slice in view (bakery's `declared`) and the request's `context` (whose `now`, for
+   * bakery's checkers, overrides the clock). Works with every engine and with verifyBatch.
+   */
+  satisfyChecker(checker: SliceChecker): this {
+    if (typeof checker !== 'object' || checker === null || typeof checker.forSlice !== 'function') {
+      throw new InvalidArgumentError(`checker must have a forSlice method, got ${describeType(checker)}`);
+    }
+    this.#sliceCheckers.push(checker);
     return this;
   }
 
@@ -265,8 +289,10 @@ export class Verifier {
     const judged: number[] = [];
     const queueEnd: number[] = [];
     const failure: (NotAuthorizedError | undefined)[] = [];
+    const slices: string[][] = [];
     const exact = this.#exactTable;
-    const hasGeneral = this.#general.length > 0;
+    const hasSlice = this.#sliceCheckers.length > 0;
+    const hasGeneral = this.#general.length > 0 || hasSlice;
     verifySerialized(engine, jobs, limits, this.#policy, {
       declined: (k) => {
         left.push(index[k] as number);
@@ -278,7 +304,21 @@ export class Verifier {
         }
         const itemExact = exacts[k];
         let failed: NotAuthorizedError | undefined;
+        const slice: string[] = [];
         const visited = i32[out + 3] as number;
+        if (hasSlice) {
+          // Slice checkers see every first-party condition, exactly satisfied ones included.
+          for (let v = 0; v < visited; v++) {
+            const m = macWord + (i32[out + OUT_HEADER_WORDS + v] as number) * MAC_WORDS;
+            const table = (u32[m + 3] as number) >>> 2;
+            for (let ci = 0; ci < (u32[m + 2] as number); ci++) {
+              const c = table + ci * CAVEAT_WORDS;
+              if (u32[c + 2] !== NO_VID) continue;
+              const text = texts.textAt(u8, u32[c] as number, u32[c + 1] as number);
+              if (text !== undefined) slice.push(text);
+            }
+          }
+        }
         for (let v = 0; v < visited && !failed; v++) {
           const mi = i32[out + OUT_HEADER_WORDS + v] as number;
           const m = macWord + mi * MAC_WORDS;
@@ -303,6 +343,7 @@ export class Verifier {
         judged.push(k);
         queueEnd.push(queued.length);
         failure.push(failed);
+        slices.push(slice);
       },
     });
 
@@ -312,9 +353,10 @@ export class Verifier {
       const context = contexts[k];
       let error: NotAuthorizedError | undefined;
       const end = queueEnd[j] as number;
+      const tests = q < end && hasSlice ? this.#sliceTests(slices[j] as string[], context) : undefined;
       for (; q < end; q++) {
         const text = queued[q] as string;
-        if (!this.#generalSatisfies(text, context)) {
+        if (!this.#generalSatisfies(text, context, tests)) {
           error = notSatisfied(utf8Encode(text), queuedMacaroon[q] as number);
           break;
         }
@@ -460,30 +502,69 @@ export class Verifier {
     request: RequestFacts,
   ): NotAuthorizedError | undefined {
     if (verdict.status !== Status.OK) return verdictError(verdict, data);
+    let tests: ((condition: string) => boolean)[] | undefined;
+    if (this.#sliceCheckers.length > 0) {
+      const slice: string[] = [];
+      for (const mi of verdict.visited) {
+        for (const c of (data[mi] as MacaroonData).caveats) {
+          const text = c.verificationId ? undefined : utf8DecodeStrict(c.identifier);
+          if (text !== undefined) slice.push(text);
+        }
+      }
+      tests = this.#sliceTests(slice, request.context);
+    }
     for (const mi of verdict.visited) {
       const m = data[mi] as MacaroonData;
       for (let ci = 0; ci < m.caveats.length; ci++) {
         const c = m.caveats[ci] as MacaroonData['caveats'][number];
         if (c.verificationId) continue;
-        if (!this.#satisfied(c.identifier, request)) return notSatisfied(c.identifier, mi);
+        if (!this.#satisfied(c.identifier, request, tests)) return notSatisfied(c.identifier, mi);
       }
     }
     return undefined;
   }
 
-  #satisfied(predicate: Uint8Array, request: RequestFacts): boolean {
+  #satisfied(
+    predicate: Uint8Array,
+    request: RequestFacts,
+    tests: ((condition: string) => boolean)[] | undefined,
+  ): boolean {
     if (this.#exact.has(predicate) || request.exact?.has(predicate)) return true;
-    if (this.#general.length === 0) return false;
+    if (this.#general.length === 0 && !tests) return false;
     const text = utf8DecodeStrict(predicate);
-    return text !== undefined && this.#generalSatisfies(text, request.context);
+    return text !== undefined && this.#generalSatisfies(text, request.context, tests);
   }
 
-  #generalSatisfies(text: string, context: unknown): boolean {
+  /** Each slice checker's test for one slice; a checker that throws satisfies nothing. */
+  #sliceTests(slice: readonly string[], context: unknown): ((condition: string) => boolean)[] {
+    return this.#sliceCheckers.map((checker) => {
+      try {
+        return checker.forSlice(slice, context);
+      } catch {
+        return () => false;
+      }
+    });
+  }
+
+  #generalSatisfies(
+    text: string,
+    context: unknown,
+    tests?: readonly ((condition: string) => boolean)[],
+  ): boolean {
     for (const check of this.#general) {
       try {
         if (check(text, context) === true) return true;
       } catch {
         // A throwing check does not satisfy the caveat; another check still may.
+      }
+    }
+    if (tests) {
+      for (const test of tests) {
+        try {
+          if (test(text) === true) return true;
+        } catch {
+          // As above.
+        }
       }
     }
     return false;

@@ -3,6 +3,7 @@
 // then each other WASM build, installed through `macaroon-engine/wasm`, on the same checks.
 import { EngineError, ready, Verifier } from 'macaroon-engine';
 import { initWasm } from 'macaroon-engine/wasm';
+import { checkBakery } from './checks/bakery.js';
 import { checkFly } from './checks/fly.js';
 import { check, createReport, fail } from './checks/report.js';
 import { checkChains, checkVectors } from './checks/vectors.js';
@@ -35,6 +36,7 @@ export async function runChecks({ vectorFiles, w1Count = 1000, requireWasm = tru
   for (const engine of engines) checkVerifying(report, engine);
   report.vectorCases = checkVectors(report, vectorFiles, engines);
   report.chains = checkChains(report, vectorFiles);
+  await checkBakery(report, engines);
   check(report, 'vectors', 'there are vector cases and published chains to check', () => {
     return Object.values(report.vectorCases).some((n) => n > 0) && report.chains > 0;
   });

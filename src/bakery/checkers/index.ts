@@ -1,0 +1,30 @@
+/** The checkers namespace of `macaroon-engine/bakery` (bakery's `checkers` package). */
+export {
+  allowCaveat,
+  type Caveat,
+  COND_ALLOW,
+  COND_DECLARED,
+  COND_DENY,
+  COND_ERROR,
+  COND_NEED_DECLARED,
+  COND_TIME_BEFORE,
+  condition,
+  declaredCaveat,
+  denyCaveat,
+  errorCaveat,
+  needDeclaredCaveat,
+  parseCaveat,
+  STD_NAMESPACE,
+  timeBeforeCaveat,
+} from './caveat.js';
+export {
+  type CheckContext,
+  Checker,
+  type CheckerInfo,
+  type CheckerOptions,
+  type CheckFunction,
+  std,
+} from './checker.js';
+export { inferDeclared } from './declared.js';
+export { conditionWithPrefix, Namespace } from './namespace.js';
+export { formatTime, parseTime } from './time.js';
