@@ -33,7 +33,7 @@ for (const file of ['python-bakery.json', 'go-bakery.json']) {
       expect(vectors.cases.length).toBe(BAKERY_PLANS.length * 3);
     });
     for (const c of vectors.cases) {
-      const plan = BAKERY_PLANS.find((p) => p.name === c.plan);
+      const plan = BAKERY_PLANS.find((p) => p.name === c.plan) as (typeof BAKERY_PLANS)[number];
       describe(`v${c.version} ${c.plan}`, () => {
         const peer = BakeryMacaroon.fromJSON(c.macaroon);
 

@@ -154,12 +154,22 @@ def decode(job):
             'firstPartyPublicKey': str(info.first_party_public_key)}
 
 
+def check(job):
+    checker = checkers.Checker()
+    ctx = checkers.context_with_clock(checkers.AuthContext(), FixedClock(job['nowMs']))
+    out = []
+    for cond in job['conditions']:
+        err = checker.check_first_party_caveat(ctx, cond)
+        out.append({'ok': err is None, 'error': err})
+    return {'checks': out}
+
+
 def keypair(job):
     return key_json(bakery.generate_key())
 
 
 OPS = {'mint': mint, 'discharge': discharge, 'dischargeAll': discharge_all, 'verify': verify,
-       'decode': decode, 'keypair': keypair}
+       'decode': decode, 'keypair': keypair, 'check': check}
 
 
 def run(job):

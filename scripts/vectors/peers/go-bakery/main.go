@@ -31,23 +31,24 @@ type partyInfo struct {
 }
 
 type job struct {
-	Kind           string                     `json:"kind"`
-	Key            *bakery.KeyPair            `json:"key"`
-	KeyPair        *bakery.KeyPair            `json:"keyPair"`
-	RootKey        string                     `json:"rootKey"`
-	ID             string                     `json:"id"`
-	Location       string                     `json:"location"`
-	Version        int                        `json:"version"`
-	Caveats        []caveatSpec               `json:"caveats"`
-	ThirdParties   map[string]partyInfo       `json:"thirdParties"`
-	Oven           *ovenSpec                  `json:"oven"`
-	Caveat         *string                    `json:"caveat"`
-	Refuse         string                     `json:"refuse"`
-	ExpectCond     *string                    `json:"expectCondition"`
-	Macaroon       json.RawMessage            `json:"macaroon"`
-	Dischargers    map[string]json.RawMessage `json:"dischargers"`
-	Slice          []json.RawMessage          `json:"slice"`
-	NowMs          int64                      `json:"nowMs"`
+	Kind         string                     `json:"kind"`
+	Key          *bakery.KeyPair            `json:"key"`
+	KeyPair      *bakery.KeyPair            `json:"keyPair"`
+	RootKey      string                     `json:"rootKey"`
+	ID           string                     `json:"id"`
+	Location     string                     `json:"location"`
+	Version      int                        `json:"version"`
+	Caveats      []caveatSpec               `json:"caveats"`
+	ThirdParties map[string]partyInfo       `json:"thirdParties"`
+	Oven         *ovenSpec                  `json:"oven"`
+	Caveat       *string                    `json:"caveat"`
+	Refuse       string                     `json:"refuse"`
+	ExpectCond   *string                    `json:"expectCondition"`
+	Macaroon     json.RawMessage            `json:"macaroon"`
+	Dischargers  map[string]json.RawMessage `json:"dischargers"`
+	Slice        []json.RawMessage          `json:"slice"`
+	NowMs        int64                      `json:"nowMs"`
+	Conditions   []string                   `json:"conditions"`
 }
 
 type ovenSpec struct {
@@ -87,7 +88,9 @@ func caveats(specs []caveatSpec) []checkers.Caveat {
 
 type fixedStore struct{ key []byte }
 
-func (s fixedStore) RootKey(ctx context.Context) ([]byte, []byte, error) { return s.key, []byte("0"), nil }
+func (s fixedStore) RootKey(ctx context.Context) ([]byte, []byte, error) {
+	return s.key, []byte("0"), nil
+}
 func (s fixedStore) Get(ctx context.Context, id []byte) ([]byte, error) {
 	if string(id) != "0" {
 		return nil, bakery.ErrNotFound
@@ -220,6 +223,20 @@ func verify(j job) interface{} {
 	return map[string]interface{}{"ok": true}
 }
 
+func check(j job) interface{} {
+	checker := checkers.New(nil)
+	ctx := checkers.ContextWithClock(context.Background(), fixedClock{time.Unix(0, j.NowMs*int64(time.Millisecond)).UTC()})
+	out := make([]map[string]interface{}, len(j.Conditions))
+	for i, cond := range j.Conditions {
+		if err := checker.CheckFirstPartyCaveat(ctx, cond); err != nil {
+			out[i] = map[string]interface{}{"ok": false, "error": err.Error()}
+		} else {
+			out[i] = map[string]interface{}{"ok": true}
+		}
+	}
+	return map[string]interface{}{"checks": out}
+}
+
 func keypair(j job) interface{} {
 	return bakery.MustGenerateKey()
 }
@@ -241,6 +258,8 @@ func run(j job) (result interface{}) {
 		return verify(j)
 	case "keypair":
 		return keypair(j)
+	case "check":
+		return check(j)
 	}
 	return map[string]string{"error": "unknown job " + j.Kind}
 }
