@@ -2,6 +2,7 @@
  * Tokens on the command line: read from an argument or stdin (`-`), decoded by the library, and named by
  * the form they came in, so that a command writes its output in the form it was given.
  */
+import { BakeryMacaroon } from '../bakery/macaroon.js';
 import { base64Decode, type Format, Macaroon, MacaroonError } from '../index.js';
 import { type Context, InputError, UsageError } from './command.js';
 
@@ -15,6 +16,8 @@ export interface DecodedToken {
   readonly macaroon: Macaroon;
   readonly format: Format;
   readonly encoding: Encoding;
+  /** Set when the input was bakery's JSON wrapper (`{"m": …}`), which may carry caveat data. */
+  readonly bakery?: BakeryMacaroon;
 }
 
 export interface DecodedBundle {
@@ -114,9 +117,24 @@ function inputError(prefix: string, e: unknown): unknown {
   return e;
 }
 
+/** Bakery's JSON wrapper of a macaroon (version 3), or undefined when the input is not one. */
+function bakeryWrapper(input: TokenInput): BakeryMacaroon | undefined {
+  if (typeof input !== 'string' || !input.startsWith('{')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(input);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('m' in parsed)) return undefined;
+  return BakeryMacaroon.fromJSON(parsed);
+}
+
 export function decodeToken(input: TokenInput, what: string): DecodedToken {
   const encoding = encodingOf(input);
   try {
+    const bakery = bakeryWrapper(input);
+    if (bakery) return { macaroon: bakery.macaroon, format: 'v2j', encoding, bakery };
     const macaroon = Macaroon.deserialize(input);
     return { macaroon, format: formatOf(macaroon, encoding), encoding };
   } catch (e) {

@@ -180,6 +180,27 @@ describe('satisfyChecker(checkers.std())', async () => {
     expect(verdict(v, ms, { now: NOW, admin: false })).toBe('caveat-not-satisfied');
   });
 
+  it('with allowUnusedDischarges, an unused discharge declares nothing', async () => {
+    const ms = await slice(['declared user alice'], []);
+    const [root, d] = ms as [Macaroon, Macaroon];
+    const stray = (await slice([], ['declared user mallory']))[1] as Macaroon;
+    for (const engine of ENGINES) {
+      const v = new Verifier({ engine, allowUnusedDischarges: true }).satisfyChecker(checkers.std());
+      // Had the stray discharge counted, "user" would conflict and the root's declaration would fail.
+      expect(v.verifyUnsafe(root, ROOT_KEY, [d, stray], { context: { now: NOW } })).toBe(true);
+      expect(
+        v.verifyBatch([
+          {
+            macaroon: root.serialize(),
+            rootKey: ROOT_KEY,
+            discharges: [d.serialize(), stray.serialize()],
+            context: { now: NOW },
+          },
+        ])[0]?.ok,
+      ).toBe(true);
+    }
+  });
+
   it('allow and deny as Python has them', () => {
     const c = checkers.std();
     expect(c.check('allow read write', { operations: ['read'] })).toBeUndefined();

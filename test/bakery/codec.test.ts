@@ -148,6 +148,19 @@ describe('keys', () => {
     expect(PublicKey.from(text.slice(0, 43)).equals(tp.public)).toBe(true);
     expect(() => PublicKey.from('AAAA')).toThrow(InvalidArgumentError);
   });
+  it('a low-order public key (all zeros) cannot be encrypted to, as libsodium refuses it', () => {
+    const zero = PublicKey.from(new Uint8Array(32));
+    expect(() =>
+      encodeCaveat({
+        condition: 'c',
+        rootKey,
+        thirdPartyPublicKey: zero,
+        key: svc,
+        namespace: ns,
+        version: 3,
+      }),
+    ).toThrow(InvalidArgumentError);
+  });
   it('key pairs round-trip through bakery JSON; a public key that does not match is refused', () => {
     const again = KeyPair.fromJSON(JSON.stringify(tp));
     expect(again.public.equals(tp.public)).toBe(true);

@@ -164,12 +164,35 @@ def check(job):
     return {'checks': out}
 
 
+def bench(job):
+    '''Mints a fresh macaroon with one third-party caveat and gets its discharge with discharge_all
+    (discharge, then binding), as often as fits in job['seconds']: one public-key caveat end to end.'''
+    import time
+    svc = bakery.generate_key()
+    tp = bakery.generate_key()
+    loc = bakery.ThirdPartyStore()
+    loc.add_info('https://auth.example', bakery.ThirdPartyInfo(public_key=tp.public_key, version=job['version']))
+    checker = Checker({'caveats': [{'condition': 'declared user alice'}]})
+    ns = checkers.Checker().namespace()
+    n = 0
+    start = time.perf_counter()
+    deadline = start + job['seconds']
+    while time.perf_counter() < deadline:
+        m = bakery.Macaroon(root_key=b'k' * 24, id=b'bench', location='https://api.example',
+                            version=job['version'], namespace=ns)
+        m.add_caveat(checkers.Caveat(condition='is-user alice', location='https://auth.example'), svc, loc)
+        bakery.discharge_all(m, lambda cav, payload: bakery.discharge(
+            checkers.AuthContext(), id=cav.caveat_id_bytes, caveat=payload, key=tp, checker=checker, locator=loc))
+        n += 1
+    return {'iterations': n, 'seconds': time.perf_counter() - start}
+
+
 def keypair(job):
     return key_json(bakery.generate_key())
 
 
 OPS = {'mint': mint, 'discharge': discharge, 'dischargeAll': discharge_all, 'verify': verify,
-       'decode': decode, 'keypair': keypair, 'check': check}
+       'decode': decode, 'keypair': keypair, 'check': check, 'bench': bench}
 
 
 def run(job):

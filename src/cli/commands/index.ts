@@ -4,6 +4,7 @@ import { bench } from './bench.js';
 import { bind } from './bind.js';
 import { discharge } from './discharge.js';
 import { inspect } from './inspect.js';
+import { keypair } from './keypair.js';
 import { mint } from './mint.js';
 import { thirdParty } from './third-party.js';
 import { verify } from './verify.js';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   inspect,
   mint,
   attenuate,
+  keypair,
   thirdParty,
   discharge,
   bind,

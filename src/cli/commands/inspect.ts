@@ -1,3 +1,4 @@
+import { bakeryNotes } from '../bakery.js';
 import { type Args, type Command, type Context, EXIT_OK, UsageError } from '../command.js';
 import { inspectFly, looksLikeFly } from '../fly.js';
 import { jsonView } from '../json-view.js';
@@ -17,7 +18,9 @@ const help = `Usage: macaroon inspect [TOKEN|-]... [--json]
 Shows a macaroon as libmacaroons' inspect does: one "key value" line per field, the signature in hex,
 verification ids (vid) in URL-safe base64, and any field that is not printable UTF-8 as "base64:" and its
 URL-safe base64. A first line starting with "#" names the format the token was given in (V1 or V2, binary
-or JSON, and the base64 alphabet). A bundle (a root and its discharges, in any bundle form) is shown one
+or JSON, and the base64 alphabet); further "#" lines decode macaroon-bakery ids: an Oven identifier (its
+operations), and each public-key third-party caveat (bakery version, the third party's key prefix, the
+key that added it, and for version 3 the caveat data of bakery's JSON form). A bundle (a root and its discharges, in any bundle form) is shown one
 macaroon after another; so are several TOKEN arguments, and several lines of standard input that are each
 a token. Fly.io tokens (fm2_…, fm1r_…, fm1a_…) and FlyV1 headers are shown with their typed caveats.
 
@@ -51,13 +54,24 @@ function shown(d: DecodedToken | DecodedBundle): Shown {
   };
 }
 
+/** Notes on bakery ids (Oven id, public-key caveats), one `#` line each, before the fields. */
+function notes(d: DecodedToken): string {
+  const lines = bakeryNotes(d.macaroon, (id) => d.bakery?.caveatPayload(id));
+  if (d.bakery)
+    lines.unshift(
+      `# bakery version ${d.bakery.version}, namespace "${d.bakery.namespace}", ${d.bakery.caveatData.size} caveat data`,
+    );
+  return lines.map((l) => `${l}\n`).join('');
+}
+
 function asText(s: Shown): string {
   if (!s.bundle) {
-    return `# ${s.format}: ${s.description}\n${(s.macaroons[0] as DecodedToken).macaroon.inspect()}`;
+    const d = s.macaroons[0] as DecodedToken;
+    return `# ${s.format}: ${s.description}\n${notes(d)}${d.macaroon.inspect()}`;
   }
   const parts = s.macaroons.map((d, i) => {
     const role = i === 0 ? 'root' : 'discharge';
-    return `# ${i + 1} of ${s.macaroons.length} (${role}): ${d.format}\n${d.macaroon.inspect()}`;
+    return `# ${i + 1} of ${s.macaroons.length} (${role}): ${d.format}\n${notes(d)}${d.macaroon.inspect()}`;
   });
   return `# ${s.format}: ${s.description}\n${parts.join('\n')}`;
 }

@@ -237,6 +237,38 @@ func check(j job) interface{} {
 	return map[string]interface{}{"checks": out}
 }
 
+// bench mints a fresh macaroon with one third-party caveat and gets its discharge with DischargeAll
+// (Discharge, then binding), as often as fits in j.Seconds: one public-key caveat end to end.
+func bench(j job) interface{} {
+	ctx := context.Background()
+	svc := bakery.MustGenerateKey()
+	tp := bakery.MustGenerateKey()
+	loc := bakery.NewThirdPartyStore()
+	loc.AddInfo("https://auth.example", bakery.ThirdPartyInfo{PublicKey: tp.Public, Version: bakery.Version(j.Version)})
+	spec := dischargeSpec{Caveats: []caveatSpec{{Condition: "declared user alice"}}}
+	checker := spec.checker()
+	ns := checkers.New(nil).Namespace()
+	n := 0
+	start := time.Now()
+	deadline := start.Add(time.Duration(j.Seconds * float64(time.Second)))
+	for time.Now().Before(deadline) {
+		m, err := bakery.NewMacaroon([]byte("kkkkkkkkkkkkkkkkkkkkkkkk"), []byte("bench"), "https://api.example", bakery.Version(j.Version), ns)
+		if err != nil {
+			panic(err)
+		}
+		if err := m.AddCaveat(ctx, checkers.Caveat{Condition: "is-user alice", Location: "https://auth.example"}, svc, loc); err != nil {
+			panic(err)
+		}
+		if _, err := bakery.DischargeAll(ctx, m, func(ctx context.Context, cav macaroon.Caveat, payload []byte) (*bakery.Macaroon, error) {
+			return bakery.Discharge(ctx, bakery.DischargeParams{Id: cav.Id, Caveat: payload, Key: tp, Checker: checker, Locator: loc})
+		}); err != nil {
+			panic(err)
+		}
+		n++
+	}
+	return map[string]interface{}{"iterations": n, "seconds": time.Since(start).Seconds()}
+}
+
 func keypair(j job) interface{} {
 	return bakery.MustGenerateKey()
 }
@@ -260,6 +292,8 @@ func run(j job) (result interface{}) {
 		return keypair(j)
 	case "check":
 		return check(j)
+	case "bench":
+		return bench(j)
 	}
 	return map[string]string{"error": "unknown job " + j.Kind}
 }
