@@ -13,6 +13,11 @@ export const SUBPATHS = [
     runtimes: EVERYWHERE,
     exports: ['Gateway', 'BatchVerifier', 'KeyStore', 'withMacaroonAuth'],
   },
+  {
+    subpath: './bakery',
+    runtimes: EVERYWHERE,
+    exports: ['BakeryMacaroon', 'KeyPair', 'ThirdPartyStore', 'discharge', 'dischargeAll', 'decodeCaveat', 'checkers'],
+  },
   { subpath: './hono', runtimes: EVERYWHERE, peers: ['hono'], exports: ['honoMacaroonAuth'] },
   {
     subpath: './node',
