@@ -16,7 +16,15 @@ export const SUBPATHS = [
   {
     subpath: './bakery',
     runtimes: EVERYWHERE,
-    exports: ['BakeryMacaroon', 'KeyPair', 'ThirdPartyStore', 'discharge', 'dischargeAll', 'decodeCaveat', 'checkers'],
+    exports: [
+      'BakeryMacaroon',
+      'KeyPair',
+      'ThirdPartyStore',
+      'discharge',
+      'dischargeAll',
+      'decodeCaveat',
+      'checkers',
+    ],
   },
   { subpath: './hono', runtimes: EVERYWHERE, peers: ['hono'], exports: ['honoMacaroonAuth'] },
   {
