@@ -49,6 +49,7 @@ type job struct {
 	Slice        []json.RawMessage          `json:"slice"`
 	NowMs        int64                      `json:"nowMs"`
 	Conditions   []string                   `json:"conditions"`
+	Seconds      float64                    `json:"seconds"`
 }
 
 type ovenSpec struct {
