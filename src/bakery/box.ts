@@ -47,6 +47,33 @@ export function boxKey(theirPublic: Uint8Array, myPrivate: Uint8Array): Uint8Arr
   return bytesLE(out);
 }
 
+/**
+ * Shared keys by private key (its bytes' identity) and the other side's public key. A service adds
+ * caveats for the same few third parties, and a third party discharges caveats from the same few
+ * services: each pair costs one X25519 (the expensive step) instead of one per caveat. The cache lives
+ * as long as the key pair (a WeakMap), holds nothing the private key does not already give, and is
+ * bounded per private key.
+ */
+const SHARED = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
+const MAX_SHARED_PER_KEY = 1024;
+
+function sharedKey(theirPublic: Uint8Array, myPrivate: Uint8Array): Uint8Array | undefined {
+  let byPublic = SHARED.get(myPrivate);
+  if (!byPublic) {
+    byPublic = new Map();
+    SHARED.set(myPrivate, byPublic);
+  }
+  const id = String.fromCharCode(...theirPublic);
+  let key = byPublic.get(id);
+  if (!key) {
+    key = boxKey(theirPublic, myPrivate);
+    if (!key) return undefined;
+    if (byPublic.size >= MAX_SHARED_PER_KEY) byPublic.delete(byPublic.keys().next().value as string);
+    byPublic.set(id, key);
+  }
+  return key;
+}
+
 /** `box.Seal(message, nonce, theirPublic, myPrivate)`: tag || ciphertext. */
 export function boxSeal(
   message: Uint8Array,
@@ -54,11 +81,9 @@ export function boxSeal(
   theirPublic: Uint8Array,
   myPrivate: Uint8Array,
 ): Uint8Array | undefined {
-  const key = boxKey(theirPublic, myPrivate);
+  const key = sharedKey(theirPublic, myPrivate);
   if (!key) return undefined;
-  const sealed = xsalsa20poly1305(key, nonce).encrypt(message);
-  key.fill(0);
-  return sealed;
+  return xsalsa20poly1305(key, nonce).encrypt(message);
 }
 
 /** `box.Open`: the message, or undefined when it does not authenticate. */
@@ -69,14 +94,12 @@ export function boxOpen(
   myPrivate: Uint8Array,
 ): Uint8Array | undefined {
   if (sealed.length < BOX_OVERHEAD) return undefined;
-  const key = boxKey(theirPublic, myPrivate);
+  const key = sharedKey(theirPublic, myPrivate);
   if (!key) return undefined;
   try {
     return xsalsa20poly1305(key, nonce).decrypt(sealed);
   } catch {
     return undefined;
-  } finally {
-    key.fill(0);
   }
 }
 
