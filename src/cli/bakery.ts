@@ -2,12 +2,12 @@
  * What the CLI needs of `macaroon-engine/bakery`: reading a token as a bakery macaroon (the JSON wrapper
  * or a plain token), key pair files, writing a bakery macaroon, and the inspect notes on bakery ids.
  */
-import { readFile } from 'node:fs/promises';
 import { BakeryMacaroon, type BakeryVersion, KeyPair, PublicKey } from '../bakery/index.js';
 import { decodeOvenId } from '../bakery/oven-id.js';
 import { bytesToHex, utf8DecodeStrict } from '../bytes.js';
 import { base64StdEncode, base64UrlEncode } from '../codec/base64.js';
-import type { Macaroon } from '../index.js';
+import { LimitExceededError, type Macaroon } from '../index.js';
+import { readFileBounded } from './bounded-read.js';
 import { InputError, UsageError } from './command.js';
 import { decodeToken, type TokenInput } from './token.js';
 
@@ -47,17 +47,16 @@ export function readBakeryToken(input: TokenInput, what: string, version?: Baker
 }
 
 export async function readKeyPairFile(path: string, option: string): Promise<KeyPair> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    const bytes = await readFile(path);
-    if (bytes.length > MAX_KEY_PAIR_BYTES) throw new InputError(`${option}: ${path} is not a key pair file`);
-    text = bytes.toString('utf8');
+    bytes = await readFileBounded(path, MAX_KEY_PAIR_BYTES, `${option} ${path}`);
   } catch (e) {
-    if (e instanceof InputError) throw e;
+    if (e instanceof LimitExceededError)
+      throw new InputError(`${option}: ${path} is not a key pair file (too large)`);
     throw new InputError(`${option}: cannot read ${path}`);
   }
   try {
-    return KeyPair.fromJSON(text);
+    return KeyPair.fromJSON(new TextDecoder().decode(bytes));
   } catch (e) {
     throw new InputError(`${option}: ${path} is not a bakery key pair (${(e as Error).message})`);
   }
