@@ -71,7 +71,7 @@ export function readUvarint(data: Uint8Array, at: number): [number, number] {
   return [0, at + 10 <= data.length ? -11 : 0];
 }
 
-/** @internal The pieces encodeCaveat needs, with the nonce chosen by the caller (for tests). */
+/** What encodeCaveat needs; the nonce is random unless given (give one only to reproduce a peer's bytes). */
 export interface EncodeParams {
   readonly condition: string;
   readonly rootKey: Uint8Array;
