@@ -1,3 +1,4 @@
+export { canonicalTokenKey } from './canonical-key.js';
 export { base64Decode, base64StdEncode, base64UrlEncode } from './codec/base64.js';
 export type { EngineChoice } from './engine/registry.js';
 export {

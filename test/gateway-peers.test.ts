@@ -112,9 +112,14 @@ describe('example gateway: its own contract', () => {
     expect(JSON.parse(ok.body)).toMatchObject({ account: '42' });
     expect(await ask(gateway, '42', {})).toMatchObject(denied('missing-token'));
     expect(await ask(gateway, '42', auth('AgEx'))).toMatchObject({ status: 400, wwwAuthenticate: null });
+    // Valid as a macaroon, but it does not restrict the action or the time: the example requires both.
     const noTime = Macaroon.create('', KEY, 'x').addFirstPartyCaveat('account = 42').serialize();
-    expect(await ask(gateway, '42', auth(noTime))).toMatchObject({ status: 200 });
-    const write = Macaroon.create('', KEY, 'x').addFirstPartyCaveat('action = write').serialize();
+    expect(await ask(gateway, '42', auth(noTime))).toMatchObject(denied('missing-required-caveat'));
+    const write = Macaroon.create('', KEY, 'x')
+      .addFirstPartyCaveat('account = 42')
+      .addFirstPartyCaveat('action = write')
+      .addFirstPartyCaveat(`time < ${DEADLINE}`)
+      .serialize();
     expect(await ask(gateway, '42', auth(write))).toMatchObject(denied('caveat-not-satisfied'));
     expect((await fetch(`${gateway.url}/other`)).status).toBe(404);
   });
@@ -195,6 +200,8 @@ describe('worker pool', () => {
     try {
       const root = Macaroon.create('', KEY, 'pool')
         .addFirstPartyCaveat('account = 42')
+        .addFirstPartyCaveat('action = read')
+        .addFirstPartyCaveat(`time < ${DEADLINE}`)
         .addThirdPartyCaveat('https://auth.example/', 'ck', 'tp');
       const discharge = Macaroon.create('', 'ck', 'tp').addFirstPartyCaveat(`time < ${DEADLINE}`);
       const bound = Macaroon.serializeBundle([root, root.prepareForRequest(discharge)]);

@@ -2,10 +2,11 @@
 //
 //   GATEWAY_ROOT_KEY=<hex> PORT=8080 npm run gateway
 //
-// A token is accepted when it was minted with GATEWAY_ROOT_KEY (any identifier) and its caveats are
-// all satisfied: `account = <id>` for the account in the URL, `action = read`, `time < T` with T in the
-// future (and optionally `service = accounts`, `api = v1`); third-party caveats need their bound
-// discharges. Valid: 200 and a small JSON body; not authorized: 401; malformed token: 400.
+// A token is accepted when it was minted with GATEWAY_ROOT_KEY (any identifier), has `account = …`,
+// `action = …` and `time < …` caveats (requiredCaveats), and its caveats are all satisfied: `account =
+// <id>` for the account in the URL, `action = read`, `time < T` with T in the future (and optionally
+// `service = accounts`, `api = v1`); third-party caveats need their bound discharges. Valid: 200 and a
+// small JSON body; not authorized: 401; malformed token: 400; a verification that could not run: 503.
 //
 // Settings for experiments and the load test (npm run loadtest): GATEWAY_AUTH=batch|direct|none,
 // GATEWAY_ENGINE=auto|wasm|js, GATEWAY_POOL=0|auto|<threads>, GATEWAY_MAX_BATCH, GATEWAY_MAX_WAIT_MS,
@@ -63,6 +64,9 @@ if (auth !== 'none') {
   gateway = new Gateway({
     rootKey,
     verifier: auth === 'batch' || pool ? new BatchVerifier(target, batchOptions) : verifier,
+    // Without this, a token with no account caveat would work for every account (no caveat, no
+    // restriction): every token must name its account, its action and its expiry.
+    requiredCaveats: ['account = ', 'action = ', 'time < '],
   });
 }
 

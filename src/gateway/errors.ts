@@ -3,6 +3,7 @@
  * `code`, and their messages never contain keys, signatures or tokens.
  */
 import { MacaroonError } from '../errors.js';
+import type { GatewayHook } from './deadline.js';
 
 /** No live root key matches the macaroon's identifier (unknown, expired or not yet valid). */
 export class UnknownRootKeyError extends MacaroonError {
@@ -14,4 +15,25 @@ export class UnknownRootKeyError extends MacaroonError {
 /** The root-key lookup itself failed (e.g. its store is unreachable): not the token's fault. */
 export class KeyLookupError extends MacaroonError {
   override readonly code = 'ERR_KEY_LOOKUP';
+}
+
+/**
+ * A hook the gateway awaits (the root-key resolver, the request's facts, the verification) did not
+ * settle within the gateway's `timeoutMs`: not the token's fault; the request is answered 503.
+ *
+ * @example
+ * ```ts
+ * const d = await gateway.authorize(request.headers);
+ * if (d.status === 503 && d.code === 'ERR_TIMEOUT') console.warn('a gateway hook is too slow');
+ * ```
+ */
+export class HookTimeoutError extends MacaroonError {
+  override readonly code = 'ERR_TIMEOUT';
+  /** Which hook missed its deadline. */
+  readonly hook: GatewayHook;
+
+  constructor(hook: GatewayHook, timeoutMs: number) {
+    super(`the ${hook} hook did not settle within ${timeoutMs} ms`);
+    this.hook = hook;
+  }
 }

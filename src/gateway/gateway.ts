@@ -6,10 +6,12 @@ import { describeType } from '../bytes.js';
 import { DecodeError, InvalidArgumentError, LimitExceededError, NotAuthorizedError } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import type { Macaroon } from '../macaroon.js';
-import { Verifier, type VerifyOptions } from '../verifier.js';
-import { BatchVerifier } from './batch-verifier.js';
-import { KeyLookupError, UnknownRootKeyError } from './errors.js';
-import type { RootKeySource } from './keys.js';
+import { type BatchResult, Verifier, type VerifyOptions } from '../verifier.js';
+import { BatchVerifier, type GatewayItem } from './batch-verifier.js';
+import { DEFAULT_HOOK_TIMEOUT_MS, type GatewayHook, type TimeoutEvent, withDeadline } from './deadline.js';
+import { HookTimeoutError, KeyLookupError, UnknownRootKeyError } from './errors.js';
+import { type RootKey, type RootKeySource, resolveRootKey } from './keys.js';
+import { requiredPrefixes, restrictsAll } from './required.js';
 import {
   decodeCandidate,
   type ExtractOptions,
@@ -44,9 +46,49 @@ export interface GatewayOptions extends ExtractOptions {
    * applies its own limits as well, so the stricter of the two holds.
    */
   readonly limits?: Partial<Limits>;
+  /**
+   * Predicate prefixes every token must restrict, operator included, e.g. `['account = ', 'time < ']`.
+   * A token whose root macaroon lacks a first-party caveat starting with each one is refused (401,
+   * reason `missing-required-caveat`) even when every caveat it has holds. Without this option a token
+   * with no caveat about a fact authorizes every value of that fact (a token without `account = …`
+   * works for every account): that is macaroon semantics. What counts is explained in
+   * examples/gateway/README.md.
+   */
+  readonly requiredCaveats?: readonly string[];
+  /**
+   * The deadline of each hook the gateway awaits, in milliseconds: the root-key resolver, the request's
+   * facts (when `authorize` is given a promise), the verification (a batch, a worker pool). Default
+   * DEFAULT_HOOK_TIMEOUT_MS (3,000); Infinity sets none. A hook past it fails the request closed: 503
+   * with code `ERR_TIMEOUT`, counted in `stats.timeouts` and told to `onTimeout`.
+   */
+  readonly timeoutMs?: number;
+  /** Told of every hook that missed its deadline (for logs and metrics); whatever it throws is ignored. */
+  readonly onTimeout?: (event: TimeoutEvent) => void;
 }
 
+/**
+ * What a gateway has done so far.
+ *
+ * @example
+ * ```ts
+ * const { timeouts, timeoutsByHook } = gateway.stats; // e.g. export as metrics
+ * if (timeoutsByHook['root-key'] > 0) console.warn('the key store is slow');
+ * ```
+ */
+export interface GatewayStats {
+  /** Verification batches run, and the items they held. */
+  readonly batches: number;
+  readonly items: number;
+  /** Hooks that missed their deadline (each answered 503 `ERR_TIMEOUT`), in all and by hook. */
+  readonly timeouts: number;
+  readonly timeoutsByHook: Readonly<Record<GatewayHook, number>>;
+}
+
+/** setTimeout's largest delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const MISSING: Decision = Object.freeze({ status: 401, reason: 'missing-token' });
+const UNRESTRICTED: Decision = Object.freeze({ status: 401, reason: 'missing-required-caveat' });
 
 export class Gateway {
   readonly #rootKey: RootKeySource;
@@ -55,6 +97,10 @@ export class Gateway {
   readonly #extract: ExtractOptions;
   readonly #passBundles: boolean;
   readonly #maxTokenBytes: number;
+  readonly #required: readonly Uint8Array[];
+  readonly #timeoutMs: number;
+  readonly #onTimeout: ((event: TimeoutEvent) => void) | undefined;
+  readonly #timeouts: Record<GatewayHook, number> = { 'root-key': 0, facts: 0, verification: 0 };
 
   constructor(options: GatewayOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -82,6 +128,22 @@ export class Gateway {
     this.#passBundles = typeof rootKey !== 'function';
     this.#limits = options.limits;
     this.#maxTokenBytes = resolveLimits(options.limits).maxTokenBytes;
+    this.#required = requiredPrefixes(options.requiredCaveats);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
+    if (
+      typeof timeoutMs !== 'number' ||
+      !(timeoutMs > 0) ||
+      (timeoutMs > MAX_TIMER_MS && timeoutMs !== Number.POSITIVE_INFINITY)
+    ) {
+      throw new InvalidArgumentError(
+        `timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`,
+      );
+    }
+    this.#timeoutMs = timeoutMs;
+    if (options.onTimeout !== undefined && typeof options.onTimeout !== 'function') {
+      throw new InvalidArgumentError(`onTimeout must be a function, got ${describeType(options.onTimeout)}`);
+    }
+    this.#onTimeout = options.onTimeout;
     this.#extract = {
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       ...(options.cookiePrefix === undefined ? {} : { cookiePrefix: options.cookiePrefix }),
@@ -96,7 +158,19 @@ export class Gateway {
    * failing candidate never defeats one that authorizes. When none does, the answer is the most useful
    * failure: 5xx if a verification could not run, else the first 401, else the first 400.
    */
-  authorize(headers: HeaderLookup, facts?: VerifyOptions | null): Promise<Decision> {
+  authorize(
+    headers: HeaderLookup,
+    facts?: VerifyOptions | PromiseLike<VerifyOptions> | null,
+  ): Promise<Decision> {
+    if (isPromiseLike(facts)) {
+      return this.#deadline(facts, 'facts').then(
+        (f) => this.authorize(headers, f),
+        (e: unknown) => {
+          if (e instanceof HookTimeoutError) return failure(e);
+          throw e; // the application's own failure: its adapter answers 500
+        },
+      );
+    }
     let candidates: TokenCandidate[];
     try {
       candidates = extractTokens(headers, this.#extract);
@@ -119,10 +193,8 @@ export class Gateway {
     }
     if (this.#passBundles) {
       // The verifier decodes (and rejects malformed tokens); decode here only if the app asks.
-      const item = { bundle: candidate.value, rootKey: this.#rootKey, exact, context };
-      return this.#verifier
-        .verify(item)
-        .then((r) => (r.ok ? lazyAuthorized(candidate, this.#limits) : failure(r.error)));
+      const item = { bundle: candidate.value, rootKey: this.#rootKey as RootKey, exact, context };
+      return this.#verify(item).then((r) => (r.ok ? this.#authorizedBundle(candidate) : failure(r.error)));
     }
     let bundle: Authorized;
     try {
@@ -130,16 +202,90 @@ export class Gateway {
     } catch (e) {
       return Promise.resolve(failure(e));
     }
-    const { macaroon, discharges } = bundle;
-    const item = { macaroon, discharges, rootKey: this.#rootKey, exact, context };
-    return this.#verifier
-      .verify(item)
-      .then((r): Decision => (r.ok ? { status: 200, macaroon, discharges } : failure(r.error)));
+    let key: RootKey | undefined | Promise<RootKey | undefined>;
+    try {
+      key = resolveRootKey(this.#rootKey, bundle.macaroon.identifier);
+    } catch (e) {
+      return Promise.resolve(lookupFailure(e));
+    }
+    if (key instanceof Promise) {
+      return this.#deadline(key, 'root-key').then(
+        (k) => this.#verifyWithKey(bundle, k, facts),
+        lookupFailure,
+      );
+    }
+    return this.#verifyWithKey(bundle, key, facts);
   }
 
-  get stats(): { readonly batches: number; readonly items: number } {
-    return this.#verifier.stats;
+  #verifyWithKey(bundle: Authorized, key: RootKey | undefined, facts: VerifyOptions): Promise<Decision> {
+    if (key === undefined) {
+      return Promise.resolve(
+        failure(new UnknownRootKeyError('no live root key matches the macaroon identifier')),
+      );
+    }
+    const { macaroon, discharges } = bundle;
+    const item = { macaroon, discharges, rootKey: key, exact: facts.exact, context: facts.context };
+    return this.#verify(item).then((r) => (r.ok ? this.#restricted(bundle) : failure(r.error)));
   }
+
+  /** The verifier's result for one item, within the deadline. Never rejects. */
+  #verify(item: GatewayItem): Promise<BatchResult> {
+    return this.#deadline(this.#verifier.verify(item), 'verification').catch(
+      (error: unknown): BatchResult => ({ ok: false, error: error as HookTimeoutError }),
+    );
+  }
+
+  /** An authorized bundle the gateway did not decode: decoded now only to check required caveats. */
+  #authorizedBundle(candidate: TokenCandidate): Decision {
+    if (this.#required.length === 0) return lazyAuthorized(candidate, this.#limits);
+    let bundle: Authorized;
+    try {
+      bundle = decodeCandidate(candidate, this.#limits);
+    } catch (e) {
+      return failure(e);
+    }
+    return this.#restricted(bundle);
+  }
+
+  #restricted(bundle: Authorized): Decision {
+    if (!restrictsAll(bundle.macaroon, this.#required)) return UNRESTRICTED;
+    return { status: 200, macaroon: bundle.macaroon, discharges: bundle.discharges };
+  }
+
+  /** `value` within the deadline; past it, the miss is counted and told, and the promise rejects. */
+  #deadline<T>(value: PromiseLike<T>, hook: GatewayHook): Promise<T> {
+    return withDeadline(value, this.#timeoutMs, () => {
+      this.#timeouts[hook]++;
+      try {
+        this.#onTimeout?.({ hook, timeoutMs: this.#timeoutMs });
+      } catch {
+        // An observer must not change the answer.
+      }
+      return new HookTimeoutError(hook, this.#timeoutMs);
+    });
+  }
+
+  /** Batches and items verified, and hooks that missed their deadline. */
+  get stats(): GatewayStats {
+    const t = this.#timeouts;
+    const { batches, items } = this.#verifier.stats;
+    return {
+      batches,
+      items,
+      timeouts: t['root-key'] + t.facts + t.verification,
+      timeoutsByHook: { ...t },
+    };
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<VerifyOptions> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
+}
+
+/** A root-key lookup that failed: its own deadline (503 ERR_TIMEOUT), else the store's fault (503). */
+function lookupFailure(e: unknown): Decision {
+  if (e instanceof HookTimeoutError) return failure(e);
+  return failure(new KeyLookupError('the root key lookup failed', { cause: e }));
 }
 
 /** A 200 decision whose macaroons are decoded on first access (the workers already checked them). */
@@ -167,7 +313,9 @@ export function failure(e: unknown): Decision {
   if (e instanceof DecodeError || e instanceof LimitExceededError) return { status: 400, code: e.code };
   const code =
     typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_INTERNAL';
-  if (e instanceof KeyLookupError || code === 'ERR_ENGINE') return { status: 503, code };
+  if (e instanceof KeyLookupError || e instanceof HookTimeoutError || code === 'ERR_ENGINE') {
+    return { status: 503, code };
+  }
   return { status: 500, code };
 }
 

@@ -19,7 +19,7 @@ export function honoMacaroonAuth(
 ): MiddlewareHandler<{ Variables: { macaroon: Authorized } }> {
   const { gateway, facts } = options;
   return async (c, next) => {
-    const decision = await gateway.authorize(c.req.raw.headers, facts ? await facts(c) : {});
+    const decision = await gateway.authorize(c.req.raw.headers, facts ? facts(c) : {});
     if (decision.status === 200) {
       c.set('macaroon', { macaroon: decision.macaroon, discharges: decision.discharges });
       await next();

@@ -19,8 +19,20 @@ export {
   type Scheduler,
 } from './batcher.js';
 export { type ClockContext, timeBefore } from './checks.js';
-export { KeyLookupError, UnknownRootKeyError } from './errors.js';
-export { type Authorized, type Decision, failure, Gateway, type GatewayOptions } from './gateway.js';
+export {
+  DEFAULT_HOOK_TIMEOUT_MS,
+  type GatewayHook,
+  type TimeoutEvent,
+} from './deadline.js';
+export { HookTimeoutError, KeyLookupError, UnknownRootKeyError } from './errors.js';
+export {
+  type Authorized,
+  type Decision,
+  failure,
+  Gateway,
+  type GatewayOptions,
+  type GatewayStats,
+} from './gateway.js';
 export {
   type AddKeyOptions,
   KeyStore,

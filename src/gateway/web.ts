@@ -23,7 +23,7 @@ export function withMacaroonAuth(
 ): (request: Request) => Promise<Response> {
   const { gateway, facts } = options;
   return async (request) => {
-    const decision = await gateway.authorize(request.headers, facts ? await facts(request) : {});
+    const decision = await gateway.authorize(request.headers, facts ? facts(request) : {});
     if (decision.status === 200) return handler(request, decision);
     const d = denial(decision);
     return new Response(d.body, { status: d.status, headers: d.headers });
