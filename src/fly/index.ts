@@ -12,6 +12,14 @@ export { formatAction, parseAction } from './action.js';
 export { FlyCaveatRegistry } from './caveats/registry.js';
 export { CaveatIds } from './caveats/standard.js';
 export type { CaveatSetCodec, FlyCaveat, FlyCaveatEntry, FlyCaveatType } from './caveats/types.js';
+export {
+  type DischargeHandlerOptions,
+  type FetchDischargesOptions,
+  FLY_DISCHARGE_PATH,
+  FlyDischargeError,
+  fetchFlyDischarges,
+  flyDischargeHandler,
+} from './discharge-protocol.js';
 export { type FlyFailureReason, FlyNotAuthorizedError } from './errors.js';
 export {
   type FlyDecision,

@@ -1,0 +1,284 @@
+/**
+ * superfly/macaroon's third-party discharge protocol over HTTP (package `tp`): the client POSTs
+ * `{"ticket": "<standard base64>"}` to `<third-party location>/.well-known/macfly/3p` and receives 201
+ * with `{"discharge": "fm2_…"}`, or `{"poll_url": …}` (202 while pending, then 200 with `discharge` or
+ * `error`), or `{"user_interactive": {"user_url", "poll_url"}}` (a person must visit user_url first).
+ * Errors are `{"error": "…"}` with an HTTP error status.
+ */
+import { base64StdEncode } from '../codec/base64.js';
+import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import type { FlyDischargeRequest } from './access.js';
+import type { FlyCaveatRegistry } from './caveats/registry.js';
+import type { FlyCaveat } from './caveats/types.js';
+import { type FlyCaveatInput, FlyMacaroon } from './macaroon.js';
+import { decodeStdBase64, stripFlyScheme } from './text.js';
+import { FLY_PERMISSION_LOCATION, parseFlyHeader, validateTicketCaveats } from './verify.js';
+
+/** Path of the protocol's first request, under the third party's location. */
+export const FLY_DISCHARGE_PATH = '/.well-known/macfly/3p';
+
+/** A discharge the third party refused, or a protocol failure (code `ERR_FLY_DISCHARGE`). */
+export class FlyDischargeError extends MacaroonError {
+  override readonly code = 'ERR_FLY_DISCHARGE';
+  /** The HTTP status the third party answered (0 when no response). */
+  readonly status: number;
+  readonly location: string;
+
+  constructor(location: string, status: number, message: string) {
+    super(message);
+    this.location = location;
+    this.status = status;
+  }
+}
+
+function initUrl(location: string): string {
+  return location.endsWith('/') ? location + FLY_DISCHARGE_PATH.slice(1) : location + FLY_DISCHARGE_PATH;
+}
+
+export interface FetchDischargesOptions {
+  /** The permission token's location (default Fly's); discharges are fetched for its tickets. */
+  readonly location?: string;
+  /** Third-party locations to leave alone. */
+  readonly ignore?: readonly string[];
+  /** `fetch` to use (default `globalThis.fetch`): add cookies or credentials for the third party here. */
+  readonly fetch?: typeof fetch;
+  /** Extra request headers for a third party (e.g. its own `Authorization`). */
+  readonly headers?: (location: string) => Record<string, string> | undefined;
+  /** For user-interactive third parties: show the URL to the person (then polling starts). */
+  readonly onUserUrl?: (url: string, location: string) => void | Promise<void>;
+  /** Polling: first interval (default 1 s, doubling to 10 s) and the most polls (default 60). */
+  readonly pollIntervalMs?: number;
+  readonly maxPolls?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Fetches a discharge for every third-party caveat of the permission token that the header does not
+ * answer yet, and returns the header with them appended (tp.Client.FetchDischargeTokens).
+ *
+ * @example
+ * ```ts
+ * const header = await fetchFlyDischarges('FlyV1 fm2_…', { headers: () => ({ authorization: `Bearer ${session}` }) });
+ * ```
+ */
+export async function fetchFlyDischarges(
+  header: string,
+  options: FetchDischargesOptions = {},
+): Promise<string> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  if (typeof doFetch !== 'function') throw new InvalidArgumentError('no fetch available; pass options.fetch');
+  const schemeless = stripFlyScheme(header);
+  const withScheme = schemeless !== header.trim();
+  const tokens = parseFlyHeader(schemeless);
+  const location = options.location ?? FLY_PERMISSION_LOCATION;
+  const permission = tokens.filter((t) => t.location === location);
+  if (permission.length !== 1) {
+    throw new InvalidArgumentError(
+      `expected one permission token at ${location}, found ${permission.length}`,
+    );
+  }
+  const discharges = tokens.filter((t) => t.location !== location);
+  const ignore = new Set(options.ignore ?? []);
+  const wanted = (permission[0] as FlyMacaroon)
+    .thirdPartyTickets(discharges)
+    .filter((t) => !ignore.has(t.location));
+  const fetched = await Promise.all(wanted.map((t) => fetchOne(doFetch, t.location, t.ticket, options)));
+  const items = schemeless.split(',').concat(fetched);
+  return withScheme ? `FlyV1 ${items.join(',')}` : items.join(',');
+}
+
+interface ProtocolResponse {
+  readonly error?: string;
+  readonly discharge?: string;
+  readonly poll_url?: string;
+  readonly user_interactive?: { readonly user_url?: string; readonly poll_url?: string };
+}
+
+async function call(
+  doFetch: typeof fetch,
+  location: string,
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; body: ProtocolResponse }> {
+  let res: Response;
+  try {
+    res = await doFetch(url, init);
+  } catch (e) {
+    throw new FlyDischargeError(location, 0, `third party unreachable: ${(e as Error)?.message ?? e}`);
+  }
+  let body: ProtocolResponse;
+  try {
+    body = (await res.json()) as ProtocolResponse;
+  } catch {
+    throw new FlyDischargeError(location, res.status, `bad response (${res.status}): not JSON`);
+  }
+  if (typeof body !== 'object' || body === null) {
+    throw new FlyDischargeError(location, res.status, `bad response (${res.status})`);
+  }
+  return { status: res.status, body };
+}
+
+async function fetchOne(
+  doFetch: typeof fetch,
+  location: string,
+  ticket: Uint8Array,
+  options: FetchDischargesOptions,
+): Promise<string> {
+  const headers = { 'content-type': 'application/json', ...(options.headers?.(location) ?? {}) };
+  const init: RequestInit = {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ ticket: base64StdEncode(ticket) }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const { status, body } = await call(doFetch, location, initUrl(location), init);
+  if (status < 200 || status >= 300 || body.error) {
+    throw new FlyDischargeError(
+      location,
+      status,
+      `third party refused (${status}): ${body.error ?? 'no reason'}`,
+    );
+  }
+  if (typeof body.discharge === 'string' && body.discharge !== '') return checked(location, body.discharge);
+  if (typeof body.poll_url === 'string' && body.poll_url !== '')
+    return poll(doFetch, location, body.poll_url, options);
+  const ui = body.user_interactive;
+  if (ui && typeof ui.user_url === 'string' && typeof ui.poll_url === 'string') {
+    if (!options.onUserUrl)
+      throw new FlyDischargeError(location, status, 'third party needs a person (no onUserUrl)');
+    await options.onUserUrl(ui.user_url, location);
+    return poll(doFetch, location, ui.poll_url, options);
+  }
+  throw new FlyDischargeError(location, status, 'bad discharge response');
+}
+
+function checked(location: string, discharge: string): string {
+  // One token, in a form this library reads; it is verified where it is used, not here.
+  try {
+    FlyMacaroon.decode(discharge);
+  } catch {
+    throw new FlyDischargeError(location, 0, 'the third party sent something that is not a Fly token');
+  }
+  return discharge;
+}
+
+async function poll(
+  doFetch: typeof fetch,
+  location: string,
+  url: string,
+  options: FetchDischargesOptions,
+): Promise<string> {
+  let wait = options.pollIntervalMs ?? 1000;
+  const maxPolls = options.maxPolls ?? 60;
+  for (let i = 0; i < maxPolls; i++) {
+    await new Promise((r) => setTimeout(r, wait));
+    wait = Math.min(wait * 2, Math.max(10_000, options.pollIntervalMs ?? 0));
+    const { status, body } = await call(doFetch, location, url, {
+      method: 'GET',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (status === 202) continue;
+    if (status < 200 || status >= 300 || body.error) {
+      throw new FlyDischargeError(
+        location,
+        status,
+        `third party refused (${status}): ${body.error ?? 'no reason'}`,
+      );
+    }
+    if (typeof body.discharge === 'string' && body.discharge !== '') return checked(location, body.discharge);
+    throw new FlyDischargeError(location, status, `bad response (${status}): missing discharge`);
+  }
+  throw new FlyDischargeError(location, 0, `no discharge after ${maxPolls} polls`);
+}
+
+export interface DischargeHandlerOptions {
+  /** The 32-byte key shared with the services whose tokens name this third party. */
+  readonly key: Uint8Array;
+  /** This third party's location (the discharges' location). */
+  readonly location: string;
+  /**
+   * Decides, for the caller of this request, whether to discharge: return the caveats to add to the
+   * discharge (e.g. a short ValidityWindow, attestations), or throw a FlyDischargeError to refuse (its
+   * status and message are sent). `check` gives the denials of the ticket's caveats for what you know of
+   * the caller (an empty array: allowed).
+   */
+  readonly discharge: (ctx: {
+    readonly request: Request;
+    readonly caveats: readonly FlyCaveat[];
+    readonly check: (
+      who: FlyDischargeRequest,
+      now?: Date | number,
+    ) => ReturnType<typeof validateTicketCaveats>;
+  }) => readonly FlyCaveatInput[] | Promise<readonly FlyCaveatInput[]>;
+  readonly registry?: FlyCaveatRegistry;
+  /** Largest request body accepted (default 16 KiB). */
+  readonly maxBodyBytes?: number;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
+
+function reply(status: number, body: object): Response {
+  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+/**
+ * The third party's side of the protocol, as a Web handler for `POST /.well-known/macfly/3p`: opens the
+ * ticket, asks `discharge` what to add, and answers 201 `{"discharge": "fm2_…"}` (immediate mode).
+ *
+ * @example
+ * ```ts
+ * const handler = flyDischargeHandler({ key: authKey, location: 'https://auth.example', discharge: ({ check }) => {
+ *   if (check({ flyio: [{ userId: 5, organizationIds: [7] }] }).length) throw new FlyDischargeError('https://auth.example', 403, 'not a member');
+ *   const now = Math.floor(Date.now() / 1000);
+ *   return [{ type: 'ValidityWindow', body: { not_before: now, not_after: now + 300 } }];
+ * } });
+ * ```
+ */
+export function flyDischargeHandler(
+  options: DischargeHandlerOptions,
+): (request: Request) => Promise<Response> {
+  const { key, location } = options;
+  if (!(key instanceof Uint8Array) || key.length !== 32)
+    throw new InvalidArgumentError('key must be 32 bytes');
+  const maxBody = options.maxBodyBytes ?? 16 * 1024;
+  return async (request) => {
+    if (request.method !== 'POST') return reply(405, { error: 'method not allowed' });
+    const text = await request.text();
+    if (text.length > maxBody) return reply(413, { error: 'request too large' });
+    let ticket: Uint8Array | undefined;
+    try {
+      const body = JSON.parse(text) as { ticket?: unknown };
+      ticket = typeof body?.ticket === 'string' ? decodeStdBase64(body.ticket) : undefined;
+    } catch {
+      ticket = undefined;
+    }
+    if (ticket === undefined || ticket.length === 0)
+      return reply(400, { error: 'bad request: missing ticket' });
+    let started: ReturnType<typeof FlyMacaroon.dischargeTicket>;
+    try {
+      started = FlyMacaroon.dischargeTicket({
+        key,
+        location,
+        ticket,
+        ...(options.registry ? { registry: options.registry } : {}),
+      });
+    } catch {
+      return reply(400, { error: 'bad ticket' });
+    }
+    const opened = FlyMacaroon.openTicket(key, ticket, options.registry);
+    const entries = opened?.entries ?? [];
+    try {
+      const add = await options.discharge({
+        request,
+        caveats: started.caveats,
+        check: (who, now) => validateTicketCaveats(entries, who, now ?? Date.now()),
+      });
+      return reply(201, { discharge: started.discharge.attenuate([...add]).encode() });
+    } catch (e) {
+      if (e instanceof FlyDischargeError)
+        return reply(e.status >= 400 ? e.status : 403, { error: e.message });
+      if (e instanceof MacaroonError) return reply(500, { error: 'internal server error' });
+      throw e;
+    }
+  };
+}
