@@ -4,6 +4,8 @@
  * stops matching the token. The verdict itself always comes from the library's Verifier; the page's
  * tests check that this trace agrees with it.
  */
+
+import { utf8DecodeStrict } from '../../src/bytes.js';
 import { bindSignature, deriveKey, hash2, hmacSha256, openVerificationId } from '../../src/crypto/keys.js';
 import type { Macaroon } from '../../src/index.js';
 
@@ -64,11 +66,16 @@ export interface Trace {
 }
 
 export interface TraceOptions {
-  readonly satisfies: (predicate: Uint8Array) => boolean;
+  /** The test of one first-party predicate, given every first-party condition of the macaroons walked. */
+  readonly satisfiesFor: (slice: readonly string[]) => (predicate: Uint8Array) => boolean;
   readonly allowUnusedDischarges: boolean;
   readonly maxDischargeDepth: number;
   /** The root key read in other encodings, to say when one of them would have matched. */
   readonly alternativeKeys?: readonly { readonly name: string; readonly key: Uint8Array }[];
+}
+
+function caveatBytes(m: Macaroon, s: Step): Uint8Array {
+  return (m.caveats[s.caveat as number] as { identifier: Uint8Array }).identifier;
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
@@ -106,13 +113,8 @@ export function traceChain(
       const vid = c.verificationId;
       if (!vid) {
         sig = hmacSha256(sig, c.identifier);
-        steps.push({
-          kind: 'first-party',
-          formula: 'HMAC(signature, predicate)',
-          value: sig,
-          caveat: ci,
-          satisfied: options.satisfies(c.identifier),
-        });
+        // `satisfied` is filled in once the walk knows every macaroon it verifies.
+        steps.push({ kind: 'first-party', formula: 'HMAC(signature, predicate)', value: sig, caveat: ci });
         return;
       }
       const caveatKey = openVerificationId(sig, vid);
@@ -196,6 +198,20 @@ export function traceChain(
   };
 
   walk(0, deriveKey(rootKey), 0);
+  const slice: string[] = [];
+  for (const t of walked) {
+    for (const c of (macaroons[t.index] as Macaroon).caveats) {
+      const text = c.verificationId ? undefined : utf8DecodeStrict(c.identifier);
+      if (text !== undefined) slice.push(text);
+    }
+  }
+  const satisfies = options.satisfiesFor(slice);
+  for (const t of walked) {
+    for (const s of t.steps as Step[]) {
+      if (s.kind === 'first-party')
+        (s as { satisfied?: boolean }).satisfied = satisfies(caveatBytes(macaroons[t.index] as Macaroon, s));
+    }
+  }
   const unused: number[] = [];
   for (let j = 1; j < macaroons.length; j++) if (!used[j]) unused.push(j);
   if (!options.allowUnusedDischarges && unused.length > 0)

@@ -2,6 +2,16 @@
  * The playground page: reads the form, decodes and verifies with the library, draws the result. Every
  * change re-runs the whole pipeline (tokens are small; it takes well under a millisecond).
  */
+
+import { describeThirdPartyCaveatId } from '../../src/bakery/describe.js';
+import {
+  BakeryMacaroon,
+  type BakeryVersion,
+  discharge,
+  KeyPair,
+  ThirdPartyStore,
+} from '../../src/bakery/index.js';
+import { bytesToHex, printableText } from '../../src/bytes.js';
 import {
   type BundleFormat,
   type Format,
@@ -11,7 +21,7 @@ import {
   ready,
 } from '../../src/index.js';
 import { type Trace, traceChain } from './chain.js';
-import { type CheckSettings, makeSatisfies, makeVerifier } from './checks.js';
+import { type CheckSettings, checkContext, makeSatisfies, makeVerifier } from './checks.js';
 import { announce, byId } from './dom.js';
 import { EXAMPLES } from './examples.js';
 import { isKeyEncoding, type KeyEncoding, KeyError, otherReadings, parseKey } from './keys.js';
@@ -25,6 +35,8 @@ const dischargesField = input<HTMLTextAreaElement>('discharges');
 const exactField = input<HTMLTextAreaElement>('exact');
 const rootKeyField = input('root-key');
 const timeField = input('check-time');
+const bakeryField = input('check-bakery');
+const operationsField = input('operations');
 const nowField = input('now');
 const unusedField = input('allow-unused');
 const includeKeysField = input('include-keys');
@@ -46,6 +58,8 @@ function pageState(): PageState {
     discharges: dischargesField.value,
     exact: exactField.value,
     timeBefore: timeField.checked,
+    bakeryStd: bakeryField.checked,
+    operations: operationsField.value,
     now: nowField.value.trim(),
     allowUnused: unusedField.checked,
     keyEncoding: keyEncoding(),
@@ -59,6 +73,8 @@ function applyState(s: PageState): void {
   dischargesField.value = s.discharges;
   exactField.value = s.exact;
   timeField.checked = s.timeBefore;
+  bakeryField.checked = s.bakeryStd;
+  operationsField.value = s.operations;
   nowField.value = s.now;
   unusedField.checked = s.allowUnused;
   setKeyEncoding(s.keyEncoding);
@@ -82,7 +98,18 @@ function now(): { ms: number; error?: string } {
 /** The current reading of the Token field, kept for the Build steps. */
 let current: Reading | undefined;
 
+/** Redraws everything; an unexpected failure is shown where the result would be, never a blank page. */
 function update(): void {
+  try {
+    redraw();
+  } catch (e) {
+    byId('verdict').replaceChildren(
+      renderProblem('error', `Unexpected failure: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+}
+
+function redraw(): void {
   const reading = readToken(tokenField.value);
   const decoded = byId('decoded');
   const verdict = byId('verdict');
@@ -117,6 +144,8 @@ function verifyAndTrace(reading: Reading, verdictEl: HTMLElement, chainEl: HTMLE
   const settings: CheckSettings = {
     exact: exactField.value.split('\n').filter((l) => l.trim() !== ''),
     timeBefore: timeField.checked,
+    bakeryStd: bakeryField.checked,
+    operations: operationsField.value.split(/\s+/).filter((o) => o !== ''),
     now: clock.ms,
     allowUnusedDischarges: unusedField.checked,
   };
@@ -133,7 +162,7 @@ function verifyAndTrace(reading: Reading, verdictEl: HTMLElement, chainEl: HTMLE
   let trace: Trace | undefined;
   try {
     trace = traceChain([root as Macaroon, ...discharges], key, {
-      satisfies: makeSatisfies(settings),
+      satisfiesFor: (slice) => makeSatisfies(settings, slice),
       allowUnusedDischarges: settings.allowUnusedDischarges,
       maxDischargeDepth: 16,
       alternativeKeys: otherReadings(rootKeyField.value, keyEncoding()).map((r) => ({
@@ -156,7 +185,7 @@ function verify(
 ): VerifyOutcome {
   const verifier = makeVerifier(settings);
   try {
-    verifier.verify(root, key, discharges);
+    verifier.verify(root, key, discharges, { context: checkContext(settings) });
     return { ok: true, engine: verifier.engine };
   } catch (e) {
     if (e instanceof NotAuthorizedError) return { ok: false, engine: verifier.engine, error: e };
@@ -197,11 +226,11 @@ function readKey(field: string, value: string, encoding: string): Uint8Array {
 }
 
 /** Runs a build step; any failure is shown with the library's message, never thrown into the void. */
-function step(name: string, run: () => void): (e: Event) => void {
-  return (e) => {
+function step(name: string, run: () => void | Promise<void>): (e: Event) => void {
+  return async (e) => {
     e.preventDefault();
     try {
-      run();
+      await run();
       buildError('');
       update();
       announce(`${name}: done`);
@@ -213,10 +242,62 @@ function step(name: string, run: () => void): (e: Event) => void {
   };
 }
 
-function requireRoot(): { root: Macaroon; format: Format } {
+function requireRoot(): { root: Macaroon; format: Format; bakery?: BakeryMacaroon } {
   const first = current?.macaroons[0];
   if (!first) throw new Error('there is no valid token in the Token field: mint one first');
-  return { root: first.macaroon, format: first.format };
+  return { root: first.macaroon, format: first.format, ...(first.bakery ? { bakery: first.bakery } : {}) };
+}
+
+function thirdPartyMode(): 'shared' | 'public' {
+  return document.querySelector<HTMLInputElement>('input[name="tp-mode"]:checked')?.value === 'public'
+    ? 'public'
+    : 'shared';
+}
+
+function showThirdPartyMode(): void {
+  const mode = thirdPartyMode();
+  document
+    .querySelector<HTMLElement>('#third-party .shared-only')
+    ?.toggleAttribute('hidden', mode !== 'shared');
+  document
+    .querySelector<HTMLElement>('#third-party .public-only')
+    ?.toggleAttribute('hidden', mode !== 'public');
+}
+
+/** Adds a caveat encrypted to the third party's public key, as macaroon-bakery does. */
+async function addPublicKeyCaveat(): Promise<void> {
+  const { root, format, bakery } = requireRoot();
+  const location = input('tp-location').value;
+  const version = Number(input<HTMLSelectElement>('tp-version').value) as BakeryVersion;
+  const publicKey = input('tp-public-key').value.trim();
+  if (publicKey === '') throw new Error("enter the third party's public key, or generate a key pair");
+  const m = bakery ?? BakeryMacaroon.fromMacaroon(root, root.version === 1 ? 1 : 3);
+  const locator = new ThirdPartyStore().add(location, { publicKey, version });
+  // The adder's key pair only tells the third party who added the caveat: a fresh one will do here.
+  const next = await m.addCaveat(
+    { location, condition: input('tp-condition').value },
+    { key: KeyPair.generate(), locator },
+  );
+  // Version 3 keeps the encrypted payload beside the macaroon: only bakery's JSON form carries it.
+  tokenField.value = next.caveatData.size > 0 ? JSON.stringify(next) : next.macaroon.serialize(format);
+}
+
+/** Mints the discharge of a public-key caveat with the third party's key pair (bakery's `discharge`). */
+async function dischargePublicKeyCaveat(
+  identifier: Uint8Array,
+  payload: Uint8Array | undefined,
+  predicates: string[],
+): Promise<Macaroon> {
+  const text = input<HTMLTextAreaElement>('discharge-key-pair').value.trim();
+  if (text === '') throw new Error("this is a public-key caveat: enter the third party's key pair");
+  const key = KeyPair.fromJSON(text);
+  const d = await discharge({
+    id: identifier,
+    ...(payload ? { caveat: payload } : {}),
+    key,
+    checker: () => predicates.map((condition) => ({ condition })),
+  });
+  return d.macaroon;
 }
 
 function writeRoot(m: Macaroon, format: Format): void {
@@ -230,7 +311,7 @@ function fillDischargeChoices(): void {
   const root = current?.macaroons[0]?.macaroon;
   root?.caveats.forEach((c, i) => {
     if (!c.verificationId) return;
-    const id = new TextDecoder().decode(c.identifier);
+    const id = printableText(c.identifier) ?? `hex ${bytesToHex(c.identifier)}`;
     options.push(new Option(`caveat ${i + 1}: ${id} (${c.location || 'no location'})`, String(i)));
   });
   if (options.length === 0) options.push(new Option('the token has no third-party caveat', ''));
@@ -256,9 +337,19 @@ function setUpBuild(): void {
       writeRoot(root.addFirstPartyCaveat(input('caveat').value), format);
     }),
   );
+  document.querySelectorAll('input[name="tp-mode"]').forEach((radio) => {
+    radio.addEventListener('change', showThirdPartyMode);
+  });
+  byId('tp-generate').addEventListener('click', () => {
+    const pair = KeyPair.generate();
+    input('tp-public-key').value = String(pair.public);
+    input<HTMLTextAreaElement>('discharge-key-pair').value = JSON.stringify(pair);
+    announce('Third-party key pair generated: its public key is filled in, and its key pair in Discharge');
+  });
   byId('third-party').addEventListener(
     'submit',
-    step('Add third-party caveat', () => {
+    step('Add third-party caveat', async () => {
+      if (thirdPartyMode() === 'public') return addPublicKeyCaveat();
       const { root, format } = requireRoot();
       const key = readKey(
         'Caveat key',
@@ -270,19 +361,26 @@ function setUpBuild(): void {
   );
   byId('discharge').addEventListener(
     'submit',
-    step('Mint discharge', () => {
-      const { root } = requireRoot();
+    step('Mint discharge', async () => {
+      const { root, bakery } = requireRoot();
       const index = Number(byId<HTMLSelectElement>('discharge-for').value);
       const caveat = byId<HTMLSelectElement>('discharge-for').value === '' ? undefined : root.caveats[index];
       if (!caveat?.verificationId) throw new Error('choose a third-party caveat of the token');
-      const key = readKey(
-        'Caveat key',
-        input('discharge-key').value,
-        input<HTMLSelectElement>('discharge-key-encoding').value,
-      );
-      let d = Macaroon.create(caveat.location ?? '', key, caveat.identifier, { version: root.version });
-      for (const p of input<HTMLTextAreaElement>('discharge-caveats').value.split('\n')) {
-        if (p.trim() !== '') d = d.addFirstPartyCaveat(p);
+      const predicates = input<HTMLTextAreaElement>('discharge-caveats')
+        .value.split('\n')
+        .filter((p) => p.trim() !== '');
+      const payload = bakery?.caveatPayload(caveat.identifier);
+      let d: Macaroon;
+      if (describeThirdPartyCaveatId(caveat.identifier, payload) !== undefined) {
+        d = await dischargePublicKeyCaveat(caveat.identifier, payload, predicates);
+      } else {
+        const key = readKey(
+          'Caveat key',
+          input('discharge-key').value,
+          input<HTMLSelectElement>('discharge-key-encoding').value,
+        );
+        d = Macaroon.create(caveat.location ?? '', key, caveat.identifier, { version: root.version });
+        for (const p of predicates) d = d.addFirstPartyCaveat(p);
       }
       if (input('discharge-bind').checked) d = root.prepareForRequest(d);
       const existing = dischargesField.value.trim();
@@ -345,9 +443,9 @@ function setUpExamples(): void {
     if (select.value === '' || !ex) return;
     tokenField.value = ex.token;
     rootKeyField.value = ex.rootKey;
-    setKeyEncoding('text');
+    setKeyEncoding(ex.keyEncoding ?? 'text');
     exactField.value = ex.exact.join('\n');
-    dischargesField.value = '';
+    dischargesField.value = ex.discharges ?? '';
     nowField.value = ex.now;
     update();
     announce(`Example loaded: ${ex.name}`);
@@ -406,7 +504,9 @@ function start(): void {
   for (const el of [tokenField, dischargesField, exactField, rootKeyField, nowField]) {
     el.addEventListener('input', update);
   }
-  for (const el of [timeField, unusedField, includeKeysField]) el.addEventListener('change', update);
+  for (const el of [timeField, bakeryField, unusedField, includeKeysField])
+    el.addEventListener('change', update);
+  operationsField.addEventListener('input', update);
   document.querySelectorAll('input[name="key-encoding"]').forEach((radio) => {
     radio.addEventListener('change', update);
   });

@@ -2,12 +2,15 @@
  * Reading whatever a user pastes: the library decodes, this module only names what it found (format,
  * alphabet, bundle kind) and, for bad input, where it went wrong.
  */
+import { BakeryMacaroon } from '../../src/bakery/index.js';
 import { base64Decode, DecodeError, type Format, Macaroon, MacaroonError } from '../../src/index.js';
 
 /** One macaroon of the input, with the wire format it came in. */
 export interface ReadMacaroon {
   readonly macaroon: Macaroon;
   readonly format: Format;
+  /** Set when the input was bakery's JSON macaroon (`{"m": …}`): its version, namespace, caveat data. */
+  readonly bakery?: BakeryMacaroon;
 }
 
 export const FORMAT_NAMES: Record<Format, string> = {
@@ -75,6 +78,15 @@ export function readToken(input: string): Reading | ReadFailure | undefined {
 function read(text: string): Reading {
   const first = text.charAt(0);
   if (first === '{') {
+    const bakery = readBakeryJson(text);
+    if (bakery) {
+      const m = bakery.macaroon;
+      const data = bakery.caveatData.size;
+      return {
+        description: `bakery JSON macaroon (bakery version ${bakery.version}, ${FORMAT_NAMES[json(m)]} inside${data > 0 ? `, caveat data for ${data === 1 ? '1 caveat' : `${data} caveats`}` : ''})`,
+        macaroons: [{ macaroon: m, format: json(m), bakery }],
+      };
+    }
     const m = Macaroon.deserialize(text);
     return { description: FORMAT_NAMES[json(m)], macaroons: [{ macaroon: m, format: json(m) }] };
   }
@@ -105,6 +117,18 @@ function read(text: string): Reading {
     description: `bundle: ${plural(list.length)} concatenated (go-macaroon Slice), ${alphabet(text)}`,
     macaroons: list.map((m) => ({ macaroon: m, format: binary(m) })),
   };
+}
+
+/** Bakery's JSON macaroon (an object with an "m" field), or undefined for anything else. */
+function readBakeryJson(text: string): BakeryMacaroon | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined; // the library's JSON reader reports it
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('m' in parsed)) return undefined;
+  return BakeryMacaroon.fromJSON(parsed);
 }
 
 function failure(e: unknown, text: string): ReadFailure {

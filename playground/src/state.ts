@@ -8,6 +8,8 @@ export interface PageState {
   readonly discharges: string;
   readonly exact: string;
   readonly timeBefore: boolean;
+  readonly bakeryStd: boolean;
+  readonly operations: string;
   /** RFC 3339, or '' for the current time. */
   readonly now: string;
   readonly allowUnused: boolean;
@@ -22,6 +24,8 @@ export const EMPTY_STATE: PageState = {
   discharges: '',
   exact: '',
   timeBefore: true,
+  bakeryStd: true,
+  operations: '',
   now: '',
   allowUnused: false,
   keyEncoding: 'text',
@@ -36,6 +40,8 @@ export function toFragment(state: PageState): string {
   if (state.discharges) p.set('discharges', state.discharges);
   if (state.exact) p.set('exact', state.exact);
   if (!state.timeBefore) p.set('time', 'off');
+  if (!state.bakeryStd) p.set('bakery', 'off');
+  if (state.operations) p.set('ops', state.operations);
   if (state.now) p.set('now', state.now);
   if (state.allowUnused) p.set('unused', 'allow');
   if (state.keyEncoding !== 'text') p.set('keyenc', state.keyEncoding);
@@ -51,6 +57,8 @@ export function fromFragment(fragment: string): PageState {
     discharges: p.get('discharges') ?? '',
     exact: p.get('exact') ?? '',
     timeBefore: p.get('time') !== 'off',
+    bakeryStd: p.get('bakery') !== 'off',
+    operations: p.get('ops') ?? '',
     now: p.get('now') ?? '',
     allowUnused: p.get('unused') === 'allow',
     keyEncoding: p.get('keyenc') ?? 'text',

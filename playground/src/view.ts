@@ -1,4 +1,6 @@
 /** Drawing: the decoded token, problems, the verdict and the HMAC chain, as plain DOM. */
+
+import { describeOvenId, describeThirdPartyCaveatId } from '../../src/bakery/describe.js';
 import { bytesToHex, printableText } from '../../src/bytes.js';
 import {
   base64Decode,
@@ -35,8 +37,14 @@ function row(term: string, ...value: (Node | string)[]): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, ...value)];
 }
 
+/** A decoded bakery id (an Oven id, a public-key caveat's version and keys), when there is one. */
+function bakeryRow(note: string | undefined): HTMLElement[] {
+  return note ? row('bakery id', h('span', { class: 'bakery-id' }, note)) : [];
+}
+
 export function renderDecoded(reading: Reading): HTMLElement {
-  const cards = reading.macaroons.map(({ macaroon: m, format }, index) => {
+  const cards = reading.macaroons.map(({ macaroon: m, format, bakery }, index) => {
+    const oven = describeOvenId(m.identifier);
     const caveats = m.caveats.map((c, i) =>
       h(
         'li',
@@ -50,6 +58,7 @@ export function renderDecoded(reading: Reading): HTMLElement {
               ...row('location', c.location ? c.location : h('em', {}, '(none)')),
               ...row('identifier', bytesView(c.identifier)),
               ...row('vid', h('code', { class: 'hex' }, base64UrlEncode(c.verificationId))),
+              ...bakeryRow(describeThirdPartyCaveatId(c.identifier, bakery?.caveatPayload(c.identifier))),
             )
           : bytesView(c.identifier),
       ),
@@ -64,6 +73,7 @@ export function renderDecoded(reading: Reading): HTMLElement {
         { class: 'fields' },
         ...row('location', m.location ? m.location : h('em', {}, '(none)')),
         ...row('identifier', bytesView(m.identifier)),
+        ...bakeryRow(oven),
         ...row(
           `caveats (${m.caveats.length})`,
           m.caveats.length === 0 ? h('em', {}, 'none') : h('ol', { class: 'caveats' }, caveats),

@@ -2,12 +2,10 @@
  * What the CLI needs of `macaroon-engine/bakery`: reading a token as a bakery macaroon (the JSON wrapper
  * or a plain token), key pair files, writing a bakery macaroon, and the inspect notes on bakery ids.
  */
+import { readFile } from 'node:fs/promises';
+import { describeOvenId, describeThirdPartyCaveatId } from '../bakery/describe.js';
 import { BakeryMacaroon, type BakeryVersion, KeyPair, PublicKey } from '../bakery/index.js';
-import { decodeOvenId } from '../bakery/oven-id.js';
-import { bytesToHex, utf8DecodeStrict } from '../bytes.js';
-import { base64StdEncode, base64UrlEncode } from '../codec/base64.js';
-import { LimitExceededError, type Macaroon } from '../index.js';
-import { readFileBounded } from './bounded-read.js';
+import type { Macaroon } from '../index.js';
 import { InputError, UsageError } from './command.js';
 import { decodeToken, type TokenInput } from './token.js';
 
@@ -47,16 +45,17 @@ export function readBakeryToken(input: TokenInput, what: string, version?: Baker
 }
 
 export async function readKeyPairFile(path: string, option: string): Promise<KeyPair> {
-  let bytes: Uint8Array;
+  let text: string;
   try {
-    bytes = await readFileBounded(path, MAX_KEY_PAIR_BYTES, `${option} ${path}`);
+    const bytes = await readFile(path);
+    if (bytes.length > MAX_KEY_PAIR_BYTES) throw new InputError(`${option}: ${path} is not a key pair file`);
+    text = bytes.toString('utf8');
   } catch (e) {
-    if (e instanceof LimitExceededError)
-      throw new InputError(`${option}: ${path} is not a key pair file (too large)`);
+    if (e instanceof InputError) throw e;
     throw new InputError(`${option}: cannot read ${path}`);
   }
   try {
-    return KeyPair.fromJSON(new TextDecoder().decode(bytes));
+    return KeyPair.fromJSON(text);
   } catch (e) {
     throw new InputError(`${option}: ${path} is not a bakery key pair (${(e as Error).message})`);
   }
@@ -75,49 +74,17 @@ export function writeBakeryToken(m: BakeryMacaroon, encode: (m: Macaroon) => str
   return m.caveatData.size > 0 ? JSON.stringify(m) : encode(m.macaroon);
 }
 
-function keyPrefix(bytes: Uint8Array): string {
-  return base64StdEncode(bytes).slice(0, 8);
-}
-
 /** One-line notes on the bakery ids of a macaroon (its Oven id, each third-party caveat), for inspect. */
 export function bakeryNotes(
   macaroon: Macaroon,
   payloadOf: (id: Uint8Array) => Uint8Array | undefined,
 ): string[] {
   const notes: string[] = [];
-  const oven = decodeOvenId(macaroon.identifier);
-  if (oven) {
-    const ops = oven.ops.map((o) => `${o.entity}:${o.actions.join(',')}`).join(' ');
-    notes.push(
-      `# identifier: bakery Oven id, storage id ${JSON.stringify(utf8DecodeStrict(oven.storageId) ?? bytesToHex(oven.storageId))}, ops ${ops}`,
-    );
-  }
+  const oven = describeOvenId(macaroon.identifier);
+  if (oven) notes.push(`# identifier: ${oven}`);
   macaroon.thirdPartyCaveats().forEach((c, i) => {
-    const note = describeCaveat(c.identifier, payloadOf(c.identifier));
+    const note = describeThirdPartyCaveatId(c.identifier, payloadOf(c.identifier));
     if (note) notes.push(`# third-party caveat ${i + 1} (${c.location}): ${note}`);
   });
   return notes;
-}
-
-function describeCaveat(id: Uint8Array, payload: Uint8Array | undefined): string | undefined {
-  const p = payload ?? id;
-  const source = payload
-    ? `caveat data of ${p.length} bytes under short id ${base64UrlEncode(id)}`
-    : 'in the id';
-  if ((p[0] === 2 && p.length >= 77) || (p[0] === 3 && p.length >= 78)) {
-    return `bakery v${p[0]} caveat ${source}: third party key ${keyPrefix(p.subarray(1, 5))}…, added by ${base64StdEncode(p.subarray(5, 37))}, ${p.length - 61} encrypted bytes`;
-  }
-  if (p[0] === 3 && !payload)
-    return 'bakery v3 short id; its caveat data is not here (use the bakery JSON form)';
-  if (p[0] === 0x65) {
-    try {
-      const w = JSON.parse(Buffer.from(utf8DecodeStrict(p) ?? '', 'base64').toString('utf8'));
-      if (typeof w.ThirdPartyPublicKey === 'string' && typeof w.FirstPartyPublicKey === 'string') {
-        return `bakery v1 caveat: third party key ${w.ThirdPartyPublicKey}, added by ${w.FirstPartyPublicKey}`;
-      }
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }

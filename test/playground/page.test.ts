@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlayground } from '../../playground/build.js';
 import { servePlayground } from '../../playground/serve.js';
 import type { ByteString, VectorCase } from '../../scripts/vectors/cases.js';
+import { checkers } from '../../src/bakery/index.js';
 import { bytesToHex } from '../../src/bytes.js';
 import { timeBefore } from '../../src/gateway/checks.js';
 import { Macaroon, NotAuthorizedError, Verifier } from '../../src/index.js';
@@ -37,6 +38,15 @@ const README_TAMPERED =
 const README_EXACT = ['account = 3735928559', 'email = alice@example.org'];
 
 const chromiumMissing = !existsSync(CHROMIUM);
+
+/** A case of vectors/bakery/*.json: the root as the peer wrote it, the slice (root and bound discharges). */
+interface BakeryCase {
+  readonly plan: string;
+  readonly version: number;
+  readonly macaroon: Record<string, unknown>;
+  readonly slice: readonly Record<string, unknown>[];
+  readonly verdicts: readonly { readonly nowMs: number; readonly ok: boolean; readonly error?: string }[];
+}
 
 interface Served {
   server: Server;
@@ -278,6 +288,107 @@ describe.skipIf(chromiumMissing)('the playground page in Chromium', () => {
       }
     });
   }
+
+  // macaroon-bakery tokens minted by Go and Python bakery (vectors/bakery): JSON macaroons of bakery
+  // versions 1 to 3 (version 3 with its caveat data), public-key third parties, Oven ids; verified with
+  // bakery's standard checkers at each "now" the peer was asked about, expecting the peer's verdict.
+  for (const peer of ['go-bakery', 'python-bakery']) {
+    it(`decodes and verifies ${peer}'s tokens with the standard checkers at each "now", as the peer did`, async () => {
+      const file = JSON.parse(
+        readFileSync(new URL(`../../vectors/bakery/${peer}.json`, import.meta.url), 'utf8'),
+      );
+      const cases = file.cases as BakeryCase[];
+      expect(cases.length).toBeGreaterThan(10);
+      let checked = 0;
+      for (const c of cases) {
+        const name = `${c.plan} v${c.version}`;
+        await page.fill('#token', JSON.stringify(c.macaroon));
+        await setVerify(page, {
+          key: file.rootKey,
+          encoding: 'base64',
+          discharges: c.slice
+            .slice(1)
+            .map((m) => JSON.stringify(m))
+            .join('\n\n'),
+        });
+        expect(
+          await page.$eval('#decoded', (el) => el.querySelector('.problem')?.textContent ?? null),
+          name,
+        ).toBeNull();
+        if ('m' in c.macaroon)
+          expect(await page.textContent('#detected-format'), name).toMatch(
+            /^bakery JSON macaroon \(bakery version 3/,
+          );
+        const notes = await page.$$eval('#decoded .bakery-id', (els) => els.map((e) => e.textContent ?? ''));
+        if (c.plan.startsWith('Oven id'))
+          expect(notes[0], name).toBe('bakery Oven id, storage id "0", ops account-42:read,write');
+        if (c.plan.includes('public-key third part')) {
+          expect(
+            notes.some((n) => n.startsWith(`bakery v${c.version === 3 ? 3 : c.version} caveat`)),
+            name,
+          ).toBe(true);
+        }
+        for (const v of c.verdicts) {
+          await page.fill('#now', new Date(v.nowMs).toISOString());
+          const got = await verdict(page);
+          expect(got.verdict, `${name} at ${v.nowMs}`).toBe(v.ok ? 'authorized' : 'not-authorized');
+          if (!v.ok && /expired/.test(v.error ?? '')) expect(got.reason, name).toBe('caveat-not-satisfied');
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(20);
+    });
+  }
+
+  it('builds a public-key (bakery) third-party caveat and its discharge through the UI, verified in Node', async () => {
+    await page.fill('#token', '');
+    await setVerify(page, { key: 'root key of a bakery-style service', exact: [] });
+    await page.fill('#mint-id', 'bakery-style');
+    await page.click('#mint button[type="submit"]');
+    await page.fill('#caveat', 'time-before 2099-01-01T00:00:00Z');
+    await page.click('#attenuate button[type="submit"]');
+    await page.check('input[name="tp-mode"][value="public"]');
+    expect(await page.isVisible('#tp-public-key')).toBe(true);
+    expect(await page.isVisible('#tp-key')).toBe(false);
+    await page.click('#tp-generate');
+    const pair = JSON.parse(await page.inputValue('#discharge-key-pair'));
+    expect(await page.inputValue('#tp-public-key')).toBe(pair.public);
+    await page.fill('#tp-location', 'https://identity.example/');
+    await page.fill('#tp-condition', 'is-user alice');
+    await page.selectOption('#tp-version', '3');
+    await page.click('#third-party button[type="submit"]');
+    expect(await page.textContent('#build-error')).toBe('');
+    expect(await page.textContent('#detected-format')).toMatch(
+      /^bakery JSON macaroon \(bakery version 3, V2 JSON inside, caveat data for 1 caveat\)/,
+    );
+    expect(await page.textContent('#decoded .caveat.third .bakery-id')).toMatch(/^bakery v3 caveat/);
+    expect((await verdict(page)).reason).toBe('discharge-missing');
+
+    await page.selectOption('#discharge-for', '1');
+    await page.fill('#discharge-caveats', 'declared user alice\ntime-before 2098-01-01T00:00:00Z');
+    await page.click('#discharge button[type="submit"]');
+    expect(await page.textContent('#build-error')).toBe('');
+    expect((await verdict(page)).verdict).toBe('authorized');
+    await page.fill('#now', '2098-06-01T00:00:00Z');
+    expect(await verdict(page)).toMatchObject({
+      verdict: 'not-authorized',
+      reason: 'caveat-not-satisfied',
+      macaroon: 'discharge 1',
+    });
+    await page.fill('#now', '');
+
+    await page.selectOption('#convert-format', 'json');
+    await page.click('#convert button[type="submit"]');
+    const [root, ...discharges] = Macaroon.deserializeBundle(await page.inputValue('#convert-output'));
+    const v = new Verifier().satisfyChecker(checkers.std());
+    expect(() => v.verify(root as Macaroon, 'root key of a bakery-style service', discharges)).not.toThrow();
+    expect(
+      v.verifyUnsafe(root as Macaroon, 'root key of a bakery-style service', discharges, {
+        context: { now: Date.parse('2098-06-01T00:00:00Z') },
+      }),
+    ).toBe(false);
+    await page.check('input[name="tp-mode"][value="shared"]');
+  });
 
   it('shows the library message and the position for bad input, never a blank page', async () => {
     const bad = `${README_TOKEN.slice(0, 20)}!${README_TOKEN.slice(21)}`;
