@@ -5,3 +5,4 @@ export interface BakeryPeer {
 }
 export const BAKERY_PEER_NAMES: readonly string[];
 export function openBakeryPeer(name: string): { peer?: BakeryPeer; missing?: string };
+export function buildGoBakeryProgram(mainGo: string): { binary?: string; missing?: string };

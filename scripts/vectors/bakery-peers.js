@@ -47,38 +47,45 @@ function childPeer(name, version, command, args) {
   };
 }
 
-let goBinary;
+const goBinaries = new Map();
 
-function openGo() {
+/**
+ * Builds a Go program against Debian's go-macaroon-bakery (once per process and path): the binary's path,
+ * or `{ missing }` with the reason.
+ */
+export function buildGoBakeryProgram(mainGo) {
   if (quiet('go', ['version']) === undefined)
     return { missing: 'the go toolchain (golang-go) is not installed' };
   if (!existsSync(GO_BAKERY)) {
     return { missing: `${GO_BAKERY} not found (golang-github-go-macaroon-bakery-macaroon-bakery-dev)` };
   }
-  if (!goBinary || !existsSync(goBinary)) {
-    const dir = mkdtempSync(join(tmpdir(), 'macaroon-bakery-peer-'));
-    // Debian installs the module without its /v3 suffix; GOPATH mode finds the v3 import path through
-    // a symlink in a second GOPATH entry. No module download: works offline.
-    const linkParent = join(dir, 'gopath/src/github.com/go-macaroon-bakery/macaroon-bakery');
-    mkdirSync(linkParent, { recursive: true });
-    symlinkSync(GO_BAKERY, join(linkParent, 'v3'));
-    const env = {
-      ...process.env,
-      GO111MODULE: 'off',
-      GOPATH: `${join(dir, 'gopath')}:${GOPATH}`,
-      GOFLAGS: '',
-      GOCACHE: process.env.GOCACHE ?? join(dir, 'gocache'),
-    };
-    const out = join(dir, 'go-bakery-peer');
-    const r = spawnSync('go', ['build', '-o', out, join(PEER_DIR, 'go-bakery', 'main.go')], {
-      env,
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) return { missing: `go build of the go-bakery peer failed: ${r.stderr}` };
-    goBinary = out;
-  }
+  const built = goBinaries.get(mainGo);
+  if (built && existsSync(built)) return { binary: built };
+  const dir = mkdtempSync(join(tmpdir(), 'macaroon-bakery-peer-'));
+  // Debian installs the module without its /v3 suffix; GOPATH mode finds the v3 import path through
+  // a symlink in a second GOPATH entry. No module download: works offline.
+  const linkParent = join(dir, 'gopath/src/github.com/go-macaroon-bakery/macaroon-bakery');
+  mkdirSync(linkParent, { recursive: true });
+  symlinkSync(GO_BAKERY, join(linkParent, 'v3'));
+  const env = {
+    ...process.env,
+    GO111MODULE: 'off',
+    GOPATH: `${join(dir, 'gopath')}:${GOPATH}`,
+    GOFLAGS: '',
+    GOCACHE: process.env.GOCACHE ?? join(dir, 'gocache'),
+  };
+  const out = join(dir, 'program');
+  const r = spawnSync('go', ['build', '-o', out, mainGo], { env, encoding: 'utf8' });
+  if (r.status !== 0) return { missing: `go build of ${mainGo} failed: ${r.stderr}` };
+  goBinaries.set(mainGo, out);
+  return { binary: out };
+}
+
+function openGo() {
+  const { binary, missing } = buildGoBakeryProgram(join(PEER_DIR, 'go-bakery', 'main.go'));
+  if (!binary) return { missing };
   const version = `golang-github-go-macaroon-bakery-macaroon-bakery-dev ${debianVersion('golang-github-go-macaroon-bakery-macaroon-bakery-dev')}, ${quiet('go', ['version'])}`;
-  return { peer: childPeer('go-bakery', version, goBinary, []) };
+  return { peer: childPeer('go-bakery', version, binary, []) };
 }
 
 function openPython() {

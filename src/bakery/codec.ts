@@ -29,7 +29,15 @@ const V3_MIN_LENGTH = V2_MIN_LENGTH + 1;
 /** Bakery's caveat root keys are 24 random bytes. */
 export const CAVEAT_ROOT_KEY_LENGTH = 24;
 
-/** What the third party learns from a caveat (bakery's `ThirdPartyCaveatInfo`). */
+/**
+ * What the third party learns from a caveat (bakery's `ThirdPartyCaveatInfo`).
+ *
+ * @example
+ * ```ts
+ * const info: ThirdPartyCaveatInfo = decodeCaveat(tp, payload);
+ * info.condition; info.rootKey; info.version;
+ * ```
+ */
 export interface ThirdPartyCaveatInfo {
   /** The condition to check, as text (bakery conditions are UTF-8). */
   readonly condition: string;
@@ -71,15 +79,22 @@ export function readUvarint(data: Uint8Array, at: number): [number, number] {
   return [0, at + 10 <= data.length ? -11 : 0];
 }
 
-/** What encodeCaveat needs; the nonce is random unless given (give one only to reproduce a peer's bytes). */
+/**
+ * What encodeCaveat needs; the nonce is random unless given (give one only to reproduce a peer's bytes).
+ *
+ * @example
+ * ```ts
+ * encodeCaveat({ condition: 'is-user alice', rootKey, thirdPartyPublicKey: tp.public, key: svc, version: 3 });
+ * ```
+ */
 export interface EncodeParams {
   readonly condition: string;
   readonly rootKey: Uint8Array;
   readonly thirdPartyPublicKey: PublicKey;
   readonly key: KeyPair;
-  readonly namespace?: Namespace;
+  readonly namespace?: Namespace | undefined;
   readonly version: BakeryVersion;
-  readonly nonce?: Uint8Array;
+  readonly nonce?: Uint8Array | undefined;
 }
 
 /**

@@ -24,21 +24,34 @@ import { macaroonVersion } from './versions.js';
  * Decides a third-party caveat: returns the first-party (or further third-party) caveats the discharge
  * must carry, or throws to refuse. `info.condition` is the condition to check (for a `need-declared`
  * caveat, the condition inside it).
+ *
+ * @example
+ * ```ts
+ * const checker: ThirdPartyCaveatChecker = (info) => (info.condition === 'is-user alice' ? [] : Promise.reject(new Error('no')));
+ * ```
  */
 export type ThirdPartyCaveatChecker =
   | ((info: ThirdPartyCaveatInfo) => readonly Caveat[] | Promise<readonly Caveat[]>)
   | { checkThirdPartyCaveat(info: ThirdPartyCaveatInfo): readonly Caveat[] | Promise<readonly Caveat[]> };
 
+/**
+ * What `discharge` needs: the caveat (its id, and its payload for version 3), the third party's key pair and its checker.
+ *
+ * @example
+ * ```ts
+ * await discharge({ id, caveat: m.caveatPayload(id), key: tp, checker: () => [] });
+ * ```
+ */
 export interface DischargeParams {
   /** The caveat id as it appears in the macaroon. */
   readonly id: string | Uint8Array;
   /** The caveat data (the payload of a version-3 caveat); absent when the id is the payload (v1, v2). */
-  readonly caveat?: Uint8Array;
+  readonly caveat?: Uint8Array | undefined;
   /** The third party's key pair. */
   readonly key: KeyPair;
   readonly checker: ThirdPartyCaveatChecker;
   /** Needed only when the checker returns third-party caveats. */
-  readonly locator?: ThirdPartyLocator;
+  readonly locator?: ThirdPartyLocator | undefined;
 }
 
 function runChecker(checker: ThirdPartyCaveatChecker, info: ThirdPartyCaveatInfo) {
@@ -129,7 +142,14 @@ export async function discharge(params: DischargeParams): Promise<BakeryMacaroon
   return d;
 }
 
-/** What `dischargeAll` asks for: one third-party caveat and its payload (version 3), if any. */
+/**
+ * What `dischargeAll` asks for: one third-party caveat and its payload (version 3), if any.
+ *
+ * @example
+ * ```ts
+ * await dischargeAll(m, ({ location, id, caveat }) => discharge({ id, caveat, key: keyFor(location), checker }));
+ * ```
+ */
 export interface DischargeRequest {
   readonly location: string;
   readonly id: Uint8Array;
@@ -137,9 +157,19 @@ export interface DischargeRequest {
   readonly caveat: Uint8Array | undefined;
 }
 
+/**
+ * Bounds of `dischargeAll`.
+ *
+ * @example
+ * ```ts
+ * await dischargeAll(m, getDischarge, { maxDischarges: 8, maxDepth: 2 });
+ * ```
+ */
 export interface DischargeAllOptions {
+  /** Deepest chain of discharges that need discharges (the root's caveats are depth 1). Default 16. */
+  readonly maxDepth?: number | undefined;
   /** Most discharges gathered (a third party could add caveats without end). Default 64. */
-  readonly maxDischarges?: number;
+  readonly maxDischarges?: number | undefined;
 }
 
 /**
@@ -158,23 +188,28 @@ export async function dischargeAll(
   m: BakeryMacaroon,
   getDischarge: (request: DischargeRequest) => BakeryMacaroon | Macaroon | Promise<BakeryMacaroon | Macaroon>,
   options: DischargeAllOptions = {},
-): Promise<Macaroon[]> {
+): Promise<[root: Macaroon, ...discharges: Macaroon[]]> {
   if (!(m instanceof BakeryMacaroon))
     throw new InvalidArgumentError(`m must be a BakeryMacaroon, got ${describeType(m)}`);
   if (typeof getDischarge !== 'function') throw new InvalidArgumentError('getDischarge must be a function');
   const max = options.maxDischarges ?? DEFAULT_LIMITS.maxDischarges;
+  const maxDepth = options.maxDepth ?? DEFAULT_LIMITS.maxDischargeDepth;
   const root = m.macaroon;
-  const need: DischargeRequest[] = [];
-  const enqueue = (bm: BakeryMacaroon) => {
+  const need: { request: DischargeRequest; depth: number }[] = [];
+  const enqueue = (bm: BakeryMacaroon, depth: number) => {
     for (const c of bm.macaroon.thirdPartyCaveats()) {
-      need.push({ location: c.location, id: c.identifier, caveat: bm.caveatPayload(c.identifier) });
+      need.push({
+        request: { location: c.location, id: c.identifier, caveat: bm.caveatPayload(c.identifier) },
+        depth,
+      });
     }
   };
-  enqueue(m);
-  const out: Macaroon[] = [root];
+  enqueue(m, 1);
+  const out: [Macaroon, ...Macaroon[]] = [root];
   while (need.length > 0) {
-    const request = need.shift() as DischargeRequest;
+    const { request, depth } = need.shift() as { request: DischargeRequest; depth: number };
     if (out.length > max) throw new LimitExceededError(`more than ${max} discharges needed`);
+    if (depth > maxDepth) throw new LimitExceededError(`discharges nested deeper than ${maxDepth}`);
     let d: BakeryMacaroon | Macaroon;
     try {
       d = await getDischarge(request);
@@ -186,7 +221,7 @@ export async function dischargeAll(
     if (!(bm instanceof BakeryMacaroon))
       throw new InvalidArgumentError('getDischarge must return a BakeryMacaroon or Macaroon');
     out.push(root.prepareForRequest(bakeryState(bm).macaroon));
-    enqueue(bm);
+    enqueue(bm, depth + 1);
   }
   return out;
 }

@@ -4,7 +4,14 @@
  */
 import { MacaroonError } from '../errors.js';
 
-/** Why a third-party caveat could not be decoded. Stable strings: callers may branch on them. */
+/**
+ * Why a third-party caveat could not be decoded. Stable strings: callers may branch on them.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof CaveatDecodeError && e.reason === 'payload-missing') resendWithCaveatData();
+ * ```
+ */
 export type CaveatDecodeReason =
   | 'empty'
   | 'too-short'

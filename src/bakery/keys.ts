@@ -89,7 +89,14 @@ export function publicKeyBytes(key: PublicKey): Uint8Array {
   return key[BYTES];
 }
 
-/** The JSON form of a key pair, as bakery writes it (`{"public": …, "private": …}`). */
+/**
+ * The JSON form of a key pair, as bakery writes it (`{"public": …, "private": …}`).
+ *
+ * @example
+ * ```ts
+ * const json: KeyPairJSON = KeyPair.generate().toJSON(); // { public: '…=', private: '…=' }
+ * ```
+ */
 export interface KeyPairJSON {
   readonly public: string;
   readonly private: string;

@@ -18,32 +18,63 @@ import { type KeyPair, requireKeyPair } from './keys.js';
 import type { ThirdPartyLocator } from './third-party.js';
 import { type BakeryVersion, LATEST_VERSION, macaroonVersion, requireBakeryVersion } from './versions.js';
 
+/**
+ * What `BakeryMacaroon.create` takes.
+ *
+ * @example
+ * ```ts
+ * BakeryMacaroon.create({ rootKey, id: 'session-1', location: 'https://api.example', version: 3 });
+ * ```
+ */
 export interface BakeryMacaroonInit {
   readonly rootKey: string | Uint8Array;
   readonly id: string | Uint8Array;
-  readonly location?: string;
+  readonly location?: string | undefined;
   /** Bakery version 0 to 3 (default 3): decides the macaroon format and the caveat formats. */
-  readonly version?: BakeryVersion;
+  readonly version?: BakeryVersion | undefined;
   /** The namespace first-party caveats are resolved in. Default: `std` with the empty prefix. */
-  readonly namespace?: Namespace;
+  readonly namespace?: Namespace | undefined;
 }
 
+/**
+ * The key pair that encrypts third-party caveats, and where third parties' public keys are found.
+ *
+ * @example
+ * ```ts
+ * await m.addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
+ * ```
+ */
 export interface AddCaveatOptions {
   /** The key pair of whoever adds the caveat (needed for third-party caveats). */
-  readonly key?: KeyPair;
+  readonly key?: KeyPair | undefined;
   /** Where third parties' public keys are found (needed for third-party caveats). */
-  readonly locator?: ThirdPartyLocator;
+  readonly locator?: ThirdPartyLocator | undefined;
 }
 
-/** Spelling of the caveat data in JSON: Go writes base64url without padding, Python std with padding. */
+/**
+ * Spelling of the caveat data in JSON: Go writes base64url without padding, Python std with padding.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(m.toJSON('python')); // caveat data as std base64 with padding
+ * ```
+ */
 export type JsonStyle = 'go' | 'python';
 
+/**
+ * Options of `BakeryMacaroon.serialize`.
+ *
+ * @example
+ * ```ts
+ * m.serialize('v2', { dropCaveatData: true }); // the plain macaroon: it can no longer be discharged
+ * ```
+ */
 export interface SerializeOptions {
   /**
    * Binary and plain-macaroon formats cannot carry caveat data: serializing a macaroon that has some
    * throws BakeryFormatError unless this is true (the result can then not be discharged).
    */
-  readonly dropCaveatData?: boolean;
+  readonly dropCaveatData?: boolean | undefined;
 }
 
 interface State {

@@ -8,13 +8,28 @@ import { ThirdPartyNotFoundError } from './errors.js';
 import { PublicKey } from './keys.js';
 import { type BakeryVersion, requireBakeryVersion } from './versions.js';
 
-/** A third party's public key and the newest bakery version it understands. */
+/**
+ * A third party's public key and the newest bakery version it understands.
+ *
+ * @example
+ * ```ts
+ * const info: ThirdPartyInfo = await locator.thirdPartyInfo('https://auth.example');
+ * String(info.publicKey); info.version;
+ * ```
+ */
 export interface ThirdPartyInfo {
   readonly publicKey: PublicKey;
   readonly version: BakeryVersion;
 }
 
-/** What `add` and locators accept: the key as a PublicKey, base64 text or bytes. */
+/**
+ * What `add` and locators accept: the key as a PublicKey, base64 text or bytes.
+ *
+ * @example
+ * ```ts
+ * new ThirdPartyStore().add('https://auth.example', { publicKey: 'ScEo1pWCyMk7g0yNPGMaJYddOW2EJMFgKTSsZjR9R30=', version: 3 });
+ * ```
+ */
 export interface ThirdPartyInfoInit {
   readonly publicKey: PublicKey | string | Uint8Array;
   readonly version: BakeryVersion;
@@ -22,6 +37,11 @@ export interface ThirdPartyInfoInit {
 
 /**
  * Finds a third party's info by location; throws ThirdPartyNotFoundError (or rejects) when unknown.
+ *
+ * @example
+ * ```ts
+ * const locator: ThirdPartyLocator = { thirdPartyInfo: async (location) => ({ publicKey: await lookUp(location), version: 3 }) };
+ * ```
  */
 export interface ThirdPartyLocator {
   thirdPartyInfo(location: string): ThirdPartyInfo | Promise<ThirdPartyInfo>;

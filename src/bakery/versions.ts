@@ -5,9 +5,24 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 
+/**
+ * A bakery version: 0 to 3 (see the version table in the README).
+ *
+ * @example
+ * ```ts
+ * BakeryMacaroon.create({ rootKey, id: 'x', version: 2 satisfies BakeryVersion });
+ * ```
+ */
 export type BakeryVersion = 0 | 1 | 2 | 3;
 
-/** The newest version this library writes. */
+/**
+ * The newest version this library writes.
+ *
+ * @example
+ * ```ts
+ * BakeryMacaroon.create({ rootKey, id: 'x', version: LATEST_VERSION });
+ * ```
+ */
 export const LATEST_VERSION = 3;
 
 /** @internal */
@@ -16,7 +31,15 @@ export function requireBakeryVersion(value: unknown, what = 'bakery version'): B
   throw new InvalidArgumentError(`${what} must be 0, 1, 2 or 3, got ${String(value)}`);
 }
 
-/** The macaroon wire version of a bakery version: V1 up to bakery version 1, V2 after. */
+/**
+ * The macaroon wire version of a bakery version: V1 up to bakery version 1, V2 after.
+ *
+ * @example
+ * ```ts
+ * macaroonVersion(1); // 1 (V1)
+ * macaroonVersion(3); // 2 (V2)
+ * ```
+ */
 export function macaroonVersion(version: BakeryVersion): 1 | 2 {
   return version <= 1 ? 1 : 2;
 }

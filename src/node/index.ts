@@ -1,4 +1,6 @@
 /** macaroon-engine/node: node:http adapters and the worker-thread verifier pool (Node only). */
+
+export { type FetchListenerOptions, fetchListener } from './fetch-listener.js';
 export {
   type AuthorizedRequest,
   macaroonMiddleware,

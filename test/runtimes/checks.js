@@ -5,6 +5,7 @@ import { EngineError, ready, Verifier } from 'macaroon-engine';
 import { initWasm } from 'macaroon-engine/wasm';
 import { checkBakery } from './checks/bakery.js';
 import { checkFly } from './checks/fly.js';
+import { checkHttpBakery } from './checks/httpbakery.js';
 import { check, createReport, fail } from './checks/report.js';
 import { checkChains, checkVectors } from './checks/vectors.js';
 import { checkW1Batch, mintW1Batch } from './checks/w1.js';
@@ -37,6 +38,7 @@ export async function runChecks({ vectorFiles, w1Count = 1000, requireWasm = tru
   report.vectorCases = checkVectors(report, vectorFiles, engines);
   report.chains = checkChains(report, vectorFiles);
   await checkBakery(report, engines);
+  await checkHttpBakery(report);
   check(report, 'vectors', 'there are vector cases and published chains to check', () => {
     return Object.values(report.vectorCases).some((n) => n > 0) && report.chains > 0;
   });

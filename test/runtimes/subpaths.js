@@ -26,11 +26,26 @@ export const SUBPATHS = [
       'checkers',
     ],
   },
+  {
+    subpath: './discharger',
+    runtimes: EVERYWHERE,
+    exports: [
+      'createDischarger',
+      'withDischargeRequired',
+      'dischargeRequiredResponse',
+      'DischargeRefusedError',
+    ],
+  },
+  {
+    subpath: './client',
+    runtimes: EVERYWHERE,
+    exports: ['BakeryClient', 'DischargeError', 'InteractionRequiredError'],
+  },
   { subpath: './hono', runtimes: EVERYWHERE, peers: ['hono'], exports: ['honoMacaroonAuth'] },
   {
     subpath: './node',
     runtimes: SERVER,
-    exports: ['withMacaroonAuthNode', 'macaroonMiddleware', 'VerifierPool'],
+    exports: ['withMacaroonAuthNode', 'macaroonMiddleware', 'VerifierPool', 'fetchListener'],
   },
   {
     subpath: './fly',

@@ -9,13 +9,19 @@ import { formatTime } from './time.js';
 /**
  * A caveat to add: first-party when `location` is absent or empty (its condition resolved through the
  * macaroon's namespace when `namespace` is set), third-party otherwise.
+ *
+ * @example
+ * ```ts
+ * const third: Caveat = { location: 'https://auth.example', condition: 'is-user alice' };
+ * const first: Caveat = { condition: 'time-before 2030-01-01T00:00:00Z', namespace: 'std' };
+ * ```
  */
 export interface Caveat {
   readonly condition: string;
   /** The namespace URI of a first-party condition, e.g. 'std'. Absent: the condition is used as is. */
-  readonly namespace?: string;
+  readonly namespace?: string | undefined;
   /** The third party's location; absent or empty for a first-party caveat. */
-  readonly location?: string;
+  readonly location?: string | undefined;
 }
 
 /** The standard namespace URI. Its prefix is empty, so its conditions are written bare. */

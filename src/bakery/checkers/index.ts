@@ -1,4 +1,15 @@
-/** The checkers namespace of `macaroon-engine/bakery` (bakery's `checkers` package). */
+/**
+ * The checkers namespace of `macaroon-engine/bakery` (bakery's `checkers` package).
+ *
+ * @example
+ * ```ts
+ * import { checkers } from 'macaroon-engine/bakery';
+ * const checker = checkers.std();
+ * checker.check('time-before 2030-01-01T00:00:00Z', { now: Date.now() }); // undefined: satisfied
+ * ```
+ *
+ * @packageDocumentation
+ */
 export {
   allowCaveat,
   type Caveat,

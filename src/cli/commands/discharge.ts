@@ -1,4 +1,6 @@
 import { discharge as bakeryDischarge, CaveatDecodeError, decodeCaveat } from '../../bakery/index.js';
+import { BakeryClient, DischargeError, InteractionRequiredError } from '../../client/index.js';
+import type { Macaroon } from '../../index.js';
 import { readBakeryToken, readKeyPairFile, writeBakeryToken } from '../bakery.js';
 import {
   type Args,
@@ -19,6 +21,7 @@ import { mintOptions, mintToken } from './mint.js';
 const help = `Usage: macaroon discharge --location L CAVEAT-KEY --id ID [--caveat P]... [--format F]
        macaroon discharge TOKEN --key-pair-file FILE [--location L] [--condition C] [--caveat P]...
                                [--format F]
+       macaroon discharge TOKEN --from-network [--allow-insecure] [--timeout MS] [--format F]
 
 Mints a discharge macaroon, as the third party does for a third-party caveat it recognises. Bind it to
 the root with "macaroon bind" before sending it.
@@ -31,6 +34,10 @@ be bakery's JSON form when its caveats are bakery version 3 (their encrypted par
 macaroon). The condition of each caveat is printed to standard error; with --condition C, a caveat whose
 condition is not exactly C is refused (exit 1).
 
+From the network (httpbakery): every third-party caveat of TOKEN, and of the discharges, recursively,
+is discharged by POST <location>/discharge at the dischargers named in it; the discharges are printed
+one per line, already bound to TOKEN (ready to send with it).
+
   TOKEN            the macaroon holding the caveats (any format, or bakery's JSON); "-" reads stdin
   --location L     the third party's location (a hint; not signed)
   --id ID          the identifier of the third-party caveat being discharged (shared-secret caveats)
@@ -38,6 +45,8 @@ condition is not exactly C is refused (exit 1).
   --condition C    discharge only a caveat whose condition is exactly C
   --caveat P       a first-party caveat on the discharge (e.g. "time < 2030-01-01T00:00:00Z", or bakery's
                    "declared user alice"); repeatable
+  --from-network   ask the live dischargers (https only, unless --allow-insecure)
+  --timeout MS     give up after this long (default 30000)
   --format F       v2 (default), v1, v1j or v2j
   -h, --help       this help
 
@@ -82,6 +91,28 @@ async function dischargeWithKeyPair(args: Args, ctx: Context, keyFile: string): 
   return EXIT_OK;
 }
 
+async function dischargeFromNetwork(args: Args, ctx: Context): Promise<number> {
+  expectPositionals(args, 1, 1, 'TOKEN');
+  const m = readBakeryToken(await new TokenSource(ctx).read(args.positionals[0] as string), 'TOKEN');
+  const timeoutText = stringOption(args.values, 'timeout') ?? '30000';
+  if (!/^\d+$/.test(timeoutText)) throw new UsageError('--timeout must be milliseconds');
+  const format = parseFormat(stringOption(args.values, 'format'));
+  const client = new BakeryClient({ allowInsecure: args.values['allow-insecure'] === true });
+  let slice: Macaroon[];
+  try {
+    slice = await client.dischargeAll(m, AbortSignal.timeout(Number(timeoutText)));
+  } catch (e) {
+    if (e instanceof DischargeError || e instanceof InteractionRequiredError) {
+      ctx.stderr(`macaroon discharge: ${e.message}\n`);
+      return EXIT_NOT_AUTHORIZED;
+    }
+    throw new InputError(`cannot get the discharges: ${(e as Error).message}`);
+  }
+  for (const d of slice.slice(1))
+    ctx.stdout(`${encodeToken(d, format ?? (d.version === 1 ? 'v1' : 'v2'))}\n`);
+  return EXIT_OK;
+}
+
 export const discharge: Command = {
   name: 'discharge',
   summary: 'mint a discharge macaroon (shared secret, or a bakery key pair)',
@@ -90,8 +121,12 @@ export const discharge: Command = {
     ...mintOptions('caveat-key'),
     'key-pair-file': { type: 'string' },
     condition: { type: 'string' },
+    'from-network': { type: 'boolean' },
+    'allow-insecure': { type: 'boolean' },
+    timeout: { type: 'string' },
   },
   run: (args, ctx) => {
+    if (args.values['from-network'] === true) return dischargeFromNetwork(args, ctx);
     const keyFile = stringOption(args.values, 'key-pair-file');
     if (keyFile !== undefined) return dischargeWithKeyPair(args, ctx, keyFile);
     if (args.values.condition !== undefined) throw new UsageError('--condition needs --key-pair-file');

@@ -3,6 +3,7 @@ import { attenuate } from './attenuate.js';
 import { bench } from './bench.js';
 import { bind } from './bind.js';
 import { discharge } from './discharge.js';
+import { discharger } from './discharger.js';
 import { inspect } from './inspect.js';
 import { keypair } from './keypair.js';
 import { mint } from './mint.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   keypair,
   thirdParty,
   discharge,
+  discharger,
   bind,
   verify,
   bench,

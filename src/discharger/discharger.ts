@@ -1,0 +1,315 @@
+/**
+ * A discharger: the third party's side of httpbakery as a Web `fetch` handler, answering what httpbakery
+ * clients (Go, Python, this library's) parse: `GET /discharge/info`, `GET /publickey`, `POST /discharge`
+ * (form fields `id`/`id64`, `caveat64`, `token`/`token64` + `token-kind`). Bad requests get httpbakery's
+ * error JSON with a 4xx, never a stack trace.
+ */
+
+import type { Caveat } from '../bakery/checkers/caveat.js';
+import type { ThirdPartyCaveatInfo } from '../bakery/codec.js';
+import { discharge } from '../bakery/discharge.js';
+import { CaveatDecodeError } from '../bakery/errors.js';
+import { KeyPair } from '../bakery/keys.js';
+import type { ThirdPartyLocator } from '../bakery/third-party.js';
+import { LATEST_VERSION } from '../bakery/versions.js';
+import { utf8Encode } from '../bytes.js';
+import { base64Decode } from '../codec/base64.js';
+import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import {
+  ERR_BAD_REQUEST,
+  ERR_INTERACTION_REQUIRED,
+  ERR_PERMISSION_DENIED,
+  errorResponse,
+  requestVersion,
+} from '../httpbakery/protocol.js';
+import { DischargeRefusedError, InteractionRequiredError } from './errors.js';
+
+/**
+ * A discharge token obtained by interaction (httpbakery's DischargeToken).
+ *
+ * @example
+ * ```ts
+ * createDischarger({ key, check: (condition, request, { token }) => (token?.kind === 'my-login' ? [] : []) });
+ * ```
+ */
+export interface DischargeToken {
+  readonly kind: string;
+  readonly value: Uint8Array;
+}
+
+/**
+ * What the check is told besides the condition.
+ *
+ * @example
+ * ```ts
+ * createDischarger({ key, check: (condition, request, { info, token }) => (token ? [] : []) });
+ * ```
+ */
+export interface CheckDetails {
+  readonly info: ThirdPartyCaveatInfo;
+  /** Present when the client completed an interaction and sent its token. */
+  readonly token: DischargeToken | undefined;
+}
+
+/**
+ * Decides a caveat's condition: returns the first-party caveats (or third-party ones) the discharge
+ * carries; throws DischargeRefusedError to refuse, InteractionRequiredError to ask for the user.
+ *
+ * @example
+ * ```ts
+ * const check: DischargeCheck = async (condition) => {
+ *   if (condition !== 'is-user alice') throw new DischargeRefusedError('no');
+ *   return [checkers.declaredCaveat('user', 'alice')];
+ * };
+ * ```
+ */
+export type DischargeCheck = (
+  condition: string,
+  request: Request,
+  details: CheckDetails,
+) => readonly Caveat[] | Promise<readonly Caveat[]>;
+
+/**
+ * What `createDischarger` takes: the third party's key pair, its check, and the limits on requests.
+ *
+ * @example
+ * ```ts
+ * createDischarger({ key, check, prefix: '/auth', maxBodyBytes: 8192, maxFields: 8 });
+ * ```
+ */
+export interface DischargerOptions {
+  /** The third party's key pair. */
+  readonly key: KeyPair;
+  readonly check: DischargeCheck;
+  /** For third-party caveats that the check adds to discharges. */
+  readonly locator?: ThirdPartyLocator | undefined;
+  /** The path the endpoints live under, e.g. '/auth' (default ''): `<prefix>/discharge`. */
+  readonly prefix?: string | undefined;
+  /** Largest request body accepted (default 16 KiB): larger is a 413. */
+  readonly maxBodyBytes?: number | undefined;
+  /** Most form fields accepted (default 16). */
+  readonly maxFields?: number | undefined;
+  /** Told of an unexpected failure (a check that throws something else); default console.error. */
+  readonly onError?: (error: unknown) => void | undefined;
+}
+
+/**
+ * A discharger as a Web handler.
+ *
+ * @example
+ * ```ts
+ * const d: Discharger = createDischarger({ key, check });
+ * const response = await d.fetch(new Request('https://auth.example/discharge/info'));
+ * ```
+ */
+export interface Discharger {
+  /** Answers a request; anything not under the discharger's paths is a 404. */
+  fetch(request: Request): Promise<Response>;
+  readonly publicKey: KeyPair['public'];
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+
+function json(value: unknown, status = 200): Response {
+  return new Response(JSON.stringify(value), { status, headers: JSON_HEADERS });
+}
+
+class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+async function readBody(request: Request, max: number): Promise<string> {
+  const length = request.headers.get('content-length');
+  if (length !== null && Number(length) > max) throw new BadRequest(`request body over ${max} bytes`, 413);
+  if (!request.body) return '';
+  if (length !== null && /^\d+$/.test(length)) {
+    // The length is known and within the limit (a body longer than it declares is a framing error).
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.length > max) throw new BadRequest(`request body over ${max} bytes`, 413);
+    return decodeUtf8(bytes);
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw new BadRequest(`request body over ${max} bytes`, 413);
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return decodeUtf8(all);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new BadRequest('request body is not UTF-8');
+  }
+}
+
+function anyBase64(value: string, what: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) throw new BadRequest(`bad base64 in ${what}`);
+  try {
+    return base64Decode(value, what);
+  } catch {
+    throw new BadRequest(`bad base64 in ${what}`);
+  }
+}
+
+interface DischargeForm {
+  readonly id: Uint8Array;
+  readonly caveat: Uint8Array | undefined;
+  readonly token: DischargeToken | undefined;
+}
+
+function parseForm(body: string, maxFields: number): DischargeForm {
+  const fields = new Map<string, string>();
+  let count = 0;
+  for (const [k, v] of new URLSearchParams(body)) {
+    if (++count > maxFields) throw new BadRequest(`more than ${maxFields} form fields`);
+    if (!fields.has(k)) fields.set(k, v);
+  }
+  const id64 = fields.get('id64');
+  const id = id64 ? anyBase64(id64, 'id64') : utf8Encode(fields.get('id') ?? '');
+  if (id.length === 0) throw new BadRequest('no caveat id (id or id64)');
+  const caveat64 = fields.get('caveat64');
+  const caveat = caveat64 ? anyBase64(caveat64, 'caveat64') : undefined;
+  const token64 = fields.get('token64');
+  const tokenValue = token64 ? anyBase64(token64, 'token64') : utf8Encode(fields.get('token') ?? '');
+  let token: DischargeToken | undefined;
+  if (tokenValue.length > 0) {
+    const kind = fields.get('token-kind');
+    if (!kind) throw new BadRequest('discharge token provided without token kind');
+    token = { kind, value: tokenValue };
+  }
+  return { id, caveat, token };
+}
+
+/**
+ * A discharger for `key`, deciding with `check`.
+ *
+ * @example
+ * ```ts
+ * const discharger = createDischarger({
+ *   key: KeyPair.fromJSON(process.env.DISCHARGER_KEY),
+ *   check: async (condition, request) => {
+ *     if (condition !== 'is-user alice') throw new DischargeRefusedError('unknown condition');
+ *     return [checkers.declaredCaveat('user', 'alice'), checkers.timeBeforeCaveat(Date.now() + 300_000)];
+ *   },
+ * });
+ * export default { fetch: discharger.fetch }; // workerd, Deno, Bun; nodeListener(discharger.fetch) for node:http
+ * ```
+ */
+export function createDischarger(options: DischargerOptions): Discharger {
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidArgumentError('options must be an object');
+  const key = options.key;
+  if (!(key instanceof KeyPair)) throw new InvalidArgumentError('key must be a KeyPair');
+  if (typeof options.check !== 'function') throw new InvalidArgumentError('check must be a function');
+  const prefix = (options.prefix ?? '').replace(/\/+$/, '');
+  const maxBody = options.maxBodyBytes ?? 16 * 1024;
+  const maxFields = options.maxFields ?? 16;
+  const onError = options.onError ?? ((e: unknown) => console.error(e));
+  const publicKey = key.public.toString();
+
+  async function postDischarge(request: Request): Promise<Response> {
+    const version = requestVersion(request.headers);
+    let form: DischargeForm;
+    try {
+      const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+      if (type !== 'application/x-www-form-urlencoded')
+        throw new BadRequest('the request is not a form (application/x-www-form-urlencoded)', 415);
+      form = parseForm(await readBody(request, maxBody), maxFields);
+    } catch (e) {
+      if (e instanceof BadRequest)
+        return errorResponse({ Code: ERR_BAD_REQUEST, Message: e.message }, version, e.status);
+      throw e;
+    }
+    try {
+      const d = await discharge({
+        id: form.id,
+        ...(form.caveat ? { caveat: form.caveat } : {}),
+        key,
+        ...(options.locator ? { locator: options.locator } : {}),
+        checker: (info) => options.check(info.condition, request, { info, token: form.token }),
+      });
+      return json({ Macaroon: d.toJSON() });
+    } catch (e) {
+      if (e instanceof CaveatDecodeError) {
+        return errorResponse(
+          { Code: ERR_BAD_REQUEST, Message: `discharger cannot decode caveat id: ${e.message}` },
+          version,
+        );
+      }
+      if (e instanceof DischargeRefusedError) {
+        return errorResponse({ Code: ERR_PERMISSION_DENIED, Message: e.message }, version);
+      }
+      if (e instanceof InteractionRequiredError) {
+        const i = e.interaction;
+        return errorResponse(
+          {
+            Code: ERR_INTERACTION_REQUIRED,
+            Message: e.message,
+            Info: { InteractionMethods: i.methods, VisitURL: i.visitURL, WaitURL: i.waitURL },
+          },
+          version,
+        );
+      }
+      if (e instanceof MacaroonError) {
+        // A malformed need-declared caveat and the like: the caveat's fault, said without internals.
+        return errorResponse({ Code: ERR_BAD_REQUEST, Message: `cannot discharge: ${e.message}` }, version);
+      }
+      onError(e);
+      return errorResponse({ Message: 'cannot discharge: internal error' }, version, 500);
+    }
+  }
+
+  return Object.freeze({
+    publicKey: key.public,
+    async fetch(request: Request): Promise<Response> {
+      const path = new URL(request.url).pathname;
+      const route = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+      if (route === '/discharge/info' || route === '/publickey') {
+        if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET');
+        return json(
+          route === '/publickey'
+            ? { PublicKey: publicKey }
+            : { PublicKey: publicKey, Version: LATEST_VERSION },
+        );
+      }
+      if (route === '/discharge') {
+        if (request.method !== 'POST') return methodNotAllowed('POST');
+        return postDischarge(request);
+      }
+      return errorResponse({ Code: 'not found', Message: `no such endpoint: ${path}` }, 0, 404);
+    },
+  });
+}
+
+function methodNotAllowed(allow: string): Response {
+  return new Response(
+    JSON.stringify({ Code: ERR_BAD_REQUEST, Message: `method not allowed (use ${allow})` }),
+    {
+      status: 405,
+      headers: { ...JSON_HEADERS, allow },
+    },
+  );
+}

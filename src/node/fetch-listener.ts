@@ -1,0 +1,91 @@
+/**
+ * Serves a Web `fetch` handler (`(Request) => Response`, such as a discharger's) from node:http: the
+ * IncomingMessage becomes a Request (body streamed, not buffered) and the Response is written back.
+ * Express accepts the result as a handler too (`app.use('/auth', fetchListener(d.fetch))`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+
+/**
+ * Options of `fetchListener`.
+ *
+ * @example
+ * ```ts
+ * createServer(fetchListener(discharger.fetch, { origin: 'https://auth.example', onError: console.error }));
+ * ```
+ */
+export interface FetchListenerOptions {
+  /**
+   * Request bodies with a Content-Length up to this many bytes (default 64 KiB) are read before the
+   * handler runs, which is faster than streaming them; longer or unknown-length bodies are streamed.
+   */
+  readonly bufferBodyBytes?: number | undefined;
+  /** The origin requests are seen under (default: http://<Host header>). */
+  readonly origin?: string | undefined;
+  /** Told of a handler that throws (default console.error); the client gets a bare 500. */
+  readonly onError?: (error: unknown) => void | undefined;
+}
+
+async function readSmallBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function toRequest(req: IncomingMessage, origin: string, bufferBytes: number): Promise<Request> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const method = req.method ?? 'GET';
+  // Express strips its mount path from req.url and keeps the full one in originalUrl.
+  const url = new URL((req as { originalUrl?: string }).originalUrl ?? req.url ?? '/', origin);
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  const length = Number(req.headers['content-length']);
+  if (Number.isSafeInteger(length) && length <= bufferBytes) {
+    return new Request(url, { method, headers, body: (await readSmallBody(req)) as unknown as BodyInit });
+  }
+  const body = Readable.toWeb(req) as ReadableStream;
+  return new Request(url, { method, headers, body, duplex: 'half' } as RequestInit);
+}
+
+/**
+ * A node:http request listener that answers with `handler`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { fetchListener } from 'macaroon-engine/node';
+ * createServer(fetchListener(discharger.fetch)).listen(8081);
+ * ```
+ */
+export function fetchListener(
+  handler: (request: Request) => Response | Promise<Response>,
+  options: FetchListenerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const origin = options.origin ?? `http://${req.headers.host ?? 'localhost'}`;
+    Promise.resolve()
+      .then(() => toRequest(req, origin, options.bufferBodyBytes ?? 64 * 1024))
+      .then((request) => handler(request))
+      .then(async (response) => {
+        const headers: Record<string, string | string[]> = {};
+        response.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
+        const cookies = response.headers.getSetCookie?.() ?? [];
+        if (cookies.length > 0) headers['set-cookie'] = cookies;
+        res.writeHead(response.status, headers);
+        res.end(new Uint8Array(await response.arrayBuffer()));
+      })
+      .catch((e: unknown) => {
+        (options.onError ?? console.error)(e);
+        if (res.headersSent) res.destroy();
+        else {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end('{"Message":"internal error"}');
+        }
+      });
+  };
+}
