@@ -37,11 +37,19 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Compares two byte arrays without an early exit, so the time taken does not depend on where they differ. */
+/**
+ * Compares two byte arrays without an early exit, so the time taken does not depend on where they differ
+ * (signatures, keys). The only constant-time comparison in TS; the WASM engine has its own for its memory.
+ */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
+  return constantTimeEqualAt(a, 0, a.length, b);
+}
+
+/** constantTimeEqual of u8[off, off + len) and `b`. */
+export function constantTimeEqualAt(u8: Uint8Array, off: number, len: number, b: Uint8Array): boolean {
+  if (b.length !== len) return false;
   let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  for (let i = 0; i < len; i++) diff |= (u8[off + i] as number) ^ (b[i] as number);
   return diff === 0;
 }
 
@@ -87,30 +95,43 @@ function hexValue(c: number): number {
 
 /**
  * A set of byte strings with exact, byte-for-byte membership. Buckets by length so a lookup compares only
- * candidates of the right size and allocates nothing (it runs for every caveat of every token).
+ * candidates of the right size (usually none or one), never hashes and allocates nothing: it runs for every
+ * caveat of every token, also on bytes in place in the WASM engine's memory (hasAt).
  */
 export class ByteSet {
-  readonly #byLength = new Map<number, Uint8Array[]>();
+  readonly #byLength: (Uint8Array[] | undefined)[] = [];
+  #size = 0;
 
   add(bytes: Uint8Array): void {
     if (this.has(bytes)) return;
-    const bucket = this.#byLength.get(bytes.length);
+    const bucket = this.#byLength[bytes.length];
     if (bucket) bucket.push(bytes);
-    else this.#byLength.set(bytes.length, [bytes]);
+    else this.#byLength[bytes.length] = [bytes];
+    this.#size++;
   }
 
   has(bytes: Uint8Array): boolean {
-    const bucket = this.#byLength.get(bytes.length);
+    return this.hasAt(bytes, 0, bytes.length);
+  }
+
+  /** Whether u8[off, off + len) is in the set. */
+  hasAt(u8: Uint8Array, off: number, len: number): boolean {
+    const bucket = len < this.#byLength.length ? this.#byLength[len] : undefined;
     if (!bucket) return false;
-    for (const candidate of bucket) if (bytesEqual(candidate, bytes)) return true;
+    for (const candidate of bucket) if (equalAt(u8, off, len, candidate)) return true;
     return false;
   }
 
   get size(): number {
-    let n = 0;
-    for (const bucket of this.#byLength.values()) n += bucket.length;
-    return n;
+    return this.#size;
   }
+}
+
+/** Whether u8[off, off + len) equals `bytes` (not constant-time: for public data such as predicates). */
+export function equalAt(u8: Uint8Array, off: number, len: number, bytes: Uint8Array): boolean {
+  if (bytes.length !== len) return false;
+  for (let i = 0; i < len; i++) if (u8[off + i] !== bytes[i]) return false;
+  return true;
 }
 
 /**

@@ -1,23 +1,21 @@
 /**
- * The Verifier: which first-party predicates are satisfied (exact values and general checks), the walk
- * policy and limits, and the engine. It is the one place that knows both formats and engines: it turns
- * macaroons into engine jobs, runs the engine, then checks predicates in TS for the macaroons walked.
+ * The Verifier: policy only. It holds what is satisfied (./predicates.ts), the walk rules and the
+ * limits, checks the arguments it is given, hands the engine items (serialized or decoded) and turns
+ * each verdict into a result. Decoding, the cryptography, the discharge walk and the judgement of the
+ * caveats happen in the engine (./engine/types.ts), whichever it is.
  */
-import { ByteSet, describeType, printableText, toBytes, utf8DecodeStrict, utf8Encode } from './bytes.js';
+import { bytesEqual, describeType, printableText } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { decodeAny } from './codec/detect.js';
 import { type EngineChoice, selectEngine } from './engine/registry.js';
 import {
-  type Engine,
-  type EngineVerdict,
+  type EngineItem,
+  isSerialized,
   Status,
-  type VerificationJob,
+  type Token,
+  type Verdict,
   type WalkPolicy,
 } from './engine/types.js';
-import { WasmEngine } from './engine/wasm.js';
-import { type SerializedJobs, verifySerialized } from './engine/wasm-batch.js';
-import { CAVEAT_WORDS, MAC_WORDS, NO_VID, OUT_HEADER_WORDS } from './engine/wasm-layout.js';
-import { PredicateTable, PredicateTexts } from './engine/wasm-predicates.js';
 import {
   InvalidArgumentError,
   LimitExceededError,
@@ -28,6 +26,15 @@ import {
 import { checkMacaroonLimits, type Limits, resolveLimits } from './limits.js';
 import { Macaroon, macaroonData } from './macaroon.js';
 import type { MacaroonData } from './model.js';
+import {
+  type GeneralCheck,
+  Predicates,
+  type RequestFacts,
+  requestFacts,
+  type SliceChecker,
+} from './predicates.js';
+
+export type { GeneralCheck, SliceChecker } from './predicates.js';
 
 export interface VerifierOptions {
   /** 'auto' (default): WASM once `ready()` has loaded it, TS before. 'wasm' requires `ready()`. */
@@ -39,22 +46,6 @@ export interface VerifierOptions {
   readonly allowUnusedDischarges?: boolean;
   /** Resource limits; any not given keeps its default (see DEFAULT_LIMITS). */
   readonly limits?: Partial<Limits>;
-}
-
-/**
- * A general check: true when it satisfies the predicate. `context` is what the request passed in
- * `VerifyOptions.context` (or the batch item's `context`): the request's own facts, e.g. the account id.
- */
-export type GeneralCheck = (predicate: string, context: unknown) => boolean;
-
-/**
- * A checker that needs the whole slice, such as bakery's first-party checkers (`checkers.std()` from
- * `macaroon-engine/bakery`), whose `declared` conditions are inferred from every macaroon verified.
- * Given every first-party condition (as text) of the macaroons verified and the request's context, it
- * returns the test of one condition.
- */
-export interface SliceChecker {
-  forSlice(conditions: readonly string[], context: unknown): (condition: string) => boolean;
 }
 
 /** Per-request additions to what the verifier satisfies. */
@@ -71,6 +62,10 @@ export interface BatchItem extends VerifyOptions {
   readonly discharges?: readonly (Macaroon | string | Uint8Array)[];
 }
 
+/**
+ * One item's outcome. Errors in batch results carry no stack trace (they describe a token, not a place
+ * in the code), and items of one batch that fail the same way may share one frozen result.
+ */
 export interface BatchResult {
   readonly ok: boolean;
   readonly error?: MacaroonError;
@@ -83,7 +78,10 @@ const REASONS: Record<number, NotAuthorizedReason> = {
   [Status.DISCHARGE_REUSED]: 'discharge-reused',
   [Status.DISCHARGE_UNUSED]: 'discharge-unused',
   [Status.DEPTH_EXCEEDED]: 'depth-exceeded',
+  [Status.CAVEAT_NOT_SATISFIED]: 'caveat-not-satisfied',
 };
+
+const OK: BatchResult = Object.freeze({ ok: true });
 
 /** A short, safe rendering of caveat or macaroon identifiers for error messages. */
 function describeBytes(bytes: Uint8Array): string {
@@ -98,42 +96,39 @@ function which(index: number): string {
   return index === 0 ? 'the root macaroon' : `discharge ${index}`;
 }
 
-function verdictError(verdict: EngineVerdict, macaroons: readonly MacaroonData[]): NotAuthorizedError {
-  const reason = REASONS[verdict.status] as NotAuthorizedReason;
-  const m = macaroons[verdict.macaroon] as MacaroonData;
-  const caveat = m.caveats[verdict.caveat];
-  const cid = caveat ? describeBytes(caveat.identifier) : '';
-  switch (verdict.status) {
+/** The error an engine's verdict stands for; undefined when it authorizes. */
+function verdictError(verdict: Verdict): MacaroonError | undefined {
+  const { status, macaroon, caveat } = verdict;
+  if (status === Status.OK) return undefined;
+  if (status === Status.MALFORMED) return verdict.error as MacaroonError;
+  const reason = REASONS[status] as NotAuthorizedReason;
+  const subject = verdict.subject ? describeBytes(verdict.subject) : '';
+  switch (status) {
+    case Status.CAVEAT_NOT_SATISFIED:
+      return new NotAuthorizedError(reason, `caveat ${subject} of ${which(macaroon)} is not satisfied`);
     case Status.SIGNATURE_MISMATCH:
-      return new NotAuthorizedError(reason, `signature mismatch in ${which(verdict.macaroon)}`);
+      return new NotAuthorizedError(reason, `signature mismatch in ${which(macaroon)}`);
     case Status.DECRYPTION_FAILED:
       return new NotAuthorizedError(
         reason,
-        `cannot decrypt third-party caveat ${verdict.caveat} of ${which(verdict.macaroon)} (wrong key or tampered)`,
+        `cannot decrypt third-party caveat ${caveat} of ${which(macaroon)} (wrong key or tampered)`,
       );
     case Status.DISCHARGE_MISSING:
       return new NotAuthorizedError(
         reason,
-        `no discharge for third-party caveat ${cid} of ${which(verdict.macaroon)}`,
+        `no discharge for third-party caveat ${subject} of ${which(macaroon)}`,
       );
     case Status.DISCHARGE_REUSED:
-      return new NotAuthorizedError(reason, `discharge for caveat ${cid} would be used more than once`);
+      return new NotAuthorizedError(reason, `discharge for caveat ${subject} would be used more than once`);
     case Status.DISCHARGE_UNUSED:
-      return new NotAuthorizedError(
-        reason,
-        `discharge ${verdict.macaroon} (${describeBytes(m.identifier)}) was not used`,
-      );
+      return new NotAuthorizedError(reason, `discharge ${macaroon} (${subject}) was not used`);
     default:
-      return new NotAuthorizedError(reason, `discharges nested deeper than allowed at caveat ${cid}`);
+      return new NotAuthorizedError(reason, `discharges nested deeper than allowed at caveat ${subject}`);
   }
 }
 
 export class Verifier {
-  readonly #exact = new ByteSet();
-  /** The same predicates, for lookups in WASM memory. */
-  readonly #exactTable = new PredicateTable();
-  readonly #general: GeneralCheck[] = [];
-  readonly #sliceCheckers: SliceChecker[] = [];
+  readonly #predicates = new Predicates();
   readonly #engine: EngineChoice;
   readonly #policy: WalkPolicy;
   readonly #limits: Limits;
@@ -146,10 +141,11 @@ export class Verifier {
     selectEngine(engine === 'wasm' ? 'auto' : engine); // validates the name; 'wasm' is checked at use
     this.#engine = engine;
     this.#limits = resolveLimits(options.limits);
-    this.#policy = {
+    this.#policy = Object.freeze({
       allowUnusedDischarges: options.allowUnusedDischarges ?? false,
       maxDischargeDepth: this.#limits.maxDischargeDepth,
-    };
+      limits: this.#limits,
+    });
   }
 
   /** The name of the engine this verifier uses now ('js', 'wasm-simd' or 'wasm-scalar'). */
@@ -159,9 +155,7 @@ export class Verifier {
 
   /** Satisfies first-party caveats equal to `predicate`, byte for byte. */
   satisfyExact(predicate: string | Uint8Array): this {
-    const bytes = toBytes(predicate, 'predicate');
-    this.#exact.add(bytes);
-    this.#exactTable.add(bytes);
+    this.#predicates.addExact(predicate);
     return this;
   }
 
@@ -171,9 +165,7 @@ export class Verifier {
    * satisfy the caveat.
    */
   satisfyGeneral(check: GeneralCheck): this {
-    if (typeof check !== 'function')
-      throw new InvalidArgumentError(`check must be a function, got ${describeType(check)}`);
-    this.#general.push(check);
+    this.#predicates.addGeneral(check);
     return this;
   }
 
@@ -183,10 +175,7 @@ export class Verifier {
    * bakery's checkers, overrides the clock). Works with every engine and with verifyBatch.
    */
   satisfyChecker(checker: SliceChecker): this {
-    if (typeof checker !== 'object' || checker === null || typeof checker.forSlice !== 'function') {
-      throw new InvalidArgumentError(`checker must have a forSlice method, got ${describeType(checker)}`);
-    }
-    this.#sliceCheckers.push(checker);
+    this.#predicates.addSliceChecker(checker);
     return this;
   }
 
@@ -197,10 +186,10 @@ export class Verifier {
     discharges: readonly Macaroon[] = [],
     options: VerifyOptions = {},
   ): void {
-    const request = this.#request(options);
-    const job = this.#job(m, rootKey, discharges);
-    const verdict = selectEngine(this.#engine).verifyBatch([job.job], this.#policy)[0] as EngineVerdict;
-    const error = this.#judge(verdict, job.data, request);
+    const request = requestFacts(options);
+    const item = this.#decodedItem(m, rootKey, discharges, request);
+    const engine = selectEngine(this.#engine);
+    const error = verdictError(engine.verify([item], this.#policy, this.#predicates)[0] as Verdict);
     if (error) throw error;
   }
 
@@ -229,227 +218,117 @@ export class Verifier {
       throw new InvalidArgumentError(`items must be an array, got ${describeType(items)}`);
     const engine = selectEngine(this.#engine);
     const results: BatchResult[] = new Array(items.length);
-    let general: number[];
-    if (engine instanceof WasmEngine) {
-      general = this.#serializedBatch(engine, items, results);
-    } else {
-      general = [];
-      for (let i = 0; i < items.length; i++) if (i in items) general.push(i);
+    const engineItems: EngineItem[] = [];
+    const index: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      if (!(i in items)) continue;
+      try {
+        engineItems.push(this.#batchItem(items[i], i));
+        index.push(i);
+      } catch (e) {
+        results[i] = { ok: false, error: asMacaroonError(e) };
+      }
     }
-    if (general.length > 0) this.#generalBatch(engine, items, general, results);
+    if (engineItems.length === 0) return results;
+    const verdicts = engine.verify(engineItems, this.#policy, this.#predicates);
+    withoutStackTraces(() => {
+      // Items that fail the same way (a replayed forgery, tokens failing on one caveat) share one
+      // frozen error: building it costs about as much as a verification.
+      let last: Verdict | undefined;
+      let lastResult: BatchResult = OK;
+      for (let k = 0; k < verdicts.length; k++) {
+        const verdict = verdicts[k] as Verdict;
+        if (verdict.status === Status.OK) {
+          results[index[k] as number] = OK;
+          continue;
+        }
+        if (!last || !sameFailure(last, verdict)) {
+          lastResult = Object.freeze({
+            ok: false,
+            error: Object.freeze(verdictError(verdict) as MacaroonError),
+          });
+          last = verdict;
+        }
+        results[index[k] as number] = lastResult;
+      }
+    });
     return results;
   }
 
   /**
-   * The WASM fast path for items whose tokens and keys are strings or bytes (a gateway's case): tokens
-   * are decoded straight into the engine's memory (./engine/wasm-batch.ts) and predicates read there.
-   * Returns the items it leaves to #generalBatch: every one it does not take, and every one the engine
-   * refused, whose error the general path then builds exactly as verify() does.
+   * @internal Judges the first-party caveats of macaroons whose signatures and discharges are already
+   * known to verify (a verified-token cache hit): `visited` is the walk order a verdict gave. Returns
+   * the error verify() would give for the first unsatisfied caveat, or undefined. No cryptography.
    */
-  #serializedBatch(engine: WasmEngine, items: readonly BatchItem[], results: BatchResult[]): number[] {
-    const limits = this.#limits;
-    const left: number[] = [];
-    const index: number[] = [];
-    const exacts: (ByteSet | undefined)[] = [];
-    const contexts: unknown[] = [];
-    const jobs: SerializedJobs = {
-      tokens: [],
-      keys: [],
-      firstDischarge: [],
-      dischargeCount: [],
-      discharges: [],
-    };
-    for (let i = 0; i < items.length; i++) {
-      if (!(i in items)) continue;
-      const item = items[i];
-      if (typeof item !== 'object' || item === null || !this.#gather(item, jobs)) {
-        left.push(i);
-        continue;
-      }
-      // The options as #request reads them, without an object per item.
-      let facts: ByteSet | undefined;
-      try {
-        facts = requestExact(item.exact);
-      } catch {
-        this.#ungather(jobs); // the general path throws the same error for this item
-        left.push(i);
-        continue;
-      }
-      index.push(i);
-      exacts.push(facts);
-      contexts.push(item.context);
-    }
-    if (index.length === 0) return left;
-
-    // Predicates of the verified items: exact ones here, general ones queued (with the macaroon they
-    // belong to) for after the engine, when user code may run.
-    const texts = new PredicateTexts();
-    const queued: string[] = [];
-    const queuedMacaroon: number[] = [];
-    const judged: number[] = [];
-    const queueEnd: number[] = [];
-    const failure: (NotAuthorizedError | undefined)[] = [];
-    const slices: string[][] = [];
-    const exact = this.#exactTable;
-    const hasSlice = this.#sliceCheckers.length > 0;
-    const hasGeneral = this.#general.length > 0 || hasSlice;
-    verifySerialized(engine, jobs, limits, this.#policy, {
-      declined: (k) => {
-        left.push(index[k] as number);
-      },
-      verified: (k, out, macWord, { u8, u32, i32 }) => {
-        if (i32[out] !== Status.OK) {
-          left.push(index[k] as number);
-          return;
-        }
-        const itemExact = exacts[k];
-        let failed: NotAuthorizedError | undefined;
-        const slice: string[] = [];
-        const visited = i32[out + 3] as number;
-        if (hasSlice) {
-          // Slice checkers see every first-party condition, exactly satisfied ones included.
-          for (let v = 0; v < visited; v++) {
-            const m = macWord + (i32[out + OUT_HEADER_WORDS + v] as number) * MAC_WORDS;
-            const table = (u32[m + 3] as number) >>> 2;
-            for (let ci = 0; ci < (u32[m + 2] as number); ci++) {
-              const c = table + ci * CAVEAT_WORDS;
-              if (u32[c + 2] !== NO_VID) continue;
-              const text = texts.textAt(u8, u32[c] as number, u32[c + 1] as number);
-              if (text !== undefined) slice.push(text);
-            }
-          }
-        }
-        for (let v = 0; v < visited && !failed; v++) {
-          const mi = i32[out + OUT_HEADER_WORDS + v] as number;
-          const m = macWord + mi * MAC_WORDS;
-          const caveats = u32[m + 2] as number;
-          const table = (u32[m + 3] as number) >>> 2;
-          for (let ci = 0; ci < caveats; ci++) {
-            const c = table + ci * CAVEAT_WORDS;
-            if (u32[c + 2] !== NO_VID) continue;
-            const off = u32[c] as number;
-            const len = u32[c + 1] as number;
-            if (exact.hasAt(u8, off, len)) continue;
-            if (itemExact?.has(u8.subarray(off, off + len))) continue;
-            const text = hasGeneral ? texts.textAt(u8, off, len) : undefined;
-            if (text === undefined) {
-              failed = notSatisfied(u8.subarray(off, off + len), mi);
-              break;
-            }
-            queued.push(text);
-            queuedMacaroon.push(mi);
-          }
-        }
-        judged.push(k);
-        queueEnd.push(queued.length);
-        failure.push(failed);
-        slices.push(slice);
-      },
-    });
-
-    let q = 0;
-    for (let j = 0; j < judged.length; j++) {
-      const k = judged[j] as number;
-      const context = contexts[k];
-      let error: NotAuthorizedError | undefined;
-      const end = queueEnd[j] as number;
-      const tests = q < end && hasSlice ? this.#sliceTests(slices[j] as string[], context) : undefined;
-      for (; q < end; q++) {
-        const text = queued[q] as string;
-        if (!this.#generalSatisfies(text, context, tests)) {
-          error = notSatisfied(utf8Encode(text), queuedMacaroon[q] as number);
-          break;
-        }
-      }
-      q = end;
-      error ??= failure[j];
-      results[index[k] as number] = error ? { ok: false, error } : { ok: true };
-    }
-    return left;
+  checkCaveats(
+    macaroons: readonly Macaroon[],
+    visited: readonly number[],
+    options: VerifyOptions = {},
+  ): NotAuthorizedError | undefined {
+    const data = macaroons.map(macaroonData);
+    const failed = this.#predicates.firstUnsatisfied(data, visited, requestFacts(options));
+    if (!failed) return undefined;
+    const m = data[failed.macaroon] as MacaroonData;
+    return verdictError({
+      status: Status.CAVEAT_NOT_SATISFIED,
+      macaroon: failed.macaroon,
+      caveat: failed.caveat,
+      visited,
+      subject: m.caveats[failed.caveat]?.identifier,
+    }) as NotAuthorizedError;
   }
 
   /**
-   * Adds an item's token, discharges and key to `jobs` when all are strings or bytes within the limits
-   * that bound memory; otherwise leaves `jobs` as it was and returns false. Reads each property once.
+   * A batch item as the engine takes it: tokens as they came (serialized ones are decoded by the engine)
+   * when every argument has the right type and count; otherwise the error verify() would give, thrown
+   * in the order verify() checks (a token is decoded before the arguments after it are checked).
    */
-  #gather(item: BatchItem, jobs: SerializedJobs): boolean {
-    const limits = this.#limits;
-    const token = item.macaroon;
-    const key = item.rootKey;
-    const discharges = item.discharges;
-    if (!isSerialized(token) || token.length > limits.maxTokenBytes || !isSerialized(key)) return false;
-    const first = jobs.discharges.length;
-    let count = 0;
-    if (discharges !== undefined) {
-      if (!Array.isArray(discharges) || discharges.length > limits.maxDischarges) return false;
-      count = discharges.length;
-      for (let d = 0; d < count; d++) {
-        const value: unknown = discharges[d];
-        if (!isSerialized(value) || value.length > limits.maxTokenBytes) {
-          jobs.discharges.length = first;
-          return false;
-        }
-        jobs.discharges.push(value);
-      }
+  #batchItem(item: unknown, index: number): EngineItem {
+    if (typeof item !== 'object' || item === null) {
+      throw new InvalidArgumentError(`batch item ${index} must be an object, got ${describeType(item)}`);
     }
-    jobs.tokens.push(token);
-    jobs.keys.push(key);
-    jobs.firstDischarge.push(first);
-    jobs.dischargeCount.push(count);
-    return true;
+    const { macaroon, rootKey, discharges } = item as BatchItem;
+    const request = requestFacts(item as BatchItem);
+    const tokens = this.#tokens(macaroon, discharges);
+    if (tokens && isSerialized(rootKey)) return { rootKey, macaroons: tokens, request };
+    // Something is wrong: find what verify() reports first.
+    const root = this.#parse(macaroon);
+    const list = discharges === undefined ? [] : discharges;
+    if (!Array.isArray(list)) throw new InvalidArgumentError('discharges must be an array');
+    this.#checkDischargeCount(list.length);
+    return this.#decodedItem(
+      root,
+      rootKey,
+      list.map((d) => this.#parse(d)),
+      request,
+    );
   }
 
-  /** Removes the job #gather added last. */
-  #ungather(jobs: SerializedJobs): void {
-    jobs.tokens.pop();
-    jobs.keys.pop();
-    jobs.discharges.length = jobs.firstDischarge.pop() as number;
-    jobs.dischargeCount.pop();
+  /** The root and its discharges when each is a token of the right type within the count limits. */
+  #tokens(macaroon: unknown, discharges: unknown): Token[] | undefined {
+    const root = this.#token(macaroon);
+    if (root === undefined) return undefined;
+    if (discharges === undefined) return [root];
+    if (!Array.isArray(discharges) || discharges.length > this.#limits.maxDischarges) return undefined;
+    const tokens: Token[] = [root];
+    for (let d = 0; d < discharges.length; d++) {
+      const token = this.#token(discharges[d]);
+      if (token === undefined) return undefined;
+      tokens.push(token);
+    }
+    return tokens;
   }
 
-  /** Items as verify() takes them: parsed into Macaroons, then verified in one engine call. */
-  #generalBatch(
-    engine: Engine,
-    items: readonly BatchItem[],
-    indexes: readonly number[],
-    results: BatchResult[],
-  ): void {
-    const jobs: VerificationJob[] = [];
-    const pending: { index: number; data: MacaroonData[]; request: RequestFacts }[] = [];
-    for (const index of indexes) {
-      const item = items[index];
-      try {
-        if (typeof item !== 'object' || item === null) {
-          throw new InvalidArgumentError(`batch item ${index} must be an object, got ${describeType(item)}`);
-        }
-        const request = this.#request(item);
-        const m = this.#parse(item.macaroon);
-        const discharges = item.discharges === undefined ? [] : item.discharges;
-        if (!Array.isArray(discharges)) throw new InvalidArgumentError('discharges must be an array');
-        this.#checkDischargeCount(discharges.length);
-        const prepared = this.#job(
-          m,
-          item.rootKey,
-          discharges.map((d) => this.#parse(d)),
-        );
-        jobs.push(prepared.job);
-        pending.push({ index, data: prepared.data, request });
-      } catch (e) {
-        results[index] = { ok: false, error: asMacaroonError(e) };
-      }
-    }
-    const verdicts = jobs.length > 0 ? engine.verifyBatch(jobs, this.#policy) : [];
-    pending.forEach(({ index, data, request }, k) => {
-      const error = this.#judge(verdicts[k] as EngineVerdict, data, request);
-      results[index] = error ? { ok: false, error } : { ok: true };
-    });
+  #token(value: unknown): Token | undefined {
+    if (isSerialized(value)) return value;
+    if (!(value instanceof Macaroon)) return undefined;
+    const data = macaroonData(value);
+    return data.caveats.length > this.#limits.maxCaveats ? undefined : data;
   }
 
   #parse(value: Macaroon | string | Uint8Array): Macaroon {
     if (value instanceof Macaroon) return value;
-    if (typeof value === 'string' || value instanceof Uint8Array) {
-      return Macaroon.fromData(decodeAny(value, this.#limits));
-    }
+    if (isSerialized(value)) return Macaroon.fromData(decodeAny(value, this.#limits));
     throw new InvalidArgumentError(
       `a macaroon must be a Macaroon, string or Uint8Array, got ${describeType(value)}`,
     );
@@ -461,11 +340,13 @@ export class Verifier {
     }
   }
 
-  #job(
+  /** verify()'s arguments checked, as an engine item. */
+  #decodedItem(
     m: Macaroon,
     rootKey: string | Uint8Array,
     discharges: readonly Macaroon[],
-  ): { job: VerificationJob; data: MacaroonData[] } {
+    request: RequestFacts,
+  ): EngineItem {
     if (!(m instanceof Macaroon))
       throw new InvalidArgumentError(`macaroon must be a Macaroon, got ${describeType(m)}`);
     if (!Array.isArray(discharges)) throw new InvalidArgumentError('discharges must be an array of Macaroon');
@@ -478,124 +359,42 @@ export class Verifier {
       checkMacaroonLimits(md, this.#limits, which(i));
       return md;
     });
-    const key =
-      typeof rootKey === 'string' || rootKey instanceof Uint8Array ? toBytes(rootKey, 'rootKey') : undefined;
-    if (!key)
+    if (!isSerialized(rootKey)) {
       throw new InvalidArgumentError(
         `rootKey must be a string or a Uint8Array, got ${describeType(rootKey)}`,
       );
-    return { job: { rootKey: key, macaroons: data }, data };
-  }
-
-  /** Turns an engine verdict into the final outcome: structural and signature failures first, then predicates. */
-  #request(options: VerifyOptions): RequestFacts {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(`verify options must be an object, got ${describeType(options)}`);
     }
-    const { exact, context } = options;
-    return { exact: requestExact(exact), context };
-  }
-
-  #judge(
-    verdict: EngineVerdict,
-    data: readonly MacaroonData[],
-    request: RequestFacts,
-  ): NotAuthorizedError | undefined {
-    if (verdict.status !== Status.OK) return verdictError(verdict, data);
-    let tests: ((condition: string) => boolean)[] | undefined;
-    if (this.#sliceCheckers.length > 0) {
-      const slice: string[] = [];
-      for (const mi of verdict.visited) {
-        for (const c of (data[mi] as MacaroonData).caveats) {
-          const text = c.verificationId ? undefined : utf8DecodeStrict(c.identifier);
-          if (text !== undefined) slice.push(text);
-        }
-      }
-      tests = this.#sliceTests(slice, request.context);
-    }
-    for (const mi of verdict.visited) {
-      const m = data[mi] as MacaroonData;
-      for (let ci = 0; ci < m.caveats.length; ci++) {
-        const c = m.caveats[ci] as MacaroonData['caveats'][number];
-        if (c.verificationId) continue;
-        if (!this.#satisfied(c.identifier, request, tests)) return notSatisfied(c.identifier, mi);
-      }
-    }
-    return undefined;
-  }
-
-  #satisfied(
-    predicate: Uint8Array,
-    request: RequestFacts,
-    tests: ((condition: string) => boolean)[] | undefined,
-  ): boolean {
-    if (this.#exact.has(predicate) || request.exact?.has(predicate)) return true;
-    if (this.#general.length === 0 && !tests) return false;
-    const text = utf8DecodeStrict(predicate);
-    return text !== undefined && this.#generalSatisfies(text, request.context, tests);
-  }
-
-  /** Each slice checker's test for one slice; a checker that throws satisfies nothing. */
-  #sliceTests(slice: readonly string[], context: unknown): ((condition: string) => boolean)[] {
-    return this.#sliceCheckers.map((checker) => {
-      try {
-        return checker.forSlice(slice, context);
-      } catch {
-        return () => false;
-      }
-    });
-  }
-
-  #generalSatisfies(
-    text: string,
-    context: unknown,
-    tests?: readonly ((condition: string) => boolean)[],
-  ): boolean {
-    for (const check of this.#general) {
-      try {
-        if (check(text, context) === true) return true;
-      } catch {
-        // A throwing check does not satisfy the caveat; another check still may.
-      }
-    }
-    if (tests) {
-      for (const test of tests) {
-        try {
-          if (test(text) === true) return true;
-        } catch {
-          // As above.
-        }
-      }
-    }
-    return false;
+    return { rootKey, macaroons: data, request };
   }
 }
 
-interface RequestFacts {
-  readonly exact: ByteSet | undefined;
-  readonly context: unknown;
+/** Whether two failures have the same error (a decoding error is never shared: each has its own). */
+function sameFailure(a: Verdict, b: Verdict): boolean {
+  if (a.status !== b.status || a.macaroon !== b.macaroon || a.caveat !== b.caveat) return false;
+  if (a.status === Status.MALFORMED) return false;
+  if (a.subject === undefined || b.subject === undefined) return a.subject === b.subject;
+  return bytesEqual(a.subject, b.subject);
 }
 
-/** A request's own exact predicates, checked; undefined for none. */
-function requestExact(exact: VerifyOptions['exact']): ByteSet | undefined {
-  if (exact !== undefined && !Array.isArray(exact)) throw new InvalidArgumentError('exact must be an array');
-  let facts: ByteSet | undefined;
-  if (exact && exact.length > 0) {
-    facts = new ByteSet();
-    for (const p of exact) facts.add(toBytes(p, 'exact predicate'));
+/**
+ * Runs `build` with stack traces off (where the runtime has V8's Error.stackTraceLimit). A batch result's
+ * error describes a token, not a place in the code, and capturing a stack costs more than verifying a
+ * token: without this, an attacker's failing tokens would cost a server more than good ones.
+ */
+function withoutStackTraces(build: () => void): void {
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  if (typeof limit !== 'number') return build();
+  try {
+    E.stackTraceLimit = 0;
+  } catch {
+    return build(); // frozen intrinsics
   }
-  return facts;
-}
-
-function isSerialized(value: unknown): value is string | Uint8Array {
-  return typeof value === 'string' || value instanceof Uint8Array;
-}
-
-function notSatisfied(predicate: Uint8Array, macaroon: number): NotAuthorizedError {
-  return new NotAuthorizedError(
-    'caveat-not-satisfied',
-    `caveat ${describeBytes(predicate)} of ${which(macaroon)} is not satisfied`,
-  );
+  try {
+    build();
+  } finally {
+    E.stackTraceLimit = limit;
+  }
 }
 
 function asMacaroonError(e: unknown): MacaroonError {

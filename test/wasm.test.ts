@@ -3,8 +3,8 @@ import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { describe, expect, it, vi } from 'vitest';
 import { base64DecodeInto } from '../src/codec/base64-into.js';
 import { selectEngine, setWasmEngine, setWasmLoadError, wasmEngineLoaded } from '../src/engine/registry.js';
-import { verifyJob } from '../src/engine/ts.js';
-import type { VerificationJob, WalkPolicy } from '../src/engine/types.js';
+import { verifyMacaroons } from '../src/engine/ts.js';
+import type { ChainMacaroon, EngineItem, WalkPolicy } from '../src/engine/types.js';
 import { CHUNK_BYTES, createWasmEngine, type WasmEngine } from '../src/engine/wasm.js';
 import * as builds from '../src/engine/wasm-bytes.js';
 import { initWasm } from '../src/engine/wasm-init.js';
@@ -20,9 +20,11 @@ const BUILDS = [
   ['wasm-scalar', scalarModule],
   ['wasm-simd', simdModule],
 ] as const;
+/** An engine item of decoded macaroons and a byte key. */
+type Job = EngineItem & { readonly rootKey: Uint8Array; readonly macaroons: readonly ChainMacaroon[] };
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function jobOf(rootKey: string | Uint8Array, m: Macaroon, discharges: Macaroon[] = []): VerificationJob {
+function jobOf(rootKey: string | Uint8Array, m: Macaroon, discharges: Macaroon[] = []): Job {
   const key = typeof rootKey === 'string' ? new TextEncoder().encode(rootKey) : rootKey;
   return { rootKey: key, macaroons: [m, ...discharges].map(macaroonData) };
 }
@@ -188,7 +190,7 @@ describe.each(BUILDS)('%s: the batch walk across SHA-256 block edges', (_name, m
         .addFirstPartyCaveat(bytes(300 - n, 4));
       return jobOf(key, m);
     });
-    const verdicts = createWasmEngine(module).verifyBatch(jobs, POLICY);
+    const verdicts = createWasmEngine(module).verify(jobs, POLICY);
     expect(verdicts.map((v) => v.status)).toEqual(lengths.map(() => 0));
   });
 
@@ -199,10 +201,10 @@ describe.each(BUILDS)('%s: the batch walk across SHA-256 block edges', (_name, m
       return jobOf('root', m, [m.prepareForRequest(d)]);
     });
     const engine = createWasmEngine(module);
-    expect(engine.verifyBatch(jobs, POLICY).map((v) => v.status)).toEqual(lengths.map(() => 0));
+    expect(engine.verify(jobs, POLICY).map((v) => v.status)).toEqual(lengths.map(() => 0));
     // The same with each discharge's last signature byte flipped: every one is a mismatch in discharge 1.
     const flipped = jobs.map((j) => {
-      const d = j.macaroons[1] as (typeof j.macaroons)[number];
+      const d = j.macaroons[1] as ChainMacaroon;
       const signature = d.signature.slice();
       signature[31] = (signature[31] as number) ^ 1;
       return {
@@ -210,7 +212,7 @@ describe.each(BUILDS)('%s: the batch walk across SHA-256 block edges', (_name, m
         macaroons: [j.macaroons[0] as (typeof j.macaroons)[number], { ...d, signature }],
       };
     });
-    expect(engine.verifyBatch(flipped, POLICY).map((v) => [v.status, v.macaroon])).toEqual(
+    expect(engine.verify(flipped, POLICY).map((v) => [v.status, v.macaroon])).toEqual(
       lengths.map(() => [1, 1]),
     );
   });
@@ -273,11 +275,11 @@ describe.each(BUILDS)('%s: bounds and traps', (_name, module) => {
     });
     const m = Macaroon.create('', 'k', 'id').addFirstPartyCaveat('x');
     const job = jobOf('k', m);
-    expect(engine.verifyBatch([job], POLICY)[0]?.status).toBe(0);
+    expect(engine.verify([job], POLICY)[0]?.status).toBe(0);
     trapNext = true;
     let error: unknown;
     try {
-      engine.verifyBatch([job], POLICY);
+      engine.verify([job], POLICY);
     } catch (e) {
       error = e;
     }
@@ -285,7 +287,7 @@ describe.each(BUILDS)('%s: bounds and traps', (_name, module) => {
     expect((error as EngineError).code).toBe('ERR_ENGINE');
     expect((error as Error).cause).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(instances).toBe(2);
-    expect(engine.verifyBatch([job, jobOf('wrong', m)], POLICY).map((v) => v.status)).toEqual([0, 1]);
+    expect(engine.verify([job, jobOf('wrong', m)], POLICY).map((v) => v.status)).toEqual([0, 1]);
   });
 });
 
@@ -301,7 +303,7 @@ describe.each(BUILDS)('%s: memory', (_name, module) => {
     const sizes: number[] = [];
     let last: number[] = [];
     for (let batch = 0; batch < 200; batch++) {
-      last = engine.verifyBatch(jobs, POLICY).map((v) => v.status);
+      last = engine.verify(jobs, POLICY).map((v) => v.status);
       sizes.push(engine.exports.memory.buffer.byteLength);
     }
     expect(new Set(sizes.slice(1)).size).toBe(1);
@@ -317,7 +319,7 @@ describe.each(BUILDS)('%s: memory', (_name, module) => {
     const d = m.prepareForRequest(Macaroon.create('tp', caveatKey, 'cid').addFirstPartyCaveat('x'));
     // Three jobs, so the SIMD build runs its lanes rather than the single-job path.
     const job = jobOf(rootKey, m, [d]);
-    expect(engine.verifyBatch([job, job, job], POLICY).map((v) => v.status)).toEqual([0, 0, 0]);
+    expect(engine.verify([job, job, job], POLICY).map((v) => v.status)).toEqual([0, 0, 0]);
     const memory = Buffer.from(engine.exports.memory.buffer);
     const derive = (k: Uint8Array) => createHmac('sha256', 'macaroons-key-generator').update(k).digest();
     const derived = derive(rootKey);
@@ -336,7 +338,9 @@ describe.each(BUILDS)('%s: memory', (_name, module) => {
     const perJob = 40 * 300;
     const count = Math.ceil((1.5 * CHUNK_BYTES) / perJob);
     const jobs = Array.from({ length: count }, (_, i) => jobOf(i % 7 === 3 ? 'wrong' : 'big', m));
-    expect(engine.verifyBatch(jobs, POLICY)).toEqual(jobs.map((j) => verifyJob(j, POLICY)));
+    expect(engine.verify(jobs, POLICY)).toEqual(
+      jobs.map((j) => verifyMacaroons(j.macaroons as ChainMacaroon[], j.rootKey as Uint8Array, POLICY)),
+    );
   });
 });
 

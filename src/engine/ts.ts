@@ -1,16 +1,19 @@
 /**
- * The pure-TS engine: the reference implementation of the walk in ./types.ts, and the fallback wherever
- * WebAssembly is unavailable.
+ * The pure-TS engine: the reference implementation of the verification in ./types.ts, and the fallback
+ * wherever WebAssembly is unavailable.
  */
-import { bytesEqual, constantTimeEqual } from '../bytes.js';
+import { bytesEqual, constantTimeEqual, toBytes } from '../bytes.js';
 import { bindSignature, deriveKey, hash2, hmacSha256, openVerificationId } from '../crypto/keys.js';
+import { DEFAULT_LIMITS } from '../limits.js';
+import { NO_FACTS, type Predicates } from '../predicates.js';
+import { decodeTokens } from './decode.js';
 import {
   type ChainMacaroon,
   type Engine,
-  type EngineVerdict,
+  type EngineItem,
   Status,
   type StatusCode,
-  type VerificationJob,
+  type Verdict,
   type WalkPolicy,
 } from './types.js';
 
@@ -70,33 +73,59 @@ class Walk {
     if (mi !== 0) sig = bindSignature((this.macaroons[0] as ChainMacaroon).signature, sig);
     if (!constantTimeEqual(sig, m.signature) && this.mismatch < 0) this.mismatch = mi;
   }
-
-  verdict(): EngineVerdict {
-    if (this.status === Status.OK && this.mismatch >= 0) {
-      return {
-        status: Status.SIGNATURE_MISMATCH,
-        macaroon: this.mismatch,
-        caveat: -1,
-        visited: this.visited,
-      };
-    }
-    return { status: this.status, macaroon: this.macaroon, caveat: this.caveat, visited: this.visited };
-  }
 }
 
-export function verifyJob(job: VerificationJob, policy: WalkPolicy): EngineVerdict {
-  const w = new Walk(job.macaroons, policy);
-  w.walk(0, deriveKey(job.rootKey), 0);
+/** Steps 2 and 3 of ./types.ts on decoded macaroons. */
+export function verifyMacaroons(
+  macaroons: readonly ChainMacaroon[],
+  rootKey: Uint8Array,
+  policy: WalkPolicy,
+  predicates?: Predicates,
+  request = NO_FACTS,
+): Verdict {
+  const w = new Walk(macaroons, policy);
+  w.walk(0, deriveKey(rootKey), 0);
   if (!policy.allowUnusedDischarges) {
     const unused = w.used.findIndex((u, j) => j > 0 && !u);
     if (unused > 0) w.record(Status.DISCHARGE_UNUSED, unused, -1);
   }
-  return w.verdict();
+  if (w.status === Status.OK && w.mismatch >= 0) w.record(Status.SIGNATURE_MISMATCH, w.mismatch, -1);
+  if (w.status === Status.OK && predicates) {
+    const failed = predicates.firstUnsatisfied(macaroons, w.visited, request);
+    if (failed) w.record(Status.CAVEAT_NOT_SATISFIED, failed.macaroon, failed.caveat);
+  }
+  return verdictOf(w.status, w.macaroon, w.caveat, w.visited, macaroons);
+}
+
+/** A verdict, with the bytes its message names (see Verdict.subject). */
+export function verdictOf(
+  status: StatusCode,
+  macaroon: number,
+  caveat: number,
+  visited: readonly number[],
+  macaroons: readonly ChainMacaroon[],
+): Verdict {
+  if (status === Status.OK) return { status, macaroon: -1, caveat: -1, visited };
+  if (status === Status.SIGNATURE_MISMATCH || status === Status.DECRYPTION_FAILED) {
+    return { status, macaroon, caveat, visited };
+  }
+  const m = macaroons[macaroon] as ChainMacaroon;
+  const subject =
+    caveat < 0 ? m.identifier : (m.caveats[caveat] as ChainMacaroon['caveats'][number]).identifier;
+  return { status, macaroon, caveat, visited, subject };
 }
 
 export const tsEngine: Engine = {
   name: 'js',
-  verifyBatch(jobs, policy) {
-    return jobs.map((job) => verifyJob(job, policy));
+  verify(items: readonly EngineItem[], policy: WalkPolicy, predicates?: Predicates): Verdict[] {
+    const limits = policy.limits ?? DEFAULT_LIMITS;
+    return items.map((item) => {
+      const macaroons = decodeTokens(item.macaroons, limits);
+      if (!Array.isArray(macaroons)) {
+        return { status: Status.MALFORMED, macaroon: -1, caveat: -1, visited: [], error: macaroons };
+      }
+      const key = toBytes(item.rootKey, 'rootKey');
+      return verifyMacaroons(macaroons, key, policy, predicates, item.request);
+    });
   },
 };

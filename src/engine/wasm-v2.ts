@@ -1,13 +1,13 @@
 /**
  * V2 binary read in place, in the engine's memory, into its macaroon and caveat tables
- * (./wasm-layout.ts): the batch fast path's parser, which allocates nothing. It accepts exactly the
+ * (./layout.ts): the batch fast path's parser, which allocates nothing. It accepts exactly the
  * tokens ../codec/v2.ts decodes when they fill the whole buffer (decodeWholeBinary), within the same
  * limits, except that it also declines non-ASCII locations (their UTF-8 check is left to the codec).
  * Anything it declines, the caller hands to the codec, which then decodes it or throws the error.
  */
 import { cursor, field, readField, varint } from '../codec/v2-cursor.js';
 import type { Limits } from '../limits.js';
-import { CAVEAT_WORDS, MAC_WORDS, NO_VID } from './wasm-layout.js';
+import { CAVEAT_WORDS, MAC_WORDS, NO_VID } from './layout.js';
 
 const FIELD_LOCATION = 1;
 const FIELD_IDENTIFIER = 2;

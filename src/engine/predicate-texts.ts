@@ -1,43 +1,15 @@
 /**
- * First-party predicates read where the batch fast path left them, in the engine's memory: exact
- * predicates matched by length and bytes, and predicate text decoded once per distinct caveat per batch
- * (a batch's tokens mostly repeat the same few caveats), so the common case allocates nothing.
+ * Predicate text read where a batch left it in the WASM engine's memory, for the general checks: decoded
+ * once per distinct caveat per batch (a batch's tokens mostly repeat the same few caveats), so the
+ * common case allocates nothing.
  */
-import { utf8DecodeStrict } from '../bytes.js';
+import { equalAt, utf8DecodeStrict } from '../bytes.js';
 
 /** FNV-1a over u8[off, off + len). */
 function hashAt(u8: Uint8Array, off: number, len: number): number {
   let h = 0x811c9dc5 ^ len;
   for (let i = off; i < off + len; i++) h = Math.imul(h ^ (u8[i] as number), 0x01000193);
   return h | 0;
-}
-
-function equalAt(u8: Uint8Array, off: number, len: number, bytes: Uint8Array): boolean {
-  if (bytes.length !== len) return false;
-  for (let i = 0; i < len; i++) if (u8[off + i] !== bytes[i]) return false;
-  return true;
-}
-
-/**
- * A set of exact predicates, looked up by bytes in place: bucketed by length, so a caveat is compared
- * only with the predicates of its length (usually none or one) and never hashed.
- */
-export class PredicateTable {
-  readonly #byLength: (Uint8Array[] | undefined)[] = [];
-
-  add(bytes: Uint8Array): void {
-    const bucket = this.#byLength[bytes.length];
-    if (!bucket) this.#byLength[bytes.length] = [bytes];
-    else if (!bucket.some((b) => equalAt(bytes, 0, bytes.length, b))) bucket.push(bytes);
-  }
-
-  /** Whether u8[off, off + len) is in the set. */
-  hasAt(u8: Uint8Array, off: number, len: number): boolean {
-    const bucket = len < this.#byLength.length ? this.#byLength[len] : undefined;
-    if (!bucket) return false;
-    for (const b of bucket) if (equalAt(u8, off, len, b)) return true;
-    return false;
-  }
 }
 
 interface Decoded {
