@@ -384,11 +384,18 @@ function sameFailure(a: Verdict, b: Verdict): boolean {
 function withoutStackTraces(build: () => void): void {
   const E = Error as { stackTraceLimit?: number };
   const limit = E.stackTraceLimit;
-  if (typeof limit !== 'number') return build();
+  let off = false;
   try {
-    E.stackTraceLimit = 0;
+    if (typeof limit === 'number') {
+      E.stackTraceLimit = 0;
+      off = true;
+    }
   } catch {
-    return build(); // frozen intrinsics
+    // Frozen intrinsics: build with stacks.
+  }
+  if (!off) {
+    build();
+    return;
   }
   try {
     build();
