@@ -323,7 +323,12 @@ export class Verifier {
     if (isSerialized(value)) return value;
     if (!(value instanceof Macaroon)) return undefined;
     const data = macaroonData(value);
-    return data.caveats.length > this.#limits.maxCaveats ? undefined : data;
+    try {
+      checkMacaroonLimits(data, this.#limits, 'macaroon');
+    } catch {
+      return undefined; // the argument checks of #batchItem then throw verify()'s error
+    }
+    return data;
   }
 
   #parse(value: Macaroon | string | Uint8Array): Macaroon {
