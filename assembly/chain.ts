@@ -1,6 +1,36 @@
-// The signature chain and the discharge-tree walk of src/engine/types.ts, over tables laid out by JS.
+// The signature chain and the discharge-tree walk of src/engine/types.ts, over tables laid out by JS
+// (src/engine/layout.ts).
 // Every offset and length is checked against memory before the walk starts, so the walk itself cannot
 // read out of bounds.
+
+import {
+  CAVEAT_CID_LEN,
+  CAVEAT_CID_OFF,
+  CAVEAT_VID_LEN,
+  CAVEAT_VID_OFF,
+  CAVEAT_WORDS,
+  FRAME_SIZE,
+  JOB_KEY_LEN,
+  JOB_KEY_OFF,
+  JOB_MAC_COUNT,
+  JOB_MAC_TABLE,
+  JOB_OUT,
+  JOB_WORDS,
+  MAC_CAVEAT_COUNT,
+  MAC_CAVEAT_TABLE,
+  MAC_ID_LEN,
+  MAC_ID_OFF,
+  MAC_SIG_LEN,
+  MAC_SIG_OFF,
+  MAC_WORDS,
+  NO_VID,
+  OUT_CAVEAT,
+  OUT_HEADER_WORDS,
+  OUT_MACAROON,
+  OUT_STATUS,
+  OUT_VISITED_COUNT,
+  SCRATCH_PER_MACAROON,
+} from '../src/engine/layout';
 import { hmac32, hmacFrom, padMidstates } from './hmac';
 import { secretboxOpen, VID_LENGTH } from './secretbox';
 import { copy32 } from './sha256';
@@ -17,19 +47,34 @@ export const DEPTH_EXCEEDED: i32 = 6;
 /** A job whose tables point outside memory or into the module's own data. */
 export const LAYOUT_INVALID: i32 = -2;
 
-// Table layouts, all u32 (src/engine/wasm-layout.ts writes them).
-//   job:      rootKeyOff, rootKeyLen, macCount, macTableOff, outOff
-//   macaroon: idOff, idLen, caveatCount, caveatTableOff, sigOff, sigLen
-//   caveat:   cidOff, cidLen, vidOff (NO_VID when first-party), vidLen
-//   out:      status, macaroon, caveat, visitedCount, visited[macCount]
-export const JOB_SIZE: u32 = 20;
-export const MAC_SIZE: u32 = 24;
-export const CAVEAT_SIZE: u32 = 16;
-export const OUT_HEADER: u32 = 16;
-export const NO_VID: u32 = 0xffffffff;
+// The table layouts and the walk frame: src/engine/layout.ts, the one definition shared with the TS
+// side. Byte offsets of each table entry's fields follow from its word indexes.
+export const JOB_SIZE: u32 = JOB_WORDS * 4;
+export const MAC_SIZE: u32 = MAC_WORDS * 4;
+export const CAVEAT_SIZE: u32 = CAVEAT_WORDS * 4;
+export const OUT_HEADER: u32 = OUT_HEADER_WORDS * 4;
+export const J_KEY_OFF: u32 = JOB_KEY_OFF * 4;
+export const J_KEY_LEN: u32 = JOB_KEY_LEN * 4;
+export const J_MAC_COUNT: u32 = JOB_MAC_COUNT * 4;
+export const J_MAC_TABLE: u32 = JOB_MAC_TABLE * 4;
+export const J_OUT: u32 = JOB_OUT * 4;
+export const M_ID_OFF: u32 = MAC_ID_OFF * 4;
+export const M_ID_LEN: u32 = MAC_ID_LEN * 4;
+export const M_CAVEAT_COUNT: u32 = MAC_CAVEAT_COUNT * 4;
+export const M_CAVEAT_TABLE: u32 = MAC_CAVEAT_TABLE * 4;
+export const M_SIG_OFF: u32 = MAC_SIG_OFF * 4;
+export const M_SIG_LEN: u32 = MAC_SIG_LEN * 4;
+export const C_CID_OFF: u32 = CAVEAT_CID_OFF * 4;
+export const C_CID_LEN: u32 = CAVEAT_CID_LEN * 4;
+export const C_VID_OFF: u32 = CAVEAT_VID_OFF * 4;
+export const C_VID_LEN: u32 = CAVEAT_VID_LEN * 4;
+export const O_STATUS: u32 = OUT_STATUS * 4;
+export const O_MACAROON: u32 = OUT_MACAROON * 4;
+export const O_CAVEAT: u32 = OUT_CAVEAT * 4;
+export const O_VISITED: u32 = OUT_VISITED_COUNT * 4;
+export { FRAME_SIZE, NO_VID };
 
 // A walk frame: the macaroon walked, its next caveat, its depth and its running signature.
-export const FRAME_SIZE: u32 = 48;
 export const F_MI: u32 = 0;
 export const F_CI: u32 = 4;
 export const F_DEPTH: u32 = 8;
@@ -93,24 +138,28 @@ export function inBounds(off: u64, len: u64, writable: bool): bool {
 
 /** Checks every table, field and output region a job refers to, and the scratch it will need. */
 export function jobFits(job: usize, scratchLen: u32): bool {
-  const macCount = load<u32>(job, 8);
-  const macTable = load<u32>(job, 12);
+  const macCount = load<u32>(job, J_MAC_COUNT);
+  const macTable = load<u32>(job, J_MAC_TABLE);
   if (macCount === 0) return false;
-  if (!inBounds(load<u32>(job, 0), load<u32>(job, 4), false)) return false;
+  if (!inBounds(load<u32>(job, J_KEY_OFF), load<u32>(job, J_KEY_LEN), false)) return false;
   if (!inBounds(macTable, u64(macCount) * MAC_SIZE, false)) return false;
-  if (!inBounds(load<u32>(job, 16), OUT_HEADER + u64(macCount) * 4, true)) return false;
-  if (u64(scratchLen) < u64(macCount) * (FRAME_SIZE + 1) + 16) return false;
+  if (!inBounds(load<u32>(job, J_OUT), OUT_HEADER + u64(macCount) * 4, true)) return false;
+  if (u64(scratchLen) < u64(macCount) * SCRATCH_PER_MACAROON + 16) return false;
   for (let mi: u32 = 0; mi < macCount; mi++) {
     const m = usize(macTable + mi * MAC_SIZE);
-    if (!inBounds(load<u32>(m, 0), load<u32>(m, 4), false)) return false;
-    if (!inBounds(load<u32>(m, 16), load<u32>(m, 20), false)) return false;
-    const caveatCount = load<u32>(m, 8);
-    const caveatTable = load<u32>(m, 12);
+    if (!inBounds(load<u32>(m, M_ID_OFF), load<u32>(m, M_ID_LEN), false)) return false;
+    if (!inBounds(load<u32>(m, M_SIG_OFF), load<u32>(m, M_SIG_LEN), false)) return false;
+    const caveatCount = load<u32>(m, M_CAVEAT_COUNT);
+    const caveatTable = load<u32>(m, M_CAVEAT_TABLE);
     if (!inBounds(caveatTable, u64(caveatCount) * CAVEAT_SIZE, false)) return false;
     for (let ci: u32 = 0; ci < caveatCount; ci++) {
       const c = usize(caveatTable + ci * CAVEAT_SIZE);
-      if (!inBounds(load<u32>(c, 0), load<u32>(c, 4), false)) return false;
-      if (load<u32>(c, 8) !== NO_VID && !inBounds(load<u32>(c, 8), load<u32>(c, 12), false)) return false;
+      if (!inBounds(load<u32>(c, C_CID_OFF), load<u32>(c, C_CID_LEN), false)) return false;
+      if (
+        load<u32>(c, C_VID_OFF) !== NO_VID &&
+        !inBounds(load<u32>(c, C_VID_OFF), load<u32>(c, C_VID_LEN), false)
+      )
+        return false;
     }
   }
   return true;
@@ -133,7 +182,7 @@ function record(s: i32, mi: i32, ci: i32): void {
 export function findDischarge(macTable: usize, macCount: u32, cid: usize, cidLen: u32): i32 {
   for (let j: u32 = 1; j < macCount; j++) {
     const m = macTable + j * MAC_SIZE;
-    if (bytesEqual(load<u32>(m, 0), load<u32>(m, 4), cid, cidLen)) return i32(j);
+    if (bytesEqual(load<u32>(m, M_ID_OFF), load<u32>(m, M_ID_LEN), cid, cidLen)) return i32(j);
   }
   return -1;
 }
@@ -173,10 +222,10 @@ function enterFrom(
   store<u32>(frame, mi, F_MI);
   store<u32>(frame, 0, F_CI);
   store<u32>(frame, depth, F_DEPTH);
-  hmacFrom(inner, outer, load<u32>(m, 0), load<u32>(m, 4), frame + F_SIG);
-  const visited = load<u32>(out, 12);
+  hmacFrom(inner, outer, load<u32>(m, M_ID_OFF), load<u32>(m, M_ID_LEN), frame + F_SIG);
+  const visited = load<u32>(out, O_VISITED);
   store<u32>(out + OUT_HEADER + visited * 4, mi);
-  store<u32>(out, visited + 1, 12);
+  store<u32>(out, visited + 1, O_VISITED);
 }
 
 /**
@@ -193,9 +242,9 @@ export function verifyJob(
   maxDepth: i32,
 ): i32 {
   if (!jobFits(job, scratchLen)) return LAYOUT_INVALID;
-  const macCount = load<u32>(job, 8);
-  const macTable = usize(load<u32>(job, 12));
-  const out = usize(load<u32>(job, 16));
+  const macCount = load<u32>(job, J_MAC_COUNT);
+  const macTable = usize(load<u32>(job, J_MAC_TABLE));
+  const out = usize(load<u32>(job, J_OUT));
   const used = scratch;
   const frames = (scratch + macCount + 15) & ~15;
   memory.fill(used, 0, macCount);
@@ -203,11 +252,11 @@ export function verifyJob(
   failedMacaroon = -1;
   failedCaveat = -1;
   mismatch = -1;
-  store<u32>(out, 0, 12);
+  store<u32>(out, 0, O_VISITED);
   let rootBound = false;
 
-  const keyOff = load<u32>(job, 0);
-  const keyLen = load<u32>(job, 4);
+  const keyOff = load<u32>(job, J_KEY_OFF);
+  const keyLen = load<u32>(job, J_KEY_LEN);
   if (keyOff !== cachedKeyOff || keyLen !== cachedKeyLen) {
     deriveKey(keyOff, keyLen, CHILD_KEY);
     padMidstates(CHILD_KEY, 32, ROOT_INNER, ROOT_OUTER);
@@ -222,17 +271,17 @@ export function verifyJob(
     const m = macTable + mi * MAC_SIZE;
     const ci = load<u32>(f, F_CI);
     const sig = f + F_SIG;
-    if (ci < load<u32>(m, 8)) {
+    if (ci < load<u32>(m, M_CAVEAT_COUNT)) {
       store<u32>(f, ci + 1, F_CI);
-      const c = usize(load<u32>(m, 12) + ci * CAVEAT_SIZE);
-      const cid = usize(load<u32>(c, 0));
-      const cidLen = load<u32>(c, 4);
-      const vid = load<u32>(c, 8);
+      const c = usize(load<u32>(m, M_CAVEAT_TABLE) + ci * CAVEAT_SIZE);
+      const cid = usize(load<u32>(c, C_CID_OFF));
+      const cidLen = load<u32>(c, C_CID_LEN);
+      const vid = load<u32>(c, C_VID_OFF);
       if (vid === NO_VID) {
         hmac32(sig, cid, cidLen, sig);
         continue;
       }
-      const vidLen = load<u32>(c, 12);
+      const vidLen = load<u32>(c, C_VID_LEN);
       const opened = vidLen === VID_LENGTH && secretboxOpen(sig, vid, CHILD_KEY);
       if (!opened) record(DECRYPTION_FAILED, mi, ci);
       const j = findDischarge(macTable, macCount, cid, cidLen);
@@ -257,14 +306,21 @@ export function verifyJob(
     if (mi !== 0) {
       // Binding: hash2(Z, rootSig, sig); HMAC(Z, rootSig) is the same for every discharge of the job.
       if (!rootBound) {
-        hmacFrom(ZERO_INNER, ZERO_OUTER, load<u32>(macTable, 16), load<u32>(macTable, 20), ROOT_BOUND);
+        hmacFrom(
+          ZERO_INNER,
+          ZERO_OUTER,
+          load<u32>(macTable, M_SIG_OFF),
+          load<u32>(macTable, M_SIG_LEN),
+          ROOT_BOUND,
+        );
         rootBound = true;
       }
       copy32(PAIR, ROOT_BOUND);
       hmacFrom(ZERO_INNER, ZERO_OUTER, sig, 32, PAIR + 32);
       hmacFrom(ZERO_INNER, ZERO_OUTER, PAIR, 64, sig);
     }
-    if (!signatureEquals(sig, load<u32>(m, 16), load<u32>(m, 20)) && mismatch < 0) mismatch = i32(mi);
+    if (!signatureEquals(sig, load<u32>(m, M_SIG_OFF), load<u32>(m, M_SIG_LEN)) && mismatch < 0)
+      mismatch = i32(mi);
     sp--;
   }
 
@@ -277,9 +333,9 @@ export function verifyJob(
     }
   }
   if (status === OK && mismatch >= 0) record(SIGNATURE_MISMATCH, mismatch, -1);
-  store<i32>(out, status, 0);
-  store<i32>(out, failedMacaroon, 4);
-  store<i32>(out, failedCaveat, 8);
+  store<i32>(out, status, O_STATUS);
+  store<i32>(out, failedMacaroon, O_MACAROON);
+  store<i32>(out, failedCaveat, O_CAVEAT);
   return status;
 }
 

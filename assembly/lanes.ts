@@ -3,6 +3,10 @@
 // lane with the next job as soon as its job ends (Intel's multi-buffer scheduling). The walk is the same
 // step for step as chain.ts verifyJob, written as a state machine that stops at every HMAC.
 import {
+  C_CID_LEN,
+  C_CID_OFF,
+  C_VID_LEN,
+  C_VID_OFF,
   CAVEAT_SIZE,
   DECRYPTION_FAILED,
   DEPTH_EXCEEDED,
@@ -15,13 +19,28 @@ import {
   F_SIG,
   FRAME_SIZE,
   findDischarge,
+  J_KEY_LEN,
+  J_KEY_OFF,
+  J_MAC_COUNT,
+  J_MAC_TABLE,
+  J_OUT,
   JOB_SIZE,
   jobFits,
   KEYGEN_INNER,
   KEYGEN_OUTER,
   LAYOUT_INVALID,
+  M_CAVEAT_COUNT,
+  M_CAVEAT_TABLE,
+  M_ID_LEN,
+  M_ID_OFF,
+  M_SIG_LEN,
+  M_SIG_OFF,
   MAC_SIZE,
   NO_VID,
+  O_CAVEAT,
+  O_MACAROON,
+  O_STATUS,
+  O_VISITED,
   OK,
   OUT_HEADER,
   SIGNATURE_MISMATCH,
@@ -104,7 +123,8 @@ class Lane {
   cachedKeyLen: u32;
 }
 
-const LANE_STRUCT: usize = 256;
+// The descriptor's size comes from the struct itself, rounded to 16 bytes: it cannot drift from it.
+const LANE_STRUCT: usize = (offsetof<Lane>() + 15) & ~15;
 const LANE_BUFFERS: usize = 576;
 const LANE_STRUCTS: usize = memory.data(i32(LANE_STRUCT * LANES), 16);
 const BUFFERS: usize = memory.data(i32(LANE_BUFFERS * LANES), 16);
@@ -253,10 +273,10 @@ function record(L: Lane, s: i32, mi: i32, ci: i32): void {
 }
 
 function startJob(L: Lane, job: usize): void {
-  const macCount = load<u32>(job, 8);
+  const macCount = load<u32>(job, J_MAC_COUNT);
   L.macCount = macCount;
-  L.macTable = load<u32>(job, 12);
-  L.result = load<u32>(job, 16);
+  L.macTable = load<u32>(job, J_MAC_TABLE);
+  L.result = load<u32>(job, J_OUT);
   L.frames = (L.used + macCount + 15) & ~15;
   memory.fill(L.used, 0, macCount);
   L.sp = 0;
@@ -265,9 +285,9 @@ function startJob(L: Lane, job: usize): void {
   L.failedCaveat = -1;
   L.mismatch = -1;
   L.rootBound = false;
-  store<u32>(L.result, 0, 12);
-  const keyOff = load<u32>(job, 0);
-  const keyLen = load<u32>(job, 4);
+  store<u32>(L.result, 0, O_VISITED);
+  const keyOff = load<u32>(job, J_KEY_OFF);
+  const keyLen = load<u32>(job, J_KEY_LEN);
   if (keyOff === L.cachedKeyOff && keyLen === L.cachedKeyLen) {
     enterFrom(L, 0, 0, L.keyInner, L.keyOuter);
     return;
@@ -282,14 +302,14 @@ function startJob(L: Lane, job: usize): void {
 function enter(L: Lane, mi: u32, depth: u32): void {
   const f = pushFrame(L, mi, depth);
   const m = L.macTable + mi * MAC_SIZE;
-  keyed(L, L.childKey, load<u32>(m, 0), load<u32>(m, 4), f + F_SIG, L.bufInner, L.bufOuter);
+  keyed(L, L.childKey, load<u32>(m, M_ID_OFF), load<u32>(m, M_ID_LEN), f + F_SIG, L.bufInner, L.bufOuter);
 }
 
 /** Pushes macaroon `mi` and issues HMAC(key, identifier) for a key whose pad midstates are known. */
 function enterFrom(L: Lane, mi: u32, depth: u32, inner: usize, outer: usize): void {
   const f = pushFrame(L, mi, depth);
   const m = L.macTable + mi * MAC_SIZE;
-  withMidstates(L, inner, outer, load<u32>(m, 0), load<u32>(m, 4), f + F_SIG);
+  withMidstates(L, inner, outer, load<u32>(m, M_ID_OFF), load<u32>(m, M_ID_LEN), f + F_SIG);
 }
 
 function pushFrame(L: Lane, mi: u32, depth: u32): usize {
@@ -298,9 +318,9 @@ function pushFrame(L: Lane, mi: u32, depth: u32): usize {
   store<u32>(f, mi, F_MI);
   store<u32>(f, 0, F_CI);
   store<u32>(f, depth, F_DEPTH);
-  const visited = load<u32>(L.result, 12);
+  const visited = load<u32>(L.result, O_VISITED);
   store<u32>(L.result + OUT_HEADER + visited * 4, mi);
-  store<u32>(L.result, visited + 1, 12);
+  store<u32>(L.result, visited + 1, O_VISITED);
   L.step = W_NEXT;
   return f;
 }
@@ -309,7 +329,8 @@ function pushFrame(L: Lane, mi: u32, depth: u32): usize {
 function leave(L: Lane, f: usize): void {
   const mi = load<u32>(f, F_MI);
   const m = L.macTable + mi * MAC_SIZE;
-  if (!signatureEquals(f + F_SIG, load<u32>(m, 16), load<u32>(m, 20)) && L.mismatch < 0) L.mismatch = i32(mi);
+  if (!signatureEquals(f + F_SIG, load<u32>(m, M_SIG_OFF), load<u32>(m, M_SIG_LEN)) && L.mismatch < 0)
+    L.mismatch = i32(mi);
   L.sp--;
 }
 
@@ -323,9 +344,9 @@ function finishJob(L: Lane, allowUnused: bool): void {
     }
   }
   if (L.status === OK && L.mismatch >= 0) record(L, SIGNATURE_MISMATCH, L.mismatch, -1);
-  store<i32>(L.result, L.status, 0);
-  store<i32>(L.result, L.failedMacaroon, 4);
-  store<i32>(L.result, L.failedCaveat, 8);
+  store<i32>(L.result, L.status, O_STATUS);
+  store<i32>(L.result, L.failedMacaroon, O_MACAROON);
+  store<i32>(L.result, L.failedCaveat, O_CAVEAT);
 }
 
 /** Runs the lane's walk until it issues its next HMAC (true) or finishes its job (false). */
@@ -335,8 +356,8 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
     if (step === W_ENTER_ROOT) {
       // The derived root key's pads go to the lane's cache, for later jobs that share the key.
       const root = pushFrame(L, 0, 0);
-      const id = load<u32>(L.macTable, 0);
-      keyed(L, L.childKey, id, load<u32>(L.macTable, 4), root + F_SIG, L.keyInner, L.keyOuter);
+      const id = load<u32>(L.macTable, M_ID_OFF);
+      keyed(L, L.childKey, id, load<u32>(L.macTable, M_ID_LEN), root + F_SIG, L.keyInner, L.keyOuter);
       return true;
     }
     const f = L.frames + (L.sp - 1) * FRAME_SIZE;
@@ -379,17 +400,17 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
     const mi = load<u32>(f, F_MI);
     const m = L.macTable + mi * MAC_SIZE;
     const ci = load<u32>(f, F_CI);
-    if (ci < load<u32>(m, 8)) {
+    if (ci < load<u32>(m, M_CAVEAT_COUNT)) {
       store<u32>(f, ci + 1, F_CI);
-      const c = usize(load<u32>(m, 12) + ci * CAVEAT_SIZE);
-      const cid = usize(load<u32>(c, 0));
-      const cidLen = load<u32>(c, 4);
-      const vid = load<u32>(c, 8);
+      const c = usize(load<u32>(m, M_CAVEAT_TABLE) + ci * CAVEAT_SIZE);
+      const cid = usize(load<u32>(c, C_CID_OFF));
+      const cidLen = load<u32>(c, C_CID_LEN);
+      const vid = load<u32>(c, C_VID_OFF);
       if (vid === NO_VID) {
         keyed(L, sig, cid, cidLen, sig, L.bufInner, L.bufOuter);
         return true;
       }
-      const vidLen = load<u32>(c, 12);
+      const vidLen = load<u32>(c, C_VID_LEN);
       const opened = vidLen === VID_LENGTH && secretboxOpen(sig, vid, L.childKey);
       if (!opened) record(L, DECRYPTION_FAILED, mi, ci);
       const j = findDischarge(L.macTable, L.macCount, cid, cidLen);
@@ -415,7 +436,14 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
       if (!L.rootBound) {
         L.rootBound = true;
         const root = L.macTable;
-        withMidstates(L, ZERO_INNER, ZERO_OUTER, load<u32>(root, 16), load<u32>(root, 20), L.rootSigBound);
+        withMidstates(
+          L,
+          ZERO_INNER,
+          ZERO_OUTER,
+          load<u32>(root, M_SIG_OFF),
+          load<u32>(root, M_SIG_LEN),
+          L.rootSigBound,
+        );
         return true;
       }
       continue;

@@ -1,7 +1,7 @@
 // How many SHA-256 compressions verifying one request takes, to turn tokens/s into ns per compression.
 //
 // The count is the minimum an implementation reaches by reusing HMAC pad states where the key repeats
-// (shared/spec/performance-notes.md §8): HMAC(k, m) with a fresh 32-byte key costs 2 pad blocks, then
+// (docs/cryptography.md#sha-256-compressions): HMAC(k, m) with a fresh 32-byte key costs 2 pad blocks, then
 // ceil((|m| + 9) / 64) inner blocks and 1 outer block. The key generator's and the all-zero binding key's
 // pad states are constants (0 pad blocks), and hash2 computes its key's pads once for its three HMACs.
 // A straightforward implementation does a few more (every HMAC pays its pads): `naive` counts those.

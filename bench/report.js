@@ -1,7 +1,7 @@
 // Writes the measured part of BENCHMARKS.md from a full run's results: the text between the two marker
 // comments is replaced, the hand-written method and notes around it are kept.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mainTable, problems, REFERENCE, renderMarkdown, seriesTable } from './tables.js';
+import { failuresTable, mainTable, problems, REFERENCE, renderMarkdown, seriesTable } from './tables.js';
 
 const BEGIN = '<!-- bench:results:begin (written by bench/report.js from bench/results/full.json) -->';
 const END = '<!-- bench:results:end -->';
@@ -64,7 +64,7 @@ export function resultsMarkdown(report) {
       .map((w) => `${w.id} ${w.compressions.minimum} / ${w.compressions.naive}`)
       .join(', ')}.`,
     '',
-    '### Targets (issue 4)',
+    '### Targets',
     '',
     renderMarkdown([
       ['target', 'measured', 'goal', 'status'],
@@ -92,6 +92,14 @@ export function resultsMarkdown(report) {
     '',
     renderMarkdown(seriesTable(report.series.keys, report.contenders, 'keys', 'keys')),
     '',
+    ...(report.failures
+      ? [
+          `### W1 batch of ${report.failures.count}: all passing, or all failing on their last caveat (tokens/s)`,
+          '',
+          renderMarkdown(failuresTable(report)),
+          '',
+        ]
+      : []),
     '### Cold start',
     '',
     ...coldLines(report.coldStart),

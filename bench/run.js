@@ -8,10 +8,11 @@ import { libmacaroonsContender } from './contenders/libmacaroons.js';
 import { libraryContenders, parseFloor } from './contenders/library.js';
 import { macaroonsJsContender } from './contenders/macaroons-js.js';
 import { nodeCryptoContender } from './contenders/node-crypto.js';
+import { measureFailures } from './failures.js';
 import { loadNow, machine } from './machine.js';
 import { assertVerdictCheckCanFail, measure } from './measure.js';
 import { writeOutputs } from './render.js';
-import { mainTable, problems, renderText, seriesTable } from './tables.js';
+import { failuresTable, mainTable, problems, renderText, seriesTable } from './tables.js';
 import { evaluateTargets } from './targets.js';
 import { buildWorkload, SHAPES, scalingShape } from './workloads.js';
 
@@ -25,6 +26,7 @@ const MODE = quick
       seriesRequests: 128,
       caveats: [0, 8, 64],
       batchSizes: [1, 64, 1024],
+      failures: { count: 1024, rounds: 3, timeMs: 150, warmupTokens: 2048 },
       coldSamples: 3,
     }
   : {
@@ -35,6 +37,7 @@ const MODE = quick
       seriesRequests: 256,
       caveats: [0, 1, 2, 4, 8, 16, 32, 64],
       batchSizes: [1, 4, 16, 64, 256, 1024, 4096],
+      failures: { count: 1024, rounds: 7, timeMs: 500, warmupTokens: 16000 },
       coldSamples: 7,
     };
 // Set by whoever runs the suite on a busy machine, so the report says its figures are preliminary.
@@ -147,6 +150,9 @@ log('W1 with one shared root key');
 const sharedResults = await measure(shared, contenders, quick ? MODE.series : MODE.main);
 report.series.keys.push({ keys: 'shared', results: plain(sharedResults) });
 
+log('W1 batch: all passing, all failing on their last caveat');
+report.failures = await measureFailures(batchContenders, { ...MODE.failures, clock });
+
 log('cold start');
 report.coldStart = coldStart(MODE.coldSamples, workloads.W1);
 report.machine.loadAverageAtEnd = loadNow();
@@ -170,13 +176,17 @@ print(
   'W1 root keys: every token its own, or all one',
   seriesTable(report.series.keys, contenders, 'keys', 'keys'),
 );
+print(
+  `W1 batch of ${report.failures.count}: all passing, all failing on their last caveat (tokens/s)`,
+  failuresTable(report),
+);
 const cold = report.coldStart;
 console.log(
   cold.error
     ? `\nCold start: error: ${cold.error}`
     : `\nCold start (median of ${cold.samples} fresh processes): import ${cold.importMs.toFixed(1)} ms, ready() ${cold.readyMs.toFixed(2)} ms (engine ${cold.engine}); first verifyBatch of ${cold.batch} W1 tokens ${cold.firstBatchMs.toFixed(1)} ms, second ${cold.secondBatchMs.toFixed(1)} ms; ${cold.wasm.map((f) => `${f.file} ${f.bytes} B`).join(', ') || 'no .wasm files in dist/wasm'}`,
 );
-console.log('\nTargets (issue 4)');
+console.log('\nTargets');
 for (const t of report.targets)
   console.log(`  ${t.status.padEnd(4)}  ${t.name}: ${t.value} (goal ${t.goal})`);
 const issues = problems(report);

@@ -99,3 +99,14 @@ export function problems(report) {
   }
   return lines;
 }
+
+/** The W1 batch all passing and all failing on its last caveat, per batch contender of this library. */
+export function failuresTable(report) {
+  const header = ['contender', 'all passing', 'all failing', 'failing vs passing'];
+  const rows = (report.failures?.rows ?? []).map((r) =>
+    r.wrong
+      ? [r.label, 'WRONG VERDICT', 'WRONG VERDICT', '-']
+      : [r.label, formatRate(r.pass), formatRate(r.fail), `${((r.fail / r.pass - 1) * 100).toFixed(1)}%`],
+  );
+  return [header, ...rows];
+}

@@ -1,4 +1,4 @@
-// The workloads of issue 4: gateway-shaped tokens minted with this library, serialized once as V2 (for
+// The benchmark workloads: gateway-shaped tokens minted with this library, serialized once as V2 (for
 // the contenders that read V2) and as V1 (macaroons.js and libmacaroons 0.3 read only V1). Every
 // contender verifies the same macaroons, only the wire encoding differs.
 //
@@ -135,16 +135,23 @@ function controls(shape, random) {
 }
 
 /**
- * Mints `count` valid requests of a shape. keys: 'distinct' gives each token its own root key (no cache
+ * Mints `count` requests of a shape (valid unless `expected` is false), each root ending with
+ * `lastCaveat` when it is given. keys: 'distinct' gives each token its own root key (no cache
  * can help); 'shared' gives all of them one key, as a single service's tokens have.
  */
-export function buildWorkload(id, shape, { count, keys = 'distinct', seed = 1 }) {
+export function buildWorkload(
+  id,
+  shape,
+  { count, keys = 'distinct', seed = 1, lastCaveat, expected = true },
+) {
   const random = seededRandom(seed);
   const sharedKey = randomText(random, 32);
   const requests = [];
   for (let i = 0; i < count; i++) {
     const key = keys === 'shared' ? sharedKey : randomText(random, 32);
-    requests.push(request(key, mint(shape, key, random), true, 'valid'));
+    requests.push(
+      request(key, mint(shape, key, random, lastCaveat), expected, expected ? 'valid' : 'refused'),
+    );
   }
   const sample = Macaroon.deserialize(requests[0].v2.token);
   const discharges = requests[0].v2.discharges.map((d) => Macaroon.deserialize(d));

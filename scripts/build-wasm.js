@@ -20,6 +20,8 @@ const inputs = [
   at('asconfig.json'),
   fileURLToPath(import.meta.url),
   ...readdirSync(at('assembly')).map((f) => at('assembly', f)),
+  // The memory layout, shared with the TS side (imported by assembly/chain.ts).
+  at('src', 'engine', 'layout.ts'),
 ];
 const outputs = [bytesModule, ...targets.flatMap((t) => [at(config.targets[t].outFile), distFile(t)])];
 

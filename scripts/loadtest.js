@@ -1,10 +1,10 @@
 // The gateway load test: the example gateway (examples/gateway/server.js) in a child process, loaded by
 // autocannon on loopback, each run bounded in time, configurations alternating over rounds.
 //
-//   npm run loadtest                      # five configurations x 2 rounds, 8 s each (+1 s warm-up)
+//   npm run loadtest                      # six configurations x 2 rounds, 8 s each (+1 s warm-up)
 //   npm run loadtest -- --sweep           # micro-batch settings (maxBatchSize x maxWaitMs), 4 s each
 //   options: --duration=<s> --connections=<n> --rounds=<n> --only=<id,...> (ids: none, ts, wasm,
-//   batch, pool) --pool-seconds=<s> --no-pool-scaling
+//   batch, batch-401, pool) --pool-seconds=<s> --no-pool-scaling
 //
 // Then the pool alone: W1 verification throughput with 1..N worker threads (no HTTP).
 //
@@ -41,6 +41,14 @@ const CONFIGS = [
   { id: 'ts', name: 'per-request, TS engine', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'js' } },
   { id: 'wasm', name: 'per-request, WASM', env: { GATEWAY_AUTH: 'direct', GATEWAY_ENGINE: 'wasm' } },
   { id: 'batch', name: 'micro-batched, WASM', env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm' } },
+  // The same tokens, each sent for another account: every request is refused (401, caveat not
+  // satisfied) after the whole chain is verified. Refusals must cost no more CPU than successes.
+  {
+    id: 'batch-401',
+    name: 'micro-batched, WASM, all refused (401)',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm' },
+    refused: true,
+  },
   {
     id: 'pool',
     name: 'micro-batched, WASM, worker pool',
@@ -141,7 +149,8 @@ async function status(url, token) {
   return res.status;
 }
 
-async function run(config, requests, rootKeyHex, probe) {
+async function run(config, streams, rootKeyHex, probe) {
+  const requests = config.refused ? streams.refused : streams.authorized;
   let child;
   try {
     child = await startServer(config.env, rootKeyHex);
@@ -274,6 +283,8 @@ async function main() {
       headers: { authorization: `Macaroon ${mintW1(rootKey, i, deadline)}` },
     });
   }
+  // Token i for account i + 1: refused on its `account = i` caveat.
+  const refused = requests.map((r, i) => ({ ...r, path: `/accounts/${((i + 1) % TOKENS) + 1}` }));
   const token = mintW1(rootKey, 7, deadline);
   const tampered = mintW1(rootKey, 7, deadline).replace(
     /^(.{40})(.)/,
@@ -293,7 +304,7 @@ async function main() {
       process.stderr.write(
         `[${round}/${rounds}] ${config.name}: ${duration} s, ${connections} connections...\n`,
       );
-      const r = await run(config, requests, rootKeyHex, probe);
+      const r = await run(config, { authorized: requests, refused }, rootKeyHex, probe);
       runs.get(config.name).push(r);
       process.stderr.write(`  ${JSON.stringify(r)}\n`);
     }

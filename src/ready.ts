@@ -4,14 +4,11 @@
  * with `initWasm` from a `.wasm` module import instead. Where WebAssembly is unavailable or refuses the
  * module, ready() still resolves and 'auto' keeps using the TS engine; engine: 'wasm' then says why.
  */
-import { setWasmLoadError, wasmEngineLoaded } from './engine/registry.js';
+import { type ReadyInfo, setWasmLoadError, wasmEngineLoaded } from './engine/registry.js';
 import { initWasm } from './engine/wasm-init.js';
 import { compileBestEngineModule } from './engine/wasm-modules.js';
 
-export interface ReadyInfo {
-  /** The engine 'auto' now uses. */
-  readonly engine: string;
-}
+export type { ReadyInfo } from './engine/registry.js';
 
 let loading: Promise<ReadyInfo> | undefined;
 

@@ -29,7 +29,7 @@ function decodeError(f: () => unknown): DecodeError {
   throw new Error('expected a DecodeError');
 }
 
-describe('base64 (reference-details §4.6, go marshal_test vectors)', () => {
+describe('base64 (docs/wire-formats.md, go-macaroon marshal_test.go vectors)', () => {
   it('reads both alphabets, padded or not', () => {
     for (const s of ['Z29+IQ==', 'Z29-IQ==', 'Z29+IQ', 'Z29-IQ']) expect(ascii(s)).toBe('go~!');
   });
@@ -74,7 +74,7 @@ describe('base64 (reference-details §4.6, go marshal_test vectors)', () => {
   });
 });
 
-// libmacaroons test/unit vectors (reference-details §6B).
+// libmacaroons test/unit vectors (docs/peers.md#published-examples).
 const B_V2_PLAIN = 'AgETaHR0cDovL2V4YW1wbGUub3JnLwIFa2V5aWQAAAYgfN7nklEcW8b1KEhYBd_psk54XijiqZMB-dcRxgnjjvc';
 const B_V2_CAVEATS =
   'AgETaHR0cDovL2V4YW1wbGUub3JnLwIFa2V5aWQAAhRhY2NvdW50ID0gMzczNTkyODU1OQACDHVzZXIgPSBhbGljZQAABiBL6WfNHqDGsmuvakqU7psFsViG2guoXoxCqTyNDhJe_A';
@@ -127,7 +127,7 @@ describe('V2 binary', () => {
   });
 });
 
-// libmacaroons README (reference-details §6A).
+// libmacaroons README (docs/peers.md#published-examples).
 const A_V1_PLAIN =
   'MDAxY2xvY2F0aW9uIGh0dHA6Ly9teWJhbmsvCjAwMjZpZGVudGlmaWVyIHdlIHVzZWQgb3VyIHNlY3JldCBrZXkKMDAyZnNpZ25hdHVyZSDj2eApCFJsTAA5rhURQRXZf91ovyujebNCqvD2F9BVLwo';
 const A_V1_TAMPERED =
@@ -177,7 +177,7 @@ describe('V1 binary', () => {
   });
 });
 
-// libmacaroons README third-party example with a zero nonce (reference-details §6C).
+// libmacaroons README third-party example with a zero nonce (docs/peers.md#published-examples).
 describe('third-party caveats (zero-nonce vectors)', () => {
   const rootKey = 'this is a different super-secret key; never use the same secret twice';
   const caveatKey = '4; guaranteed random by a fair toss of the dice';

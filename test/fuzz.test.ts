@@ -1,5 +1,5 @@
 /**
- * Fuzzing (issue 7): random and mutated bytes and strings fed to deserialize, verify and verifyBatch.
+ * Fuzzing: random and mutated bytes and strings fed to deserialize, verify and verifyBatch.
  * The only acceptable outcomes are a result or a MacaroonError; afterwards the engines still work.
  * `npm test` runs a short fuzz; `npm run fuzz` runs a long one (FUZZ_RUNS).
  */

@@ -1,5 +1,5 @@
 /**
- * Tampering (issue 7): every single-bit flip in the signed content of a token and of each of its
+ * Tampering: every single-bit flip in the signed content of a token and of each of its
  * discharges is rejected, for tokens decoded from every format, by every engine. Locations are hints
  * outside the signature, so flipping them must change nothing.
  */

@@ -3,7 +3,7 @@ import { bytesToHex } from '../src/bytes.js';
 import { Macaroon, NotAuthorizedError, Verifier } from '../src/index.js';
 import { ENGINES } from './engines.js';
 
-// The libmacaroons README walk-through (shared/spec/reference-details.md §6A).
+// The libmacaroons README walk-through (docs/peers.md#published-examples).
 const KEY = 'this is our super secret key; only we should know it';
 const SIGS = [
   'e3d9e02908526c4c0039ae15114115d97fdd68bf2ba379b342aaf0f617d0552f',

@@ -1,14 +1,14 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { describe, expect, it, vi } from 'vitest';
-import { base64DecodeInto } from '../src/codec/base64-into.js';
+import { base64DecodeInto } from '../src/codec/base64.js';
 import { selectEngine, setWasmEngine, setWasmLoadError, wasmEngineLoaded } from '../src/engine/registry.js';
 import { verifyMacaroons } from '../src/engine/ts.js';
 import type { ChainMacaroon, EngineItem, WalkPolicy } from '../src/engine/types.js';
 import { CHUNK_BYTES, createWasmEngine, type WasmEngine } from '../src/engine/wasm.js';
 import * as builds from '../src/engine/wasm-bytes.js';
 import { initWasm } from '../src/engine/wasm-init.js';
-import { compileBestEngineModule, decodeEmbedded, preferredBuild } from '../src/engine/wasm-modules.js';
+import { compileBestEngineModule, preferredBuild } from '../src/engine/wasm-modules.js';
 import { base64Decode, EngineError, Macaroon, ready, Verifier } from '../src/index.js';
 import { macaroonData } from '../src/macaroon.js';
 
@@ -88,11 +88,11 @@ describe('choosing a build', () => {
   it('decodes embedded base64 of every length, as Buffer does', () => {
     for (let n = 0; n <= 70; n++) {
       const bytes = randomBytes(n);
-      expect(hex(decodeEmbedded(bytes.toString('base64')))).toBe(bytes.toString('hex'));
+      expect(hex(base64Decode(bytes.toString('base64')))).toBe(bytes.toString('hex'));
     }
     // The embedded builds decode to the very bytes of the build output.
-    expect(decodeEmbedded(builds.scalar)).toEqual(new Uint8Array(Buffer.from(builds.scalar, 'base64')));
-    expect(decodeEmbedded(builds.simd)).toEqual(new Uint8Array(Buffer.from(builds.simd, 'base64')));
+    expect(base64Decode(builds.scalar)).toEqual(new Uint8Array(Buffer.from(builds.scalar, 'base64')));
+    expect(base64Decode(builds.simd)).toEqual(new Uint8Array(Buffer.from(builds.simd, 'base64')));
   });
 
   it('detects SIMD with a probe module, as validating the whole SIMD build does', () => {

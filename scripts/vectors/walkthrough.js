@@ -1,5 +1,5 @@
 /**
- * vectors/walkthrough.json: the published chains of shared/spec/reference-details.md §6 (the libmacaroons
+ * vectors/walkthrough.json: the published chains listed in docs/peers.md#published-examples (the libmacaroons
  * README and unit tests, the zero-nonce third-party example, the pymacaroons and go/js test values), as
  * data. Every signature and token is recomputed by the peers here (pymacaroons can force a zero nonce;
  * libmacaroons and go-macaroon confirm what they can) and must equal the published constant.
@@ -344,7 +344,7 @@ export function buildWalkthrough(peers) {
   for (const c of cases) for (const j of c.judgedBy) confirmedBy.add(j);
   return {
     source:
-      'shared/spec/reference-details.md §6 (libmacaroons README and test/unit, pymacaroons, go/js tests)',
+      'published examples: libmacaroons README and test/unit, pymacaroons, go-macaroon and js-macaroon tests (docs/peers.md)',
     generatedBy: 'npm run vectors (scripts/vectors/walkthrough.js)',
     confirmedBy: [...confirmedBy].map((name) => peers[name].version),
     zeroNonce: ZERO_NONCE,

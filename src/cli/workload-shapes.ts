@@ -1,5 +1,5 @@
 /**
- * The token shapes of issue 4's workloads, shared by `macaroon bench` (./bench-workloads.ts) and the
+ * The token shapes of the benchmark workloads, shared by `macaroon bench` (./bench-workloads.ts) and the
  * benchmark suite (bench/workloads.js), so both measure the same tokens. Caveats are 12 to 28 bytes: four a
  * gateway checks exactly, and a time.
  */

@@ -2,7 +2,8 @@
  * Base64 as the peers write and read it. We write URL-safe without padding (libmacaroons, pymacaroons,
  * js-macaroon); we read both alphabets, padded or not, and skip ASCII whitespace (libmacaroons and
  * go-macaroon skip line breaks; the libmacaroons README's own example token is wrapped at 76 columns).
- * See shared/spec/reference-details.md §4.6.
+ * docs/wire-formats.md#base64-when-reading says who writes what. This is the one TS decoder: the batch
+ * path decodes into a caller's buffer with base64DecodeInto (the WASM engine decodes in place instead).
  */
 import { DecodeError } from '../errors.js';
 
@@ -49,8 +50,13 @@ export function base64StdEncode(bytes: Uint8Array): string {
  * Decodes standard or URL-safe base64, padded or not, skipping whitespace. Throws DecodeError naming the
  * offending position (never echoing the input) for anything else.
  */
-export function base64Decode(text: string, what = 'base64 data'): Uint8Array {
+export function base64Decode(text: string, what = 'base64 data'): Uint8Array<ArrayBuffer> {
   return decodePlain(text) ?? decodeLenient(text, what);
+}
+
+/** Decoded size of `length` characters at most (what a caller reserves before base64DecodeInto). */
+export function base64DecodedBound(length: number): number {
+  return Math.floor((length * 3) / 4) + 3;
 }
 
 /** The symbol's value, or a negative number for padding, whitespace and anything else. */
@@ -60,42 +66,51 @@ function symbol(text: string, i: number): number {
 }
 
 /**
- * The common case, tokens as peers write them (no whitespace, no padding, or padding only at the end),
- * four symbols per step. Returns undefined for anything else, which decodeLenient then handles (or names).
+ * The common case, tokens as peers write them (either alphabet, even mixed; no whitespace; padding only
+ * at the end), four symbols per step, into `out` at `at`, allocating nothing. Returns the number of
+ * bytes written, or -1 for any other text, which base64Decode then decodes leniently or names the error
+ * of. Whatever it takes, it decodes to exactly base64Decode's bytes (trailing bits ignored, as there).
+ * `out` must have base64DecodedBound(text.length) bytes free at `at`.
  */
-function decodePlain(text: string): Uint8Array | undefined {
-  let n = text.length;
-  if (n > 0 && text.charCodeAt(n - 1) === 61 /* = */) n--;
-  if (n > 0 && text.charCodeAt(n - 1) === 61) n--;
-  if (n % 4 === 1 || (n !== text.length && text.length % 4 !== 0)) return undefined;
-  const full = n & ~3;
-  const out = new Uint8Array((full / 4) * 3 + (n - full === 0 ? 0 : n - full - 1));
-  let o = 0;
+export function base64DecodeInto(text: string, out: Uint8Array, at: number): number {
+  let symbols = text.length;
+  while (symbols > 0 && text.charCodeAt(symbols - 1) === 61 /* = */) symbols--;
+  if (symbols % 4 === 1 || (symbols !== text.length && text.length % 4 !== 0)) return -1;
+  const full = symbols & ~3;
+  let o = at;
   for (let i = 0; i < full; i += 4) {
     const a = symbol(text, i);
     const b = symbol(text, i + 1);
     const c = symbol(text, i + 2);
     const d = symbol(text, i + 3);
-    if ((a | b | c | d) < 0) return undefined;
+    if ((a | b | c | d) < 0) return -1;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = v >> 16;
     out[o++] = (v >> 8) & 0xff;
     out[o++] = v & 0xff;
   }
-  const rest = n - full;
+  const rest = symbols - full;
   if (rest >= 2) {
     const a = symbol(text, full);
     const b = symbol(text, full + 1);
     const c = rest === 3 ? symbol(text, full + 2) : 0;
-    if ((a | b | c) < 0) return undefined;
+    if ((a | b | c) < 0) return -1;
     const v = (a << 18) | (b << 12) | (c << 6);
     out[o++] = v >> 16;
     if (rest === 3) out[o++] = (v >> 8) & 0xff;
   }
-  return out;
+  return o - at;
 }
 
-function decodeLenient(text: string, what: string): Uint8Array {
+/** base64DecodeInto into a new array of the exact size; undefined for text it does not take. */
+function decodePlain(text: string): Uint8Array<ArrayBuffer> | undefined {
+  let symbols = text.length;
+  while (symbols > 0 && text.charCodeAt(symbols - 1) === 61 /* = */) symbols--;
+  const out = new Uint8Array((symbols * 3) >> 2);
+  return base64DecodeInto(text, out, 0) === out.length ? out : undefined;
+}
+
+function decodeLenient(text: string, what: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(Math.floor((text.length * 3) / 4) + 3);
   let length = 0;
   let acc = 0;

@@ -3,18 +3,18 @@
  * - binary: go-macaroon's Slice, each macaroon's binary form (V1 or V2) concatenated, as base64url;
  * - json: a JSON array of macaroon objects (go, js-macaroon; macaroon-bakery's HTTP form is the standard
  *   padded base64 of that array, in `Macaroons` headers and `macaroon-*` cookies).
- * See shared/spec/reference-details.md §4.5.
+ * docs/wire-formats.md#bundles-a-root-with-its-discharges says who writes which.
  */
 import { concatBytes, describeType, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, LimitExceededError } from '../errors.js';
 import { checkTokenSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
-import type { MacaroonData } from '../model.js';
+import { type MacaroonData, SIGNATURE_LENGTH } from '../model.js';
 import { base64Decode, base64StdEncode, base64UrlEncode } from './base64.js';
 import { decodeBinaryAt } from './detect.js';
 import { fromJsonObject, parseJson, toJsonV1, toJsonV2 } from './json.js';
 import { encodeV1 } from './v1.js';
 import { encodeV2 } from './v2.js';
-import { cursor, field, readField, varint } from './v2-cursor.js';
+import { FIELD_SIGNATURE, V2Framing } from './v2-framing.js';
 
 export type BundleFormat = 'binary' | 'json' | 'bakery';
 
@@ -95,24 +95,25 @@ function nonEmpty(list: MacaroonData[]): MacaroonData[] {
  * Where the V2 macaroon starting at `start` ends, by its framing alone; undefined where the codec would
  * throw on the framing or the limits (field size, caveat count), so the full decoder then says which.
  */
-function v2End(bytes: Uint8Array, start: number, limits: Limits): number | undefined {
+function v2End(f: V2Framing, start: number, limits: Limits): number | undefined {
+  const bytes = f.bytes;
   if (bytes[start] !== 2) return undefined;
-  const end = bytes.length;
-  cursor.pos = start + 1;
+  f.reset(bytes, start + 1, bytes.length);
   // The header section, then caveat sections up to the empty one that ends them.
   for (let section = 0; ; section++) {
     let last = 0;
     for (;;) {
-      if (!readField(bytes, end, last, limits.maxFieldBytes)) return undefined;
-      if (field.type === 0) break;
-      last = field.type;
-      cursor.pos += field.length;
+      if (!f.field(last, limits.maxFieldBytes)) return undefined;
+      if (f.type === 0) break;
+      last = f.type;
+      f.pos += f.length;
     }
     if (last === 0 && section > 0) break;
     if (section > limits.maxCaveats) return undefined;
   }
-  if (varint(bytes, end) !== 6 || varint(bytes, end) !== 32 || cursor.pos + 32 > end) return undefined;
-  return cursor.pos + 32;
+  if (f.varint() !== FIELD_SIGNATURE || f.varint() !== SIGNATURE_LENGTH || f.pos + 32 > f.end)
+    return undefined;
+  return f.pos + 32;
 }
 
 /**
@@ -139,10 +140,11 @@ export function splitBinaryBundle(
     bytes = data;
   }
   const parts: Uint8Array[] = [];
+  const framing = new V2Framing(bytes);
   let pos = 0;
   while (pos < bytes.length) {
     if (parts.length > limits.maxDischarges) return undefined;
-    const end = v2End(bytes, pos, limits);
+    const end = v2End(framing, pos, limits);
     if (end === undefined) return undefined;
     parts.push(bytes.subarray(pos, end));
     pos = end;

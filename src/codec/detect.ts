@@ -1,7 +1,7 @@
 /**
  * Format detection: one entry point that accepts every form a peer writes. Binary forms are recognised by
  * their first byte (0x02 for V2, a hex length digit for V1 packets), text by its first character (`{`
- * JSON, otherwise base64 of a binary form). See shared/spec/macaroons.md "Token form".
+ * JSON, otherwise base64 of a binary form). See docs/wire-formats.md#detecting-the-format.
  */
 import { describeType, utf8DecodeStrict } from '../bytes.js';
 import { DecodeError } from '../errors.js';

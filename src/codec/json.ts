@@ -1,7 +1,7 @@
 /**
  * V1 and V2 JSON. We write the field order and string-or-base64 choices of js-macaroon (a field is a
  * string when its bytes are valid UTF-8, otherwise `…64` base64url), so our output equals its output.
- * We read what every peer writes. See shared/spec/reference-details.md §4.3 and §4.4.
+ * We read what every peer writes. See docs/wire-formats.md#json and docs/peers.md.
  */
 import { bytesToHex, describeType, hexToBytes, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, EncodeError } from '../errors.js';

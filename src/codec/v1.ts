@@ -1,6 +1,6 @@
 /**
  * V1 binary: libmacaroons packets. Each packet is 4 hex digits giving the whole packet length, the key, a
- * space, the raw value and a newline. See shared/spec/reference-details.md §4.1.
+ * space, the raw value and a newline. See docs/wire-formats.md#v1-binary-packets.
  */
 import { bytesEqual, concatBytes, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError, EncodeError } from '../errors.js';

@@ -1,20 +1,16 @@
 /**
  * V2 binary: version byte 2, then sections of fields (varint type, varint length, bytes), each section
- * ended by a 0 byte. See shared/spec/reference-details.md §4.2 and libmacaroons doc/format.txt.
+ * ended by a 0 byte (docs/wire-formats.md#v2-binary, libmacaroons' doc/format.txt). The framing is read
+ * by ./v2-framing.ts, as everywhere else.
  */
 import { utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { DecodeError } from '../errors.js';
 import { checkCaveatCount, checkFieldSize, DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { type CaveatData, type MacaroonData, SIGNATURE_LENGTH } from '../model.js';
+import { FIELD_IDENTIFIER, FIELD_LOCATION, FIELD_SIGNATURE, FIELD_VID, V2Framing } from './v2-framing.js';
 
 const VERSION_BYTE = 2;
 const FIELD_EOS = 0;
-const FIELD_LOCATION = 1;
-const FIELD_IDENTIFIER = 2;
-const FIELD_VID = 4;
-const FIELD_SIGNATURE = 6;
-/** go-macaroon's bound: lengths above 2^31-1 are refused before any allocation. */
-const MAX_VARINT = 0x7fffffff;
 
 function varintSize(n: number): number {
   let size = 1;
@@ -87,46 +83,45 @@ interface Field {
   value: Uint8Array;
 }
 
-class Reader {
-  pos: number;
-  constructor(
-    readonly data: Uint8Array,
-    start: number,
-    readonly limits: Limits,
-  ) {
-    this.pos = start;
+/** The decoder's error for a framing read that failed (`what`: the section, or the varint read alone). */
+function framingError(f: V2Framing, what: string, limits: Limits): never {
+  const varint = f.part === undefined ? what : `${what} field ${f.part}`;
+  switch (f.error) {
+    case 'truncated':
+      throw new DecodeError(`V2 macaroon truncated in ${varint}`);
+    case 'too-large':
+      throw new DecodeError(`V2 ${varint} is too large`);
+    case 'out-of-order':
+      throw new DecodeError(`V2 ${what} has fields out of order`);
+    case 'value-truncated':
+      throw new DecodeError(`V2 ${what} field is truncated`);
+    default:
+      checkFieldSize(f.length, limits, `V2 ${what} field`);
+      throw new DecodeError(`V2 ${what} field is malformed`);
   }
+}
 
-  varint(what: string): number {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 5; i++) {
-      if (this.pos >= this.data.length) throw new DecodeError(`V2 macaroon truncated in ${what}`);
-      const b = this.data[this.pos++] as number;
-      result += (b & 0x7f) * scale;
-      if (result > MAX_VARINT) throw new DecodeError(`V2 ${what} is too large`);
-      if ((b & 0x80) === 0) return result;
-      scale *= 128;
-    }
-    throw new DecodeError(`V2 ${what} is too large`);
+/** Reads one section: fields with strictly increasing types, up to and including the end marker. */
+function section(f: V2Framing, what: string, limits: Limits): Field[] {
+  const fields: Field[] = [];
+  let last = 0;
+  for (;;) {
+    if (!f.field(last, limits.maxFieldBytes)) framingError(f, what, limits);
+    if (f.type === FIELD_EOS) return fields;
+    last = f.type;
+    fields.push({ type: f.type, value: f.bytes.subarray(f.pos, f.pos + f.length) });
+    f.pos += f.length;
   }
+}
 
-  /** Reads one section: fields with strictly increasing types, up to and including the end marker. */
-  section(what: string): Field[] {
-    const fields: Field[] = [];
-    let last = 0;
-    for (;;) {
-      const type = this.varint(`${what} field type`);
-      if (type === FIELD_EOS) return fields;
-      if (type <= last) throw new DecodeError(`V2 ${what} has fields out of order`);
-      last = type;
-      const length = this.varint(`${what} field length`);
-      if (length > this.data.length - this.pos) throw new DecodeError(`V2 ${what} field is truncated`);
-      checkFieldSize(length, this.limits, `V2 ${what} field`);
-      fields.push({ type, value: this.data.subarray(this.pos, this.pos + length) });
-      this.pos += length;
-    }
+/** One varint read alone (the signature's header), named `what` in errors. */
+function varint(f: V2Framing, what: string, limits: Limits): number {
+  const n = f.varint();
+  if (n < 0) {
+    f.part = undefined;
+    framingError(f, what, limits);
   }
+  return n;
 }
 
 function location(value: Uint8Array, what: string): string {
@@ -145,30 +140,30 @@ export function decodeV2(
   limits: Limits = DEFAULT_LIMITS,
 ): { macaroon: MacaroonData; end: number } {
   if (data[start] !== VERSION_BYTE) throw new DecodeError('not a V2 binary macaroon (bad version byte)');
-  const r = new Reader(data, start + 1, limits);
+  const f = new V2Framing(data).reset(data, start + 1, data.length);
 
   let loc = '';
   let identifier: Uint8Array | undefined;
-  for (const f of r.section('header')) {
-    if (f.type === FIELD_LOCATION) loc = location(f.value, 'macaroon');
-    else if (f.type === FIELD_IDENTIFIER) identifier = f.value.slice();
-    else throw new DecodeError(`V2 header has an unexpected field type ${f.type}`);
+  for (const field of section(f, 'header', limits)) {
+    if (field.type === FIELD_LOCATION) loc = location(field.value, 'macaroon');
+    else if (field.type === FIELD_IDENTIFIER) identifier = field.value.slice();
+    else throw new DecodeError(`V2 header has an unexpected field type ${field.type}`);
   }
   if (!identifier) throw new DecodeError('V2 header has no identifier');
 
   const caveats: CaveatData[] = [];
   for (;;) {
-    const fields = r.section('caveat');
+    const fields = section(f, 'caveat', limits);
     if (fields.length === 0) break;
     checkCaveatCount(caveats.length + 1, limits);
     let cl: string | undefined;
     let cid: Uint8Array | undefined;
     let vid: Uint8Array | undefined;
-    for (const f of fields) {
-      if (f.type === FIELD_LOCATION) cl = location(f.value, 'caveat');
-      else if (f.type === FIELD_IDENTIFIER) cid = f.value.slice();
-      else if (f.type === FIELD_VID) vid = f.value.slice();
-      else throw new DecodeError(`V2 caveat has an unexpected field type ${f.type}`);
+    for (const field of fields) {
+      if (field.type === FIELD_LOCATION) cl = location(field.value, 'caveat');
+      else if (field.type === FIELD_IDENTIFIER) cid = field.value.slice();
+      else if (field.type === FIELD_VID) vid = field.value.slice();
+      else throw new DecodeError(`V2 caveat has an unexpected field type ${field.type}`);
     }
     if (!cid) throw new DecodeError('V2 caveat has no identifier');
     if (vid && vid.length > 0) caveats.push({ identifier: cid, verificationId: vid, location: cl ?? '' });
@@ -176,14 +171,14 @@ export function decodeV2(
     else caveats.push({ identifier: cid });
   }
 
-  const type = r.varint('signature field type');
+  const type = varint(f, 'signature field type', limits);
   if (type !== FIELD_SIGNATURE) throw new DecodeError('V2 macaroon has no signature field');
-  const length = r.varint('signature length');
+  const length = varint(f, 'signature length', limits);
   if (length !== SIGNATURE_LENGTH) throw new DecodeError(`V2 signature has ${length} bytes, expected 32`);
-  if (r.pos + length > data.length) throw new DecodeError('V2 signature is truncated');
-  const signature = data.slice(r.pos, r.pos + length);
+  if (f.pos + length > data.length) throw new DecodeError('V2 signature is truncated');
+  const signature = data.slice(f.pos, f.pos + length);
   return {
     macaroon: { version: 2, location: loc, identifier, caveats, signature },
-    end: r.pos + length,
+    end: f.pos + length,
   };
 }

@@ -3,7 +3,7 @@
  * computed once and reused: for the fixed keys (the key generator, the zero binding key), and for the
  * three HMACs of hash2 under one signature.
  */
-import { compress, finish, IV, wordsToBytes } from './sha256.js';
+import { compress, finish, initState, wordsToBytes } from './sha256.js';
 
 /** The inner and outer SHA-256 states after absorbing key⊕ipad and key⊕opad. */
 export interface HmacKey {
@@ -18,11 +18,11 @@ export function hmacKey(key: Uint8Array, into?: HmacKey): HmacKey {
   const k = into ?? { inner: new Int32Array(8), outer: new Int32Array(8) };
   PAD.fill(0x36);
   for (let i = 0; i < key.length; i++) PAD[i] = (key[i] as number) ^ 0x36;
-  k.inner.set(IV);
+  initState(k.inner);
   compress(k.inner, PAD, 0);
   PAD.fill(0x5c);
   for (let i = 0; i < key.length; i++) PAD[i] = (key[i] as number) ^ 0x5c;
-  k.outer.set(IV);
+  initState(k.outer);
   compress(k.outer, PAD, 0);
   return k;
 }

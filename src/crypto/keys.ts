@@ -1,5 +1,5 @@
 /**
- * The macaroon signature chain, as libmacaroons defines it (shared/spec/reference-details.md §1–§3).
+ * The macaroon signature chain, as libmacaroons defines it (docs/cryptography.md).
  * These one-shot functions serve minting and the TS engine; the WASM engine implements the same steps.
  */
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';

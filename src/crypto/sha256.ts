@@ -17,9 +17,14 @@ const K = Int32Array.from([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-export const IV = Int32Array.from([
+const IV = Int32Array.from([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
+
+/** Sets `state` (8 words) to SHA-256's initial hash value (FIPS 180-4 §5.3.3). */
+export function initState(state: Int32Array): void {
+  state.set(IV);
+}
 
 const W = new Int32Array(64);
 

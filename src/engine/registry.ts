@@ -8,6 +8,12 @@ import type { Engine } from './types.js';
 
 export type EngineChoice = 'auto' | 'wasm' | 'js';
 
+/** What `ready()` and `initWasm` resolve with. */
+export interface ReadyInfo {
+  /** The engine 'auto' now uses. */
+  readonly engine: string;
+}
+
 let wasmEngine: Engine | undefined;
 let wasmLoadError: unknown;
 

@@ -115,7 +115,7 @@ export function verdictOf(
   return { status, macaroon, caveat, visited, subject };
 }
 
-export const tsEngine: Engine = {
+export const tsEngine: Engine = Object.freeze({
   name: 'js',
   verify(items: readonly EngineItem[], policy: WalkPolicy, predicates?: Predicates): Verdict[] {
     const limits = policy.limits ?? DEFAULT_LIMITS;
@@ -128,4 +128,4 @@ export const tsEngine: Engine = {
       return verifyMacaroons(macaroons, key, policy, predicates, item.request);
     });
   },
-};
+});

@@ -49,7 +49,7 @@ import type { MacaroonError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Predicates, RequestFacts } from '../predicates.js';
 
-export const Status = {
+export const Status = Object.freeze({
   OK: 0,
   SIGNATURE_MISMATCH: 1,
   DECRYPTION_FAILED: 2,
@@ -60,7 +60,7 @@ export const Status = {
   CAVEAT_NOT_SATISFIED: 7,
   /** A token could not be decoded: the verdict's `error` says why. */
   MALFORMED: 8,
-} as const;
+} as const);
 export type StatusCode = (typeof Status)[keyof typeof Status];
 
 /** What an engine needs of one decoded macaroon: the signed content and the claimed signature. */

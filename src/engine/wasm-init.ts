@@ -3,8 +3,7 @@
  * from bytes (Cloudflare workerd, Vercel Edge), whose entry imports the `.wasm` file as a module and
  * passes it here. Either build (dist/wasm/macaroon-simd.wasm or macaroon-scalar.wasm) may be given.
  */
-import type { ReadyInfo } from '../ready.js';
-import { setWasmEngine } from './registry.js';
+import { type ReadyInfo, setWasmEngine } from './registry.js';
 import { createWasmEngine } from './wasm.js';
 
 export function initWasm(module: WebAssembly.Module, instance?: WebAssembly.Instance): ReadyInfo {

@@ -3,6 +3,7 @@
  * imports dist/wasm/*.wasm instead). The SIMD build is used where the runtime validates and compiles it;
  * the scalar build everywhere else.
  */
+import { base64Decode } from '../codec/base64.js';
 
 export type WasmBuild = 'simd' | 'scalar';
 
@@ -17,39 +18,9 @@ const SIMD_PROBE = Uint8Array.of(
   ...[0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b], // v128.const 0
 );
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/**
- * Decodes the generated (so well-formed, standard-alphabet) base64 of an embedded build. Four characters
- * per step: this runs once, cold, and the general decoder in ../codec/base64.ts takes three times longer.
- * @internal (exported for its test)
- */
-export function decodeEmbedded(text: string): Uint8Array<ArrayBuffer> {
-  const value = new Uint8Array(128);
-  for (let i = 0; i < 64; i++) value[ALPHABET.charCodeAt(i)] = i;
-  const at = (i: number) => value[text.charCodeAt(i)] as number;
-  let n = text.length;
-  while (n > 0 && text.charCodeAt(n - 1) === 61 /* = */) n--;
-  const out = new Uint8Array((n * 3) >> 2);
-  let j = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v = (at(i) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3);
-    out[j++] = v >> 16;
-    out[j++] = (v >> 8) & 255;
-    out[j++] = v & 255;
-  }
-  if (n - i >= 2) {
-    const v = (at(i) << 18) | (at(i + 1) << 12) | (n - i === 3 ? at(i + 2) << 6 : 0);
-    out[j++] = v >> 16;
-    if (n - i === 3) out[j++] = (v >> 8) & 255;
-  }
-  return out;
-}
-
 async function embedded(build: WasmBuild): Promise<Uint8Array<ArrayBuffer>> {
   const builds = await import('./wasm-bytes.js');
-  return decodeEmbedded(builds[build]);
+  return base64Decode(builds[build]);
 }
 
 /** The build this runtime can run: SIMD when it validates, otherwise scalar. */

@@ -5,14 +5,30 @@
  * limits, except that it also declines non-ASCII locations (their UTF-8 check is left to the codec).
  * Anything it declines, the caller hands to the codec, which then decodes it or throws the error.
  */
-import { cursor, field, readField, varint } from '../codec/v2-cursor.js';
+import {
+  FIELD_IDENTIFIER,
+  FIELD_LOCATION,
+  FIELD_SIGNATURE,
+  FIELD_VID,
+  type V2Framing,
+} from '../codec/v2-framing.js';
 import type { Limits } from '../limits.js';
-import { CAVEAT_WORDS, MAC_WORDS, NO_VID } from './layout.js';
+import {
+  CAVEAT_CID_LEN,
+  CAVEAT_CID_OFF,
+  CAVEAT_VID_LEN,
+  CAVEAT_VID_OFF,
+  CAVEAT_WORDS,
+  MAC_CAVEAT_COUNT,
+  MAC_CAVEAT_TABLE,
+  MAC_ID_LEN,
+  MAC_ID_OFF,
+  MAC_SIG_LEN,
+  MAC_SIG_OFF,
+  MAC_WORDS,
+  NO_VID,
+} from './layout.js';
 
-const FIELD_LOCATION = 1;
-const FIELD_IDENTIFIER = 2;
-const FIELD_VID = 4;
-const FIELD_SIGNATURE = 6;
 const DECLINED = -1;
 
 function ascii(u8: Uint8Array, from: number, length: number): boolean {
@@ -26,6 +42,7 @@ function ascii(u8: Uint8Array, from: number, length: number): boolean {
  * caveat entries from word `caveatWord` on. Returns the word after its last caveat entry, or -1.
  */
 export function writeV2Tables(
+  f: V2Framing,
   u8: Uint8Array,
   u32: Uint32Array,
   start: number,
@@ -36,22 +53,22 @@ export function writeV2Tables(
 ): number {
   if (start >= end || u8[start] !== 2) return DECLINED;
   const maxField = limits.maxFieldBytes;
-  cursor.pos = start + 1;
+  f.reset(u8, start + 1, end);
   let last = 0;
   let idOff = -1;
   let idLen = 0;
   for (;;) {
-    if (!readField(u8, end, last, maxField)) return DECLINED;
-    const type = field.type;
+    if (!f.field(last, maxField)) return DECLINED;
+    const type = f.type;
     if (type === 0) break;
     last = type;
     if (type === FIELD_IDENTIFIER) {
-      idOff = cursor.pos;
-      idLen = field.length;
-    } else if (type !== FIELD_LOCATION || !ascii(u8, cursor.pos, field.length)) {
+      idOff = f.pos;
+      idLen = f.length;
+    } else if (type !== FIELD_LOCATION || !ascii(u8, f.pos, f.length)) {
       return DECLINED;
     }
-    cursor.pos += field.length;
+    f.pos += f.length;
   }
   if (idOff < 0) return DECLINED;
 
@@ -65,49 +82,49 @@ export function writeV2Tables(
     let vidLen = 0;
     let vidOff = 0;
     for (;;) {
-      if (!readField(u8, end, last, maxField)) return DECLINED;
-      const type = field.type;
+      if (!f.field(last, maxField)) return DECLINED;
+      const type = f.type;
       if (type === 0) break;
       last = type;
-      const length = field.length;
+      const length = f.length;
       if (type === FIELD_IDENTIFIER) {
-        cidOff = cursor.pos;
+        cidOff = f.pos;
         cidLen = length;
       } else if (type === FIELD_VID) {
-        vidOff = cursor.pos;
+        vidOff = f.pos;
         vidLen = length;
-      } else if (type === FIELD_LOCATION && ascii(u8, cursor.pos, length)) {
+      } else if (type === FIELD_LOCATION && ascii(u8, f.pos, length)) {
         locLen = length;
       } else {
         return DECLINED;
       }
-      cursor.pos += length;
+      f.pos += length;
     }
     if (last === 0) break; // an empty section ends the caveats
     if (++count > limits.maxCaveats || cidOff < 0) return DECLINED;
-    u32[caveatWord] = cidOff;
-    u32[caveatWord + 1] = cidLen;
+    u32[caveatWord + CAVEAT_CID_OFF] = cidOff;
+    u32[caveatWord + CAVEAT_CID_LEN] = cidLen;
     if (vidLen > 0) {
-      u32[caveatWord + 2] = vidOff;
-      u32[caveatWord + 3] = vidLen;
+      u32[caveatWord + CAVEAT_VID_OFF] = vidOff;
+      u32[caveatWord + CAVEAT_VID_LEN] = vidLen;
     } else if (locLen > 0) {
       return DECLINED; // a first-party caveat with a location: the codec refuses it
     } else {
-      u32[caveatWord + 2] = NO_VID;
-      u32[caveatWord + 3] = 0;
+      u32[caveatWord + CAVEAT_VID_OFF] = NO_VID;
+      u32[caveatWord + CAVEAT_VID_LEN] = 0;
     }
     caveatWord += CAVEAT_WORDS;
   }
 
-  if (varint(u8, end) !== FIELD_SIGNATURE || varint(u8, end) !== 32) return DECLINED;
-  const sigOff = cursor.pos;
+  if (f.varint() !== FIELD_SIGNATURE || f.varint() !== 32) return DECLINED;
+  const sigOff = f.pos;
   if (sigOff + 32 !== end) return DECLINED;
-  u32[macWord] = idOff;
-  u32[macWord + 1] = idLen;
-  u32[macWord + 2] = count;
-  u32[macWord + 3] = firstCaveat * 4;
-  u32[macWord + 4] = sigOff;
-  u32[macWord + 5] = 32;
+  u32[macWord + MAC_ID_OFF] = idOff;
+  u32[macWord + MAC_ID_LEN] = idLen;
+  u32[macWord + MAC_CAVEAT_COUNT] = count;
+  u32[macWord + MAC_CAVEAT_TABLE] = firstCaveat * 4;
+  u32[macWord + MAC_SIG_OFF] = sigOff;
+  u32[macWord + MAC_SIG_LEN] = 32;
   return caveatWord;
 }
 

@@ -10,6 +10,8 @@
  * material is wiped from memory after every chunk.
  */
 import { constantTimeEqualAt, utf8Encode } from '../bytes.js';
+import { base64DecodedBound } from '../codec/base64.js';
+import { V2Framing } from '../codec/v2-framing.js';
 import { EngineError, InvalidArgumentError } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { Predicates, RequestFacts } from '../predicates.js';
@@ -121,9 +123,7 @@ export function scratchBytes(maxMacaroons: number): number {
 
 /** Room a serialized token takes: its text is copied in before it is decoded in place. */
 function serializedBound(token: string | Uint8Array): number {
-  return typeof token === 'string'
-    ? Math.max(token.length, Math.floor((token.length * 3) / 4) + 3)
-    : token.length;
+  return typeof token === 'string' ? Math.max(token.length, base64DecodedBound(token.length)) : token.length;
 }
 
 /** Bytes of fields and table words of a decoded macaroon. */
@@ -155,9 +155,27 @@ function keyBound(key: string | Uint8Array): number {
   return typeof key === 'string' ? key.length * 3 : key.length;
 }
 
-/** A verdict's `visited` for the common walks, shared (verdicts are read-only). */
+/** A verdict's `visited` for the common walks, and their OK verdicts, shared (verdicts are read-only). */
 const ROOT_ONLY: readonly number[] = Object.freeze([0]);
 const ROOT_AND_ONE: readonly number[] = Object.freeze([0, 1]);
+const OK_ROOT_ONLY: Verdict = Object.freeze({
+  status: Status.OK,
+  macaroon: -1,
+  caveat: -1,
+  visited: ROOT_ONLY,
+});
+const OK_ROOT_AND_ONE: Verdict = Object.freeze({
+  status: Status.OK,
+  macaroon: -1,
+  caveat: -1,
+  visited: ROOT_AND_ONE,
+});
+
+function okVerdict(visited: readonly number[]): Verdict {
+  if (visited === ROOT_ONLY) return OK_ROOT_ONLY;
+  if (visited === ROOT_AND_ONE) return OK_ROOT_AND_ONE;
+  return { status: Status.OK, macaroon: -1, caveat: -1, visited };
+}
 
 /** An item whose walk was OK, its caveats read; judged once user code may run. */
 interface Judged {
@@ -190,6 +208,8 @@ export class WasmEngine implements Engine {
   readonly #tokenEnds: number[] = [];
   /** Where the item being written put its macaroon table (word index). */
   #macWord = 0;
+  /** The V2 framing reader of the in-place path. */
+  readonly #framing = new V2Framing(new Uint8Array(0));
 
   constructor(module: WebAssembly.Module, options: WasmEngineOptions = {}) {
     this.#module = module;
@@ -348,7 +368,7 @@ export class WasmEngine implements Engine {
         if (status !== Status.OK) {
           verdicts[k] = this.#failure(status, out, macWord, visited);
         } else if (!predicates) {
-          verdicts[k] = { status, macaroon: -1, caveat: -1, visited };
+          verdicts[k] = okVerdict(visited);
         } else {
           const request = (items[k] as EngineItem).request;
           const failed = this.#judgeExact(macWord, visited, predicates, request, texts, queue);
@@ -377,7 +397,7 @@ export class WasmEngine implements Engine {
         }
       }
       q = j.queueEnd;
-      verdicts[j.k] = verdict ?? { status: Status.OK, macaroon: -1, caveat: -1, visited: j.visited };
+      verdicts[j.k] = verdict ?? okVerdict(j.visited);
     }
   }
 
@@ -402,7 +422,16 @@ export class WasmEngine implements Engine {
     word += tokens.length * MAC_WORDS;
     for (let mi = 0; mi < tokens.length; mi++) {
       const from = mi === 0 ? data : (ends[mi - 1] as number);
-      word = writeV2Tables(u8, this.#u32, from, ends[mi] as number, macWord + mi * MAC_WORDS, word, limits);
+      word = writeV2Tables(
+        this.#framing,
+        u8,
+        this.#u32,
+        from,
+        ends[mi] as number,
+        macWord + mi * MAC_WORDS,
+        word,
+        limits,
+      );
       if (word < 0) return -1;
     }
     this.#macWord = macWord;
@@ -558,18 +587,20 @@ export class WasmEngine implements Engine {
     this.#i32 = new Int32Array(buffer);
   }
 
-  /** Grows memory (before writing, never during a call) so that `end` bytes fit. */
+  /**
+   * Grows memory (before writing, never during a call) so that `end` bytes fit. Only this engine grows
+   * its memory, so the views' length is the memory's size (reading `memory.buffer` costs more than a
+   * token's whole table writing, so it is read only when growing).
+   */
   #ensure(end: number): void {
+    if (end <= this.#u8.length) return;
     const memory = this.#exports.memory;
-    const have = memory.buffer.byteLength;
-    if (end > have) {
-      try {
-        memory.grow(Math.ceil((end - have) / 65536));
-      } catch (e) {
-        throw new EngineError('the batch does not fit in WASM memory', { cause: e });
-      }
+    try {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+    } catch (e) {
+      throw new EngineError('the batch does not fit in WASM memory', { cause: e });
     }
-    if (this.#u8.buffer !== memory.buffer) this.#views();
+    this.#views();
   }
 
   #call(...args: Parameters<EngineExports['verifyBatch']>): number {

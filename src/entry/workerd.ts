@@ -5,9 +5,8 @@
  * compiles at deploy time, and `ready()` only instantiates it. Everything else is the main entry.
  * The SIMD build, without probing: Workers support WebAssembly SIMD, and probing would need bytes.
  */
-import { setWasmLoadError, wasmEngineLoaded } from '../engine/registry.js';
+import { type ReadyInfo, setWasmLoadError, wasmEngineLoaded } from '../engine/registry.js';
 import { initWasm } from '../engine/wasm-init.js';
-import type { ReadyInfo } from '../ready.js';
 import engineModule from '../wasm/macaroon-simd.wasm';
 
 export * from '../index.js';

@@ -21,7 +21,8 @@ export function honoMacaroonAuth(
   return async (c, next) => {
     const decision = await gateway.authorize(c.req.raw.headers, facts ? facts(c) : {});
     if (decision.status === 200) {
-      c.set('macaroon', { macaroon: decision.macaroon, discharges: decision.discharges });
+      // The decision itself: its macaroons are decoded only if the application reads them.
+      c.set('macaroon', decision);
       await next();
       return;
     }

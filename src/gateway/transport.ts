@@ -4,7 +4,7 @@
  *   base64, a JSON array, or macaroon-bakery's base64 JSON array);
  * - macaroon-bakery's `Macaroons` request header (repeatable; each value a base64 JSON array) and its
  *   `macaroon-<suffix>` cookies holding the same (httpbakery client.go, RequestMacaroons / NewCookie).
- * See shared/spec/reference-details.md §4.5. Each value is a bundle: a root macaroon, then discharges.
+ * See docs/wire-formats.md#bundles-a-root-with-its-discharges. Each value is a bundle: a root macaroon, then discharges.
  */
 import { DecodeError } from '../errors.js';
 import type { Limits } from '../limits.js';

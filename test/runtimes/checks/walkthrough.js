@@ -1,5 +1,5 @@
 // The libmacaroons README walk-through, with the signatures and tokens the reference implementations
-// produce (shared/spec/macaroons.md, reference-details.md): mint, attenuate, serialize, verify, and a
+// produce (docs/cryptography.md, docs/peers.md): mint, attenuate, serialize, verify, and a
 // third-party caveat with its bound discharge as libmacaroons wrote them.
 import { Macaroon, NotAuthorizedError, Verifier } from 'macaroon-engine';
 import { check, hex, thrown } from './report.js';
