@@ -97,7 +97,8 @@ export function deny(kind: FlyDenialKind, message: string): FlyDenial[] {
   return [{ kind, message }];
 }
 
-export const ALLOW: FlyDenial[] = [];
+/** No denial. Frozen: it is shared by every caller that returns it. */
+export const ALLOW: FlyDenial[] = Object.freeze([]) as unknown as FlyDenial[];
 
 export function toUint64(value: unknown, name: string): bigint {
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);

@@ -5,11 +5,12 @@
  */
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { type HmacKey, hmacInto, hmacKey } from '../crypto/hmac.js';
-import { finish, IV, wordsToBytes } from '../crypto/sha256.js';
+import { finish, initState, wordsToBytes } from '../crypto/sha256.js';
 import { randomBytes } from '../random.js';
 
 export function sha256(message: Uint8Array): Uint8Array {
-  const state = Int32Array.from(IV);
+  const state = new Int32Array(8);
+  initState(state);
   finish(state, message, 0);
   const out = new Uint8Array(32);
   wordsToBytes(state, out, 0);

@@ -43,7 +43,7 @@ export function decodeStdBase64(text: string): Uint8Array | undefined {
 }
 
 /** Labels macaroon.Parse accepts, and the one it writes. */
-export const TOKEN_LABELS = ['fm2', 'fm1r', 'fm1a'] as const;
+export const TOKEN_LABELS = Object.freeze(['fm2', 'fm1r', 'fm1a'] as const);
 export const OAUTH_LABEL = 'fo1';
 
 /**

@@ -710,7 +710,7 @@ const GoogleUserID: FlyCaveatType<bigint> = {
 };
 
 /** Every standard caveat type, in id order. */
-export const STANDARD_CAVEAT_TYPES: readonly FlyCaveatType<never>[] = [
+export const STANDARD_CAVEAT_TYPES: readonly FlyCaveatType<never>[] = Object.freeze([
   Organization,
   Volumes,
   Apps,
@@ -740,4 +740,4 @@ export const STANDARD_CAVEAT_TYPES: readonly FlyCaveatType<never>[] = [
   StorageObjects,
   AllowedRoles,
   FlySrc,
-] as unknown as readonly FlyCaveatType<never>[];
+] as unknown as readonly FlyCaveatType<never>[]);
