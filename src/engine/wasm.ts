@@ -186,6 +186,8 @@ interface Judged {
   readonly queueEnd: number;
   /** A caveat no exact predicate satisfies and no general check can (after the queued ones). */
   readonly failed: Verdict | undefined;
+  /** With slice checkers: every first-party condition walked, as text, in walk order. */
+  readonly slice: readonly string[] | undefined;
 }
 
 /** First-party caveats left to the general checks, in walk order: text, macaroon and caveat index. */
@@ -372,7 +374,8 @@ export class WasmEngine implements Engine {
         } else {
           const request = (items[k] as EngineItem).request;
           const failed = this.#judgeExact(macWord, visited, predicates, request, texts, queue);
-          judged.push({ k, visited, request, queueEnd: queue.texts.length, failed });
+          const slice = predicates.hasSliceCheckers ? this.#slice(macWord, visited, texts) : undefined;
+          judged.push({ k, visited, request, queueEnd: queue.texts.length, failed, slice });
         }
       }
     } finally {
@@ -383,9 +386,11 @@ export class WasmEngine implements Engine {
     for (const j of judged) {
       let verdict = j.failed;
       const context = j.request?.context;
+      const tests =
+        q < j.queueEnd && j.slice ? (predicates as Predicates).sliceTests(j.slice, context) : undefined;
       for (; q < j.queueEnd; q++) {
         const text = queue.texts[q] as string;
-        if (!(predicates as Predicates).generalSatisfies(text, context)) {
+        if (!(predicates as Predicates).generalSatisfies(text, context, tests)) {
           verdict = {
             status: Status.CAVEAT_NOT_SATISFIED,
             macaroon: queue.macaroons[q] as number,
@@ -528,6 +533,25 @@ export class WasmEngine implements Engine {
       len = u32[c + CAVEAT_CID_LEN] as number;
     }
     return { status, macaroon, caveat, visited, subject: this.#u8.slice(off, off + len) };
+  }
+
+  /** Every first-party condition of the macaroons walked that is UTF-8, as text (for slice checkers). */
+  #slice(macWord: number, visited: readonly number[], texts: PredicateTexts | undefined): string[] {
+    const u8 = this.#u8;
+    const u32 = this.#u32;
+    const slice: string[] = [];
+    for (const mi of visited) {
+      const m = macWord + mi * MAC_WORDS;
+      const count = u32[m + MAC_CAVEAT_COUNT] as number;
+      const table = (u32[m + MAC_CAVEAT_TABLE] as number) >>> 2;
+      for (let ci = 0; ci < count; ci++) {
+        const c = table + ci * CAVEAT_WORDS;
+        if (u32[c + CAVEAT_VID_OFF] !== NO_VID) continue;
+        const text = texts?.textAt(u8, u32[c + CAVEAT_CID_OFF] as number, u32[c + CAVEAT_CID_LEN] as number);
+        if (text !== undefined) slice.push(text);
+      }
+    }
+    return slice;
   }
 
   /**
