@@ -14,7 +14,7 @@
 
 import { describeType } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
-import { finish, IV, wordsToBytes } from './crypto/sha256.js';
+import { finish, initState, wordsToBytes } from './crypto/sha256.js';
 import { InvalidArgumentError } from './errors.js';
 import { Macaroon, macaroonData } from './macaroon.js';
 import type { MacaroonData } from './model.js';
@@ -77,7 +77,8 @@ export function canonicalTokenKey(macaroon: Macaroon, discharges: readonly Macar
     }
     field(m.signature);
   }
-  const state = IV.slice();
+  const state = new Int32Array(8);
+  initState(state);
   finish(state, out, 0);
   const digest = new Uint8Array(32);
   wordsToBytes(state, digest, 0);

@@ -4,17 +4,9 @@
  * past its deadline the request fails closed (503, `ERR_TIMEOUT`), and the gateway counts it and tells
  * `onTimeout`.
  */
-import type { HookTimeoutError } from './errors.js';
+import type { GatewayHook, HookTimeoutError } from './errors.js';
 
-/**
- * What the gateway awaits, as named in timeout events, errors and `stats.timeoutsByHook`.
- *
- * @example
- * ```ts
- * const hook: GatewayHook = 'root-key'; // or 'facts', 'verification'
- * ```
- */
-export type GatewayHook = 'root-key' | 'facts' | 'verification';
+export type { GatewayHook } from './errors.js';
 
 /**
  * What `onTimeout` is told.

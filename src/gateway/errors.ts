@@ -3,7 +3,16 @@
  * `code`, and their messages never contain keys, signatures or tokens.
  */
 import { MacaroonError } from '../errors.js';
-import type { GatewayHook } from './deadline.js';
+
+/**
+ * What the gateway awaits, as named in timeout events, errors and `stats.timeoutsByHook`.
+ *
+ * @example
+ * ```ts
+ * const hook: GatewayHook = 'root-key'; // or 'facts', 'verification'
+ * ```
+ */
+export type GatewayHook = 'root-key' | 'facts' | 'verification';
 
 /** No live root key matches the macaroon's identifier (unknown, expired or not yet valid). */
 export class UnknownRootKeyError extends MacaroonError {
