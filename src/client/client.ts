@@ -86,7 +86,9 @@ export interface BakeryClientOptions {
    * Called when a discharger requires interaction; returns the token the interaction produced (then the
    * discharge is retried with it), or undefined to give up (the InteractionRequiredError is thrown).
    */
-  readonly interact?: (error: InteractionRequiredError) => Promise<InteractionToken | undefined> | undefined;
+  readonly interact?:
+    | ((error: InteractionRequiredError) => Promise<InteractionToken | undefined>)
+    | undefined;
 }
 
 /** The body, at most `max` bytes (a LimitExceededError past that; the stream is cancelled, not awaited). */

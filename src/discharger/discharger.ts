@@ -90,7 +90,7 @@ export interface DischargerOptions {
   /** Most form fields accepted (default 16). */
   readonly maxFields?: number | undefined;
   /** Told of an unexpected failure (a check that throws something else); default console.error. */
-  readonly onError?: (error: unknown) => void | undefined;
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /**

@@ -23,7 +23,7 @@ export interface FetchListenerOptions {
   /** The origin requests are seen under (default: http://<Host header>). */
   readonly origin?: string | undefined;
   /** Told of a handler that throws (default console.error); the client gets a bare 500. */
-  readonly onError?: (error: unknown) => void | undefined;
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 async function readSmallBody(req: IncomingMessage): Promise<Uint8Array> {
