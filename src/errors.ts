@@ -2,8 +2,51 @@
  * Every error this library throws is a MacaroonError with a stable `code`, so callers branch on codes,
  * never on message text. Messages help a person and never contain keys, signatures or whole tokens.
  */
+/**
+ * Every `code` a MacaroonError of this package can carry: a literal union, so `switch (e.code)` over it
+ * is checked by the compiler (a misspelt code is a type error). A new error class adds its code here.
+ *
+ * @example
+ * ```ts
+ * import { MacaroonError, type MacaroonErrorCode } from 'macaroon-engine';
+ *
+ * function status(e: MacaroonError): number {
+ *   const code: MacaroonErrorCode = e.code;
+ *   switch (code) {
+ *     case 'ERR_NOT_AUTHORIZED':
+ *       return 401;
+ *     case 'ERR_DECODE':
+ *     case 'ERR_LIMIT_EXCEEDED':
+ *       return 400;
+ *     default:
+ *       return 500;
+ *   }
+ * }
+ * ```
+ */
+export type MacaroonErrorCode =
+  | 'ERR_MACAROON'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_DECODE'
+  | 'ERR_ENCODE'
+  | 'ERR_LIMIT_EXCEEDED'
+  | 'ERR_ENGINE'
+  | 'ERR_NOT_AUTHORIZED'
+  // macaroon-engine/gateway
+  | 'ERR_UNKNOWN_ROOT_KEY'
+  | 'ERR_KEY_LOOKUP'
+  | 'ERR_TIMEOUT'
+  // macaroon-engine/bakery
+  | 'ERR_BAKERY_CAVEAT'
+  | 'ERR_BAKERY_CHECK'
+  | 'ERR_BAKERY_THIRD_PARTY_NOT_FOUND'
+  | 'ERR_BAKERY_FORMAT'
+  // the macaroon command
+  | 'ERR_USAGE'
+  | 'ERR_INPUT';
+
 export class MacaroonError extends Error {
-  readonly code: string = 'ERR_MACAROON';
+  readonly code: MacaroonErrorCode = 'ERR_MACAROON';
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,6 +1,6 @@
 export { canonicalTokenKey } from './canonical-key.js';
 export { base64Decode, base64StdEncode, base64UrlEncode } from './codec/base64.js';
-export type { EngineChoice } from './engine/registry.js';
+export type { EngineChoice, EngineName } from './engine/registry.js';
 export {
   DecodeError,
   EncodeError,
@@ -8,6 +8,7 @@ export {
   InvalidArgumentError,
   LimitExceededError,
   MacaroonError,
+  type MacaroonErrorCode,
   NotAuthorizedError,
   type NotAuthorizedReason,
 } from './errors.js';

@@ -31,18 +31,18 @@ export const SUGGESTED_SECRET_LENGTH = 32;
 
 export interface Caveat {
   readonly identifier: Uint8Array;
-  readonly verificationId?: Uint8Array;
-  readonly location?: string;
+  readonly verificationId?: Uint8Array | undefined;
+  readonly location?: string | undefined;
 }
 
 export interface DeserializeOptions {
   /** Resource limits; any not given keeps its default (DEFAULT_LIMITS). */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: Partial<Limits> | undefined;
 }
 
 export interface CreateOptions {
   /** Wire version: decides the default serialization. 2 (the default) or 1. */
-  readonly version?: 1 | 2;
+  readonly version?: 1 | 2 | undefined;
 }
 
 const DATA = Symbol('macaroonData');

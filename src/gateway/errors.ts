@@ -18,7 +18,7 @@ export type GatewayHook = 'root-key' | 'facts' | 'verification';
 export class UnknownRootKeyError extends MacaroonError {
   override readonly code = 'ERR_UNKNOWN_ROOT_KEY';
   /** The reason code a 401 response carries, alongside NotAuthorizedError's reasons. */
-  readonly reason = 'unknown-root-key';
+  readonly reason = 'unknown-root-key' as const;
 }
 
 /** The root-key lookup itself failed (e.g. its store is unreachable): not the token's fault. */

@@ -3,7 +3,15 @@
  * decision (200, 400, 401 or 5xx). Adapters (Web, node:http, Hono) only turn decisions into responses.
  */
 import { describeType } from '../bytes.js';
-import { DecodeError, InvalidArgumentError, LimitExceededError, NotAuthorizedError } from '../errors.js';
+import {
+  DecodeError,
+  InvalidArgumentError,
+  LimitExceededError,
+  MacaroonError,
+  type MacaroonErrorCode,
+  NotAuthorizedError,
+  type NotAuthorizedReason,
+} from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import type { Macaroon } from '../macaroon.js';
 import { type BatchResult, Verifier, type VerifyOptions } from '../verifier.js';
@@ -25,12 +33,22 @@ export interface Authorized {
   readonly discharges: readonly Macaroon[];
 }
 
+/** Why a request was refused with 401: a NotAuthorizedError's reason, or the gateway's own two. */
+export type DenialReason =
+  | NotAuthorizedReason
+  | 'missing-token'
+  | 'unknown-root-key'
+  | 'missing-required-caveat';
+
+/** The code of a 400 or 5xx decision: the error's code, or ERR_INTERNAL for anything that is not ours. */
+export type DecisionCode = MacaroonErrorCode | 'ERR_INTERNAL';
+
 /** What to answer. Reasons and codes are stable strings; nothing here echoes a token or a key. */
 export type Decision =
   | ({ readonly status: 200 } & Authorized)
-  | { readonly status: 400; readonly code: string }
-  | { readonly status: 401; readonly reason: string }
-  | { readonly status: 500 | 503; readonly code: string };
+  | { readonly status: 400; readonly code: DecisionCode }
+  | { readonly status: 401; readonly reason: DenialReason }
+  | { readonly status: 500 | 503; readonly code: DecisionCode };
 
 export interface GatewayOptions extends ExtractOptions {
   /** The root key, or a (sync or async) function of the macaroon identifier. */
@@ -45,7 +63,7 @@ export interface GatewayOptions extends ExtractOptions {
    * `maxTokenBytes` bounds each bundle, the others each macaroon the gateway decodes. The verifier
    * applies its own limits as well, so the stricter of the two holds.
    */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: Partial<Limits> | undefined;
   /**
    * Predicate prefixes every token must restrict, operator included, e.g. `['account = ', 'time < ']`.
    * A token whose root macaroon lacks a first-party caveat starting with each one is refused (401,
@@ -54,16 +72,16 @@ export interface GatewayOptions extends ExtractOptions {
    * works for every account): that is macaroon semantics. What counts is explained in
    * examples/gateway/README.md.
    */
-  readonly requiredCaveats?: readonly string[];
+  readonly requiredCaveats?: readonly string[] | undefined;
   /**
    * The deadline of each hook the gateway awaits, in milliseconds: the root-key resolver, the request's
    * facts (when `authorize` is given a promise), the verification (a batch, a worker pool). Default
    * DEFAULT_HOOK_TIMEOUT_MS (3,000); Infinity sets none. A hook past it fails the request closed: 503
    * with code `ERR_TIMEOUT`, counted in `stats.timeouts` and told to `onTimeout`.
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Told of every hook that missed its deadline (for logs and metrics); whatever it throws is ignored. */
-  readonly onTimeout?: (event: TimeoutEvent) => void;
+  readonly onTimeout?: ((event: TimeoutEvent) => void) | undefined;
 }
 
 /**
@@ -311,8 +329,7 @@ export function failure(e: unknown): Decision {
   if (e instanceof NotAuthorizedError) return { status: 401, reason: e.reason };
   if (e instanceof UnknownRootKeyError) return { status: 401, reason: e.reason };
   if (e instanceof DecodeError || e instanceof LimitExceededError) return { status: 400, code: e.code };
-  const code =
-    typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'ERR_INTERNAL';
+  const code: DecisionCode = e instanceof MacaroonError ? e.code : 'ERR_INTERNAL';
   if (e instanceof KeyLookupError || e instanceof HookTimeoutError || code === 'ERR_ENGINE') {
     return { status: 503, code };
   }

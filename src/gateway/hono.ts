@@ -10,7 +10,7 @@ import type { RequestFacts } from './web.js';
 
 export interface HonoAuthOptions {
   readonly gateway: Gateway;
-  readonly facts?: RequestFacts<Context>;
+  readonly facts?: RequestFacts<Context> | undefined;
 }
 
 /** Sets `c.get('macaroon')` for authorized requests; answers 400/401/5xx for the others. */

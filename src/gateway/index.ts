@@ -28,6 +28,8 @@ export { HookTimeoutError, KeyLookupError, UnknownRootKeyError } from './errors.
 export {
   type Authorized,
   type Decision,
+  type DecisionCode,
+  type DenialReason,
   failure,
   Gateway,
   type GatewayOptions,

@@ -28,32 +28,32 @@ export interface StoredKey {
 }
 
 export interface AddKeyOptions {
-  readonly notBefore?: number;
-  readonly expiresAt?: number;
+  readonly notBefore?: number | undefined;
+  readonly expiresAt?: number | undefined;
 }
 
 export interface KeyStoreOptions {
   /** The clock, in milliseconds since the epoch (default Date.now). */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
   /**
    * The key id a macaroon identifier names. Default: the identifier's text before its first `:`, the
    * form `newIdentifier()` writes (`<key id>:<random>`).
    */
-  readonly keyIdOf?: (identifier: Uint8Array) => string | undefined;
+  readonly keyIdOf?: ((identifier: Uint8Array) => string | undefined) | undefined;
 }
 
 export interface RotateOptions {
   /** The new key's id (default: random). */
-  readonly id?: string;
+  readonly id?: string | undefined;
   /** The new key (default: SUGGESTED_SECRET_LENGTH random bytes). */
-  readonly key?: RootKey;
+  readonly key?: RootKey | undefined;
   /**
    * How long keys live on after being replaced, in milliseconds: at least the lifetime of the tokens
    * they minted, or those tokens stop working early. Required: there is no safe default.
    */
   readonly graceMs: number;
   /** The new key's own expiry, if any. */
-  readonly expiresAt?: number;
+  readonly expiresAt?: number | undefined;
 }
 
 function keyIdBeforeColon(identifier: Uint8Array): string | undefined {

@@ -20,7 +20,7 @@ export type TokenSource = 'authorization' | 'macaroons-header' | 'cookie';
 export interface TokenCandidate {
   readonly source: TokenSource;
   /** The cookie's name, for a cookie. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** The bundle as text; empty when `error` is set. */
   readonly value: string;
   /**
@@ -28,7 +28,7 @@ export interface TokenCandidate {
    * cookie with broken percent-encoding): this candidate then fails on its own with this error, and
    * the request's other candidates are still tried.
    */
-  readonly error?: DecodeError;
+  readonly error?: DecodeError | undefined;
 }
 
 export interface ExtractOptions {
@@ -37,9 +37,9 @@ export interface ExtractOptions {
    * past it are ignored, never an error; but a cap lets anyone who can set cookies on your domain push a
    * user's own cookie out of reach with cookies of theirs, so keep the default unless you need a cap.
    */
-  readonly maxTokens?: number;
+  readonly maxTokens?: number | undefined;
   /** Cookie names that carry macaroons start with this (default `macaroon-`, as macaroon-bakery). */
-  readonly cookiePrefix?: string;
+  readonly cookiePrefix?: string | undefined;
 }
 
 /** No cap on candidates: the work is linear in the request's header bytes, which the server bounds. */

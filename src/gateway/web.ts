@@ -11,7 +11,7 @@ export type RequestFacts<Req> = (request: Req) => VerifyOptions | Promise<Verify
 
 export interface WebAuthOptions {
   readonly gateway: Gateway;
-  readonly facts?: RequestFacts<Request>;
+  readonly facts?: RequestFacts<Request> | undefined;
 }
 
 export type AuthorizedHandler = (request: Request, auth: Authorized) => Response | Promise<Response>;

@@ -9,13 +9,13 @@ import type { RequestFacts } from '../gateway/web.js';
 
 export interface NodeAuthOptions {
   readonly gateway: Gateway;
-  readonly facts?: RequestFacts<IncomingMessage>;
+  readonly facts?: RequestFacts<IncomingMessage> | undefined;
   /** Told of a failure in `facts` or the handler (default: console.error); the client gets a bare 500. */
-  readonly onError?: (error: unknown) => void;
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /** A request the middleware has authorized. */
-export type AuthorizedRequest = IncomingMessage & { macaroon?: Authorized };
+export type AuthorizedRequest = IncomingMessage & { macaroon?: Authorized | undefined };
 
 /** Node's parsed headers as a HeaderLookup (repeated headers are already joined by Node). */
 export function nodeHeaders(req: IncomingMessage): HeaderLookup {

@@ -22,9 +22,9 @@ export interface VerifierPoolOptions {
   /** Handed to `createVerifier` in each worker; must survive structured cloning. */
   readonly verifierOptions?: unknown;
   /** Worker threads (default: the number of cores, `os.availableParallelism()`). */
-  readonly size?: number;
+  readonly size?: number | undefined;
   /** A batch is split into chunks of at least this many items, one per idle worker (default 8). */
-  readonly minChunk?: number;
+  readonly minChunk?: number | undefined;
 }
 
 export class VerifierPool {
