@@ -244,7 +244,7 @@ describe('Verifier options', () => {
     expect(() => new Verifier({ engine: 'gpu' as never })).toThrow(InvalidArgumentError);
     expect(() => new Verifier({ limits: { maxCaveats: -1 } })).toThrow(InvalidArgumentError);
     expect(() => new Verifier().satisfyGeneral('nope' as never)).toThrow(InvalidArgumentError);
-    expect(() => new Verifier().verify('token' as never, 'k')).toThrow(InvalidArgumentError);
+    expect(() => new Verifier().verify(42 as never, 'k')).toThrow(InvalidArgumentError);
     expect(() => new Verifier().verify(Macaroon.create('l', 'k', 'i'), 5 as never)).toThrow(
       InvalidArgumentError,
     );

@@ -9,21 +9,21 @@ import { actionFromInput } from './action.js';
 /** A request to a Fly-style service (flyio.Access, JSON field names). */
 export interface FlyAccess {
   /** Letters (`'r'`, `'rw'`, `'*'`) or a 16-bit mask. */
-  readonly action?: string | number;
-  readonly orgid?: number | bigint;
-  readonly appid?: number | bigint;
-  readonly feature?: string;
-  readonly app_feature?: string;
-  readonly volume?: string;
-  readonly machine?: string;
-  readonly machine_feature?: string;
-  readonly mutation?: string;
-  readonly sourceMachine?: string;
-  readonly sourceApp?: string;
-  readonly sourceOrganization?: string;
-  readonly cluster?: string;
-  readonly command?: readonly string[];
-  readonly storage_object?: string;
+  readonly action?: string | number | undefined;
+  readonly orgid?: number | bigint | undefined;
+  readonly appid?: number | bigint | undefined;
+  readonly feature?: string | undefined;
+  readonly app_feature?: string | undefined;
+  readonly volume?: string | undefined;
+  readonly machine?: string | undefined;
+  readonly machine_feature?: string | undefined;
+  readonly mutation?: string | undefined;
+  readonly sourceMachine?: string | undefined;
+  readonly sourceApp?: string | undefined;
+  readonly sourceOrganization?: string | undefined;
+  readonly cluster?: string | undefined;
+  readonly command?: readonly string[] | undefined;
+  readonly storage_object?: string | undefined;
 }
 
 /**
@@ -32,14 +32,16 @@ export interface FlyAccess {
  * against it.
  */
 export interface FlyDischargeRequest {
-  readonly flyio?: readonly {
-    readonly userId: number | bigint;
-    readonly organizationIds?: readonly (number | bigint)[];
-  }[];
-  readonly google?: readonly { readonly hd: string }[];
-  readonly github?: readonly { readonly orgIds?: readonly (number | bigint)[] }[];
+  readonly flyio?:
+    | readonly {
+        readonly userId: number | bigint;
+        readonly organizationIds?: readonly (number | bigint)[] | undefined;
+      }[]
+    | undefined;
+  readonly google?: readonly { readonly hd: string }[] | undefined;
+  readonly github?: readonly { readonly orgIds?: readonly (number | bigint)[] | undefined }[] | undefined;
   /** Expiry of the discharge to be issued (MaxValidity compares it with now). */
-  readonly expiry?: Date | number;
+  readonly expiry?: Date | number | undefined;
 }
 
 /** Normalized request, as the caveat checks see it. */

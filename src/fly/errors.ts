@@ -42,7 +42,10 @@ export class FlyNotAuthorizedError extends MacaroonError {
   constructor(
     reason: FlyFailureReason,
     message: string,
-    extra: { denials?: readonly FlyDenial[]; causes?: readonly FlyNotAuthorizedError[] } = {},
+    extra: {
+      denials?: readonly FlyDenial[] | undefined;
+      causes?: readonly FlyNotAuthorizedError[] | undefined;
+    } = {},
   ) {
     super(message);
     this.reason = reason;

@@ -23,17 +23,17 @@ export interface FlyHeaderLookup {
 export type FlyDecision =
   | { readonly status: 200; readonly token: FlyMacaroon; readonly caveats: FlyCaveat[] }
   | { readonly status: 400; readonly code: string }
-  | { readonly status: 401; readonly reason: string; readonly stage?: FlyStage }
+  | { readonly status: 401; readonly reason: string; readonly stage?: FlyStage | undefined }
   | { readonly status: 503; readonly code: string };
 
 export interface FlyGatewayOptions {
   /** Root key by key id; may be async (a database, a KMS). Undefined: unknown key (401). */
   readonly keys: Uint8Array | ((kid: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>);
-  readonly trusted3Ps?: FlyTrustedThirdParties;
+  readonly trusted3Ps?: FlyTrustedThirdParties | undefined;
   /** The permission token's location (default `https://api.fly.io/v1`). */
-  readonly location?: string;
-  readonly registry?: FlyCaveatRegistry;
-  readonly limits?: Partial<Limits>;
+  readonly location?: string | undefined;
+  readonly registry?: FlyCaveatRegistry | undefined;
+  readonly limits?: Partial<Limits> | undefined;
 }
 
 const MISSING: FlyDecision = Object.freeze({ status: 401, reason: 'missing-token' });

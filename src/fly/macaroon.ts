@@ -26,15 +26,19 @@ export interface FlyNonce {
 /** Options for decoding. */
 export interface FlyDecodeOptions {
   /** Caveat types to recognise (default: superfly's standard ones). */
-  readonly registry?: FlyCaveatRegistry;
+  readonly registry?: FlyCaveatRegistry | undefined;
   /** Size and count limits (the library's usual ones). */
-  readonly limits?: Partial<Limits>;
+  readonly limits?: Partial<Limits> | undefined;
 }
 
 /** A caveat to add: superfly's JSON form, or an entry taken from another token. */
 export type FlyCaveatInput =
   | FlyCaveat
-  | { readonly type: string | number | bigint; readonly body?: unknown; readonly raw?: Uint8Array };
+  | {
+      readonly type: string | number | bigint;
+      readonly body?: unknown;
+      readonly raw?: Uint8Array | undefined;
+    };
 
 /** Deepest IfPresent (and generic value) nesting read from a token. */
 export const MAX_NESTING = 16;
@@ -104,8 +108,8 @@ export class FlyMacaroon {
     key: Uint8Array;
     kid: Uint8Array;
     location: string;
-    proof?: boolean;
-    registry?: FlyCaveatRegistry;
+    proof?: boolean | undefined;
+    registry?: FlyCaveatRegistry | undefined;
   }): FlyMacaroon {
     const { key, kid, location } = options;
     if (!(key instanceof Uint8Array) || key.length === 0)
@@ -308,7 +312,7 @@ export class FlyMacaroon {
   addThirdParty(options: {
     key: Uint8Array;
     location: string;
-    caveats?: readonly FlyCaveatInput[];
+    caveats?: readonly FlyCaveatInput[] | undefined;
   }): FlyMacaroon {
     const { key, location } = options;
     if (!(key instanceof Uint8Array) || key.length !== 32) {
@@ -425,7 +429,7 @@ export class FlyMacaroon {
     key: Uint8Array;
     location: string;
     ticket: Uint8Array;
-    registry?: FlyCaveatRegistry;
+    registry?: FlyCaveatRegistry | undefined;
   }): { caveats: FlyCaveat[]; discharge: FlyMacaroon } {
     const registry = options.registry ?? FlyCaveatRegistry.standard();
     const opened = FlyMacaroon.openTicket(options.key, options.ticket, registry);

@@ -255,13 +255,13 @@ export interface FlyVerifyOptions {
   /** The request, in superfly's JSON form; several accesses must all be allowed. */
   readonly access: FlyAccess | readonly FlyAccess[];
   /** The time the validity windows are checked against (default: now). */
-  readonly now?: Date | number;
+  readonly now?: Date | number | undefined;
   /** Third-party keys by location, to trust their discharges' attestations. */
-  readonly trusted3Ps?: FlyTrustedThirdParties;
+  readonly trusted3Ps?: FlyTrustedThirdParties | undefined;
   /** The permission token's location (default Fly's `https://api.fly.io/v1`). */
-  readonly location?: string;
-  readonly registry?: FlyCaveatRegistry;
-  readonly limits?: Partial<Limits>;
+  readonly location?: string | undefined;
+  readonly registry?: FlyCaveatRegistry | undefined;
+  readonly limits?: Partial<Limits> | undefined;
 }
 
 /**
@@ -377,7 +377,7 @@ function fail(stage: FlyStage, error: unknown): FlyVerifyResult {
  */
 export function parseFlyHeader(
   header: string,
-  options: { registry?: FlyCaveatRegistry; limits?: Partial<Limits> } = {},
+  options: { registry?: FlyCaveatRegistry | undefined; limits?: Partial<Limits> | undefined } = {},
 ): FlyMacaroon[] {
   const limits = resolveLimits(options.limits);
   const registry = options.registry ?? FlyCaveatRegistry.standard();

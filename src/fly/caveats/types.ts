@@ -33,9 +33,9 @@ export interface FlyCaveatType<V = unknown> {
   readonly id: bigint;
   readonly name: string;
   /** Other names accepted in JSON input (superfly's RegisterCaveatJSONAlias). */
-  readonly aliases?: readonly string[];
+  readonly aliases?: readonly string[] | undefined;
   /** Attestations are positive claims: skipped by validation, only allowed in proofs. */
-  readonly attestation?: boolean;
+  readonly attestation?: boolean | undefined;
   decode(r: MsgpackReader, sets: CaveatSetCodec): V;
   encode(w: MsgpackWriter, value: V, sets: CaveatSetCodec): void;
   fromJSON(body: unknown, sets: CaveatSetCodec): V;
@@ -52,7 +52,7 @@ export interface FlyCaveatEntry {
   readonly type: FlyCaveatType | undefined;
   readonly value: unknown;
   /** The exact body bytes of an unregistered caveat (re-emitted verbatim). */
-  readonly raw?: Uint8Array;
+  readonly raw?: Uint8Array | undefined;
 }
 
 /**
@@ -63,7 +63,7 @@ export interface FlyCaveatEntry {
 export interface FlyCaveat {
   readonly type: string;
   readonly body: unknown;
-  readonly raw?: Uint8Array;
+  readonly raw?: Uint8Array | undefined;
 }
 
 export type { MsgpackValue };
