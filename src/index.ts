@@ -23,12 +23,15 @@ export {
   SUGGESTED_SECRET_LENGTH,
 } from './macaroon.js';
 export { type ReadyInfo, ready } from './ready.js';
+export { parseCaveatTime, timeCaveatDeadline } from './time-caveat.js';
 export {
   type BatchItem,
   type BatchResult,
   type GeneralCheck,
+  type MacaroonInput,
   type SliceChecker,
   Verifier,
   type VerifierOptions,
   type VerifyOptions,
 } from './verifier.js';
+export { type VerifySignatureOptions, verifySignature } from './verify-signature.js';

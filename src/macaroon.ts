@@ -3,7 +3,15 @@
  * macaroon. Formats live in ./codec, the chain's cryptography in ./crypto.
  */
 
-import { bytesEqual, bytesToHex, describeType, printableText, toBytes, utf8Encode } from './bytes.js';
+import {
+  bytesEqual,
+  bytesToHex,
+  describeType,
+  printableText,
+  toBytes,
+  utf8DecodeStrict,
+  utf8Encode,
+} from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { type BundleFormat, decodeBundle, encodeBundle } from './codec/bundle.js';
 import { decodeAny, type Format } from './codec/detect.js';
@@ -29,8 +37,20 @@ export type { Format } from './codec/detect.js';
 /** libmacaroons' MACAROON_SUGGESTED_SECRET_LENGTH: root and caveat keys should have this many random bytes. */
 export const SUGGESTED_SECRET_LENGTH = 32;
 
+/**
+ * A caveat as `m.caveats` shows it (copies of the bytes). A first-party caveat whose identifier is
+ * UTF-8 also has it as `predicate`; a third-party caveat has its `verificationId` and `location`.
+ *
+ * @example
+ * ```ts
+ * const m = Macaroon.create('https://api.example/', 'key', 'id').addFirstPartyCaveat('account = 42');
+ * m.caveats[0]?.predicate; // 'account = 42'
+ * ```
+ */
 export interface Caveat {
   readonly identifier: Uint8Array;
+  /** A first-party caveat's predicate as text, when its bytes are valid UTF-8. */
+  readonly predicate?: string | undefined;
   readonly verificationId?: Uint8Array | undefined;
   readonly location?: string | undefined;
 }
@@ -64,7 +84,11 @@ function requireVersion(version: unknown): 1 | 2 {
 }
 
 function copyCaveat(c: CaveatData): Caveat {
-  if (!c.verificationId) return Object.freeze({ identifier: c.identifier.slice() });
+  if (!c.verificationId) {
+    const predicate = utf8DecodeStrict(c.identifier);
+    const identifier = c.identifier.slice();
+    return Object.freeze(predicate === undefined ? { identifier } : { identifier, predicate });
+  }
   return Object.freeze({
     identifier: c.identifier.slice(),
     verificationId: c.verificationId.slice(),
@@ -244,6 +268,37 @@ export class Macaroon {
     }
     lines.push(`signature ${bytesToHex(d.signature)}`);
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * What `console.log(m)` and `util.inspect(m)` show (Node, Deno and Bun call this method): the
+   * location, the identifier and the caveats, never the signature, which is as good as the token.
+   * Fields that are not printable UTF-8 are shown as `base64:…`.
+   *
+   * @example
+   * ```ts
+   * console.log(Macaroon.create('https://api.example/', 'key', 'user-42').addFirstPartyCaveat('account = 42'));
+   * // Macaroon { location: 'https://api.example/', identifier: 'user-42', caveats: [ 'account = 42' ] }
+   * ```
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth?: number,
+    options?: unknown,
+    inspect?: (value: unknown, options?: unknown) => string,
+  ): string {
+    const d = this[DATA];
+    const view = {
+      location: printable(utf8Encode(d.location)),
+      identifier: printable(d.identifier),
+      caveats: d.caveats.map((c) =>
+        c.verificationId
+          ? { thirdParty: printable(utf8Encode(c.location ?? '')), identifier: printable(c.identifier) }
+          : printable(c.identifier),
+      ),
+    };
+    // Node hands its own inspect over (no node:util import here, the core runs everywhere).
+    const body = inspect ? inspect(view, options) : JSON.stringify(view);
+    return `Macaroon ${body}`;
   }
 
   /**

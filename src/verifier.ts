@@ -106,7 +106,14 @@ function verdictError(verdict: Verdict): MacaroonError | undefined {
     case Status.CAVEAT_NOT_SATISFIED:
       return new NotAuthorizedError(reason, `caveat ${subject} of ${which(macaroon)} is not satisfied`);
     case Status.SIGNATURE_MISMATCH:
-      return new NotAuthorizedError(reason, `signature mismatch in ${which(macaroon)}`);
+      return new NotAuthorizedError(
+        reason,
+        macaroon === 0
+          ? 'signature mismatch in the root macaroon (wrong root key, or the token was altered)'
+          : // The usual cause: the client sent the discharge as the third party minted it.
+            `signature mismatch in ${which(macaroon)}: not bound to this root macaroon (bind it with ` +
+              'root.prepareForRequest(discharge) or `macaroon bind`), bound to another root, or altered',
+      );
     case Status.DECRYPTION_FAILED:
       return new NotAuthorizedError(
         reason,

@@ -1,28 +1,26 @@
 /**
  * General checks a gateway commonly needs, for `Verifier.satisfyGeneral`.
  */
+import { timeCaveatDeadline } from '../time-caveat.js';
 
 /** A context that fixes the clock for `timeBefore` (milliseconds since the epoch). */
 export interface ClockContext {
   readonly now?: number | undefined;
 }
 
-// RFC 3339 date-time; the zone may be omitted (libmacaroons' README writes `time < 2020-01-01T00:00`),
-// and is then UTC, so a verdict never depends on the server's time zone.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
-const PREFIX = 'time < ';
-
 /**
  * Satisfies `time < T` while the clock (the context's `now`, else Date.now()) is before T. Any other
- * predicate, or a T that is not an RFC 3339 date-time, is not satisfied.
+ * predicate, or a T in none of the accepted forms (see `parseCaveatTime`), is not satisfied.
+ *
+ * @example
+ * ```ts
+ * const verifier = new Verifier().satisfyGeneral(timeBefore);
+ * timeBefore('time < 2030-01-01T00:00:00Z', { now: Date.parse('2029-12-31T23:59:59Z') }); // true
+ * ```
  */
 export function timeBefore(predicate: string, context?: unknown): boolean {
-  if (!predicate.startsWith(PREFIX)) return false;
-  const text = predicate.slice(PREFIX.length);
-  const match = RFC3339.exec(text);
-  if (!match) return false;
-  const deadline = Date.parse(match[1] === undefined ? `${text}Z` : text);
-  if (Number.isNaN(deadline)) return false;
+  const deadline = timeCaveatDeadline(predicate);
+  if (deadline === undefined) return false;
   const now = (context as ClockContext | undefined)?.now;
   return (typeof now === 'number' ? now : Date.now()) < deadline;
 }

@@ -114,6 +114,7 @@ export class Gateway {
   readonly #limits: Partial<Limits> | undefined;
   readonly #extract: ExtractOptions;
   readonly #passBundles: boolean;
+  readonly #scheme: string;
   readonly #maxTokenBytes: number;
   readonly #required: readonly Uint8Array[];
   readonly #timeoutMs: number;
@@ -165,7 +166,9 @@ export class Gateway {
     this.#extract = {
       ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
       ...(options.cookiePrefix === undefined ? {} : { cookiePrefix: options.cookiePrefix }),
+      ...(options.schemes === undefined ? {} : { schemes: validSchemes(options.schemes) }),
     };
+    this.#scheme = this.#extract.schemes?.[0] ?? 'Macaroon';
   }
 
   /**
@@ -233,6 +236,11 @@ export class Gateway {
       );
     }
     return this.#verifyWithKey(bundle, key, facts);
+  }
+
+  /** The `Authorization` scheme that names a 401's challenge: the first of `schemes` (default `Macaroon`). */
+  get scheme(): string {
+    return this.#scheme;
   }
 
   #verifyWithKey(bundle: Authorized, key: RootKey | undefined, facts: VerifyOptions): Promise<Decision> {
@@ -304,6 +312,19 @@ function isPromiseLike(value: unknown): value is PromiseLike<VerifyOptions> {
 function lookupFailure(e: unknown): Decision {
   if (e instanceof HookTimeoutError) return failure(e);
   return failure(new KeyLookupError('the root key lookup failed', { cause: e }));
+}
+
+/** RFC 9110 auth-scheme names are tokens: letters, digits and `!#$%&'*+-.^_`|~`. */
+function validSchemes(schemes: readonly string[]): readonly string[] {
+  if (!Array.isArray(schemes) || schemes.length === 0) {
+    throw new InvalidArgumentError('schemes must be a non-empty array of scheme names');
+  }
+  for (const s of schemes) {
+    if (typeof s !== 'string' || !/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/.test(s)) {
+      throw new InvalidArgumentError(`schemes must be HTTP auth-scheme names, got ${describeType(s)}`);
+    }
+  }
+  return Object.freeze([...schemes]);
 }
 
 /** A 200 decision whose macaroons are decoded on first access (the workers already checked them). */

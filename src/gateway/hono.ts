@@ -4,20 +4,34 @@
  * only its types are imported here.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import { answerDenial, type DenialHook } from './deny.js';
 import type { Authorized, Gateway } from './gateway.js';
-import { denial } from './response.js';
 import type { RequestFacts } from './web.js';
+
+/**
+ * The variables the middleware sets: `new Hono<{ Variables: MacaroonVariables }>()` types
+ * `c.get('macaroon')` (as hono/jwt's `JwtVariables` does for `jwtPayload`).
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: MacaroonVariables }>();
+ * app.get('/me', honoMacaroonAuth({ gateway }), (c) => c.json({ caveats: c.get('macaroon').macaroon.caveats.length }));
+ * ```
+ */
+export type MacaroonVariables = { macaroon: Authorized };
 
 export interface HonoAuthOptions {
   readonly gateway: Gateway;
   readonly facts?: RequestFacts<Context> | undefined;
+  /** Shapes or observes a refusal: return a response (e.g. `denial.problem`) to send it instead. */
+  readonly onDenied?: DenialHook<Context> | undefined;
 }
 
 /** Sets `c.get('macaroon')` for authorized requests; answers 400/401/5xx for the others. */
 export function honoMacaroonAuth(
   options: HonoAuthOptions,
-): MiddlewareHandler<{ Variables: { macaroon: Authorized } }> {
-  const { gateway, facts } = options;
+): MiddlewareHandler<{ Variables: MacaroonVariables }> {
+  const { gateway, facts, onDenied } = options;
   return async (c, next) => {
     const decision = await gateway.authorize(c.req.raw.headers, facts ? facts(c) : {});
     if (decision.status === 200) {
@@ -26,7 +40,7 @@ export function honoMacaroonAuth(
       await next();
       return;
     }
-    const d = denial(decision);
+    const d = await answerDenial(decision, gateway.scheme, c, onDenied);
     return new Response(d.body, { status: d.status, headers: d.headers });
   };
 }

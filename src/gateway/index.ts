@@ -24,6 +24,7 @@ export {
   type GatewayHook,
   type TimeoutEvent,
 } from './deadline.js';
+export { answerDenial, type Denial, type DenialHook, type DenialOptions, describeDenial } from './deny.js';
 export { HookTimeoutError, KeyLookupError, UnknownRootKeyError } from './errors.js';
 export {
   type Authorized,
@@ -47,9 +48,10 @@ export {
   rootKeyFromHex,
   type StoredKey,
 } from './keys.js';
-export { type DenialResponse, denial } from './response.js';
+export { type DenialResponse, denial, problemDetails } from './response.js';
 export {
   DEFAULT_MAX_TOKENS,
+  DEFAULT_SCHEMES,
   decodeCandidate,
   type ExtractOptions,
   extractTokens,

@@ -13,13 +13,22 @@ export interface DenialResponse {
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
 
-/** The response for a decision other than 200. */
-export function denial(decision: Exclude<Decision, { status: 200 }>): DenialResponse {
+/**
+ * The response for a decision other than 200. `scheme` names the 401 challenge (the gateway's
+ * `scheme`, `Macaroon` by default).
+ *
+ * @example
+ * ```ts
+ * const d = denial({ status: 401, reason: 'caveat-not-satisfied' });
+ * // { status: 401, headers: { 'www-authenticate': 'Macaroon reason="caveat-not-satisfied"', … }, body: '{…}' }
+ * ```
+ */
+export function denial(decision: Exclude<Decision, { status: 200 }>, scheme = 'Macaroon'): DenialResponse {
   switch (decision.status) {
     case 401:
       return {
         status: 401,
-        headers: { ...JSON_HEADERS, 'www-authenticate': `Macaroon reason="${decision.reason}"` },
+        headers: { ...JSON_HEADERS, 'www-authenticate': `${scheme} reason="${decision.reason}"` },
         body: JSON.stringify({ error: 'unauthorized', reason: decision.reason }),
       };
     case 400:
@@ -35,4 +44,41 @@ export function denial(decision: Exclude<Decision, { status: 200 }>): DenialResp
         body: JSON.stringify({ error: 'verification-unavailable', code: decision.code }),
       };
   }
+}
+
+/** RFC 9457 §4.2.1: with type `about:blank`, the title is the status's reason phrase. */
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/**
+ * The same refusal as an RFC 9457 problem document (`application/problem+json`): `type`, `title`,
+ * `status`, and the stable `reason` (401) or `code` (400, 5xx) as extension members. Like `denial`, it
+ * never carries a token, a key or an error message.
+ *
+ * @example
+ * ```ts
+ * const p = problemDetails({ status: 401, reason: 'signature-mismatch' });
+ * // body: {"type":"about:blank","title":"Unauthorized","status":401,"reason":"signature-mismatch"}
+ * ```
+ */
+export function problemDetails(
+  decision: Exclude<Decision, { status: 200 }>,
+  scheme = 'Macaroon',
+): DenialResponse {
+  const plain = denial(decision, scheme);
+  const detail = decision.status === 401 ? { reason: decision.reason } : { code: decision.code };
+  return {
+    status: plain.status,
+    headers: { ...plain.headers, 'content-type': 'application/problem+json' },
+    body: JSON.stringify({
+      type: 'about:blank',
+      title: TITLES[decision.status],
+      status: decision.status,
+      ...detail,
+    }),
+  };
 }

@@ -38,6 +38,12 @@ export interface ExtractOptions {
    * user's own cookie out of reach with cookies of theirs, so keep the default unless you need a cap.
    */
   readonly maxTokens?: number | undefined;
+  /**
+   * The `Authorization` schemes that carry a macaroon, case-insensitively (default `['Macaroon']`).
+   * `['Macaroon', 'Bearer']` also reads `Authorization: Bearer <macaroon>`; the first one names the
+   * challenge of a 401 (`WWW-Authenticate`).
+   */
+  readonly schemes?: readonly string[] | undefined;
   /** Cookie names that carry macaroons start with this (default `macaroon-`, as macaroon-bakery). */
   readonly cookiePrefix?: string | undefined;
 }
@@ -45,7 +51,8 @@ export interface ExtractOptions {
 /** No cap on candidates: the work is linear in the request's header bytes, which the server bounds. */
 export const DEFAULT_MAX_TOKENS = Number.POSITIVE_INFINITY;
 
-const SCHEME = 'macaroon';
+/** The `Authorization` scheme read by default. */
+export const DEFAULT_SCHEMES: readonly string[] = Object.freeze(['Macaroon']);
 
 /**
  * The bundles a request carries, in order of preference: the `Authorization: Macaroon` token, then each
@@ -63,6 +70,7 @@ const SCHEME = 'macaroon';
 export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {}): TokenCandidate[] {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const prefix = options.cookiePrefix ?? 'macaroon-';
+  const schemes = (options.schemes ?? DEFAULT_SCHEMES).map((s) => s.toLowerCase());
   const out: TokenCandidate[] = [];
   const seen = new Set<string>();
   const push = (candidate: TokenCandidate): void => {
@@ -80,11 +88,11 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
     const space = trimmed.search(/\s/);
     const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
     // Other schemes (Bearer, Basic) belong to someone else: not ours to reject.
-    if (scheme.toLowerCase() === SCHEME) {
+    if (schemes.includes(scheme.toLowerCase())) {
       const token = space < 0 ? '' : trimmed.slice(space).trim();
       push(
         token === ''
-          ? unreadable('authorization', 'Authorization: Macaroon without a token')
+          ? unreadable('authorization', `Authorization: ${scheme} without a token`)
           : { source: 'authorization', value: token },
       );
     }

@@ -3,8 +3,8 @@
  * serve them.
  */
 import type { VerifyOptions } from '../verifier.js';
+import { answerDenial, type DenialHook } from './deny.js';
 import type { Authorized, Gateway } from './gateway.js';
-import { denial } from './response.js';
 
 /** The request's own facts: exact predicates it satisfies (from the URL, say) and a check context. */
 export type RequestFacts<Req> = (request: Req) => VerifyOptions | Promise<VerifyOptions>;
@@ -12,6 +12,8 @@ export type RequestFacts<Req> = (request: Req) => VerifyOptions | Promise<Verify
 export interface WebAuthOptions {
   readonly gateway: Gateway;
   readonly facts?: RequestFacts<Request> | undefined;
+  /** Shapes or observes a refusal: return a response (e.g. `denial.problem`) to send it instead. */
+  readonly onDenied?: DenialHook<Request> | undefined;
 }
 
 export type AuthorizedHandler = (request: Request, auth: Authorized) => Response | Promise<Response>;
@@ -21,11 +23,11 @@ export function withMacaroonAuth(
   handler: AuthorizedHandler,
   options: WebAuthOptions,
 ): (request: Request) => Promise<Response> {
-  const { gateway, facts } = options;
+  const { gateway, facts, onDenied } = options;
   return async (request) => {
     const decision = await gateway.authorize(request.headers, facts ? facts(request) : {});
     if (decision.status === 200) return handler(request, decision);
-    const d = denial(decision);
+    const d = await answerDenial(decision, gateway.scheme, request, onDenied);
     return new Response(d.body, { status: d.status, headers: d.headers });
   };
 }

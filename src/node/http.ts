@@ -2,8 +2,9 @@
  * node:http adapters: a wrapper for `(req, res)` handlers and a connect/Express-style middleware.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerDenial, type DenialHook } from '../gateway/deny.js';
 import type { Authorized, Decision, Gateway } from '../gateway/gateway.js';
-import { denial } from '../gateway/response.js';
+import { type DenialResponse, denial } from '../gateway/response.js';
 import type { HeaderLookup } from '../gateway/transport.js';
 import type { RequestFacts } from '../gateway/web.js';
 
@@ -12,6 +13,8 @@ export interface NodeAuthOptions {
   readonly facts?: RequestFacts<IncomingMessage> | undefined;
   /** Told of a failure in `facts` or the handler (default: console.error); the client gets a bare 500. */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /** Shapes or observes a refusal: return a response (e.g. `denial.problem`) to send it instead. */
+  readonly onDenied?: DenialHook<IncomingMessage> | undefined;
 }
 
 /** A request the middleware has authorized. */
@@ -27,13 +30,29 @@ export function nodeHeaders(req: IncomingMessage): HeaderLookup {
   };
 }
 
-/** Writes the 400/401/5xx answer for a decision. */
-export function sendDenial(res: ServerResponse, decision: Exclude<Decision, { status: 200 }>): void {
-  const d = denial(decision);
+/** Writes the 400/401/5xx answer for a decision; `scheme` names the 401 challenge (default `Macaroon`). */
+export function sendDenial(
+  res: ServerResponse,
+  decision: Exclude<Decision, { status: 200 }>,
+  scheme = 'Macaroon',
+): void {
+  writeDenial(res, denial(decision, scheme));
+}
+
+function writeDenial(res: ServerResponse, d: DenialResponse): void {
   // With its length given, Node sends the body as is instead of chunked: a refusal costs no more to
   // answer than a success.
   res.writeHead(d.status, { ...d.headers, 'content-length': Buffer.byteLength(d.body) });
   res.end(d.body);
+}
+
+async function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  decision: Exclude<Decision, { status: 200 }>,
+  options: NodeAuthOptions,
+): Promise<void> {
+  writeDenial(res, await answerDenial(decision, options.gateway.scheme, req, options.onDenied));
 }
 
 async function decide(req: IncomingMessage, options: NodeAuthOptions): Promise<Decision> {
@@ -50,7 +69,7 @@ export function withMacaroonAuthNode(
     decide(req, options)
       .then((decision) => {
         if (decision.status === 200) return handler(req, res, decision);
-        sendDenial(res, decision);
+        return refuse(req, res, decision, options);
       })
       .catch((e: unknown) => {
         (options.onError ?? console.error)(e);
@@ -64,15 +83,14 @@ export function macaroonMiddleware(
   options: NodeAuthOptions,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
   return (req, res, next) => {
-    decide(req, options).then(
-      (decision) => {
-        if (decision.status !== 200) return sendDenial(res, decision);
+    decide(req, options)
+      .then((decision) => {
+        if (decision.status !== 200) return refuse(req, res, decision, options);
         // The decision itself: its macaroons are decoded only if the application reads them.
         (req as AuthorizedRequest).macaroon = decision;
         next();
-      },
-      (e: unknown) => next(e),
-    );
+      })
+      .catch((e: unknown) => next(e));
   };
 }
 

@@ -42,6 +42,8 @@ export const SUBPATHS = [
     exports: ['BakeryClient', 'DischargeError', 'InteractionRequiredError'],
   },
   { subpath: './hono', runtimes: EVERYWHERE, peers: ['hono'], exports: ['honoMacaroonAuth'] },
+  { subpath: './express', runtimes: SERVER, peers: ['express'], exports: ['macaroonAuth'] },
+  { subpath: './fastify', runtimes: SERVER, peers: ['fastify'], exports: ['macaroonPlugin', 'default'] },
   {
     subpath: './node',
     runtimes: SERVER,

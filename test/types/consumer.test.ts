@@ -41,6 +41,10 @@ beforeAll(() => {
   mkdirSync(join(dir, 'node_modules'));
   // The package as a dependency: its package.json `exports` and dist, as installed.
   symlinkSync(ROOT, join(dir, 'node_modules', 'macaroon-engine'), 'dir');
+  // The frameworks the adapter examples use, as the consumer would install them.
+  for (const name of ['express', 'fastify', 'hono', '@types']) {
+    symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
+  }
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name: 'consumer', type: 'module', private: true }),
