@@ -15,9 +15,10 @@ and JSON) is read, detected and named.
 Commands:
 ${list}
 
-A token "-" is read from standard input. Keys (KEY, CAVEAT-KEY) are given with --key-file PATH,
---key-env NAME, --key-hex HEX or --key TEXT (and --caveat-key-… likewise); the last two put the key in
-the process list, so keep them for tests. No output or message ever contains a key.
+A token "-" is read from standard input. Keys (KEY, CAVEAT-KEY) are given with --key-file PATH (bytes),
+--key-env NAME (UTF-8 text), --key-env-hex NAME (hex, as GATEWAY_ROOT_KEY), --key-hex HEX or --key TEXT
+(and --caveat-key-… likewise); the last two put the key in the process list, so keep them for tests.
+Keys under 16 bytes get a warning. No output or message ever contains a key.
 
 Exit status: 0 success (verify: authorized), 1 not authorized (verify), 2 bad usage or malformed input.
 Run "macaroon <command> --help" for a command's options.

@@ -13,6 +13,7 @@ import {
   UsageError,
 } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { didYouMean } from './did-you-mean.js';
 import { mainHelp } from './help.js';
 
 /** An unexpected failure is a bug here, not bad input: EX_SOFTWARE from sysexits.h. */
@@ -20,6 +21,12 @@ const EXIT_INTERNAL = 70;
 
 function find(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
+}
+
+function unknownCommand(name: string): string {
+  const guess = didYouMean(name, [...COMMANDS.map((c) => c.name), 'help']);
+  const hint = guess ? ` Did you mean "macaroon ${guess}"?` : '';
+  return `macaroon: unknown command ${JSON.stringify(name)} (see: macaroon help).${hint}\n`;
 }
 
 function oneLine(message: string): string {
@@ -38,7 +45,7 @@ export async function runCli(argv: readonly string[], ctx: Context, version: str
     }
     const command = find(topic);
     if (!command) {
-      ctx.stderr(`macaroon: unknown command ${JSON.stringify(topic)} (see: macaroon help)\n`);
+      ctx.stderr(unknownCommand(topic));
       return EXIT_BAD_INPUT;
     }
     ctx.stdout(command.help);
@@ -50,7 +57,7 @@ export async function runCli(argv: readonly string[], ctx: Context, version: str
   }
   const command = find(name);
   if (!command) {
-    ctx.stderr(`macaroon: unknown command ${JSON.stringify(name)} (see: macaroon help)\n`);
+    ctx.stderr(unknownCommand(name));
     return EXIT_BAD_INPUT;
   }
   try {

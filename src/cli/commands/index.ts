@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { attenuate } from './attenuate.js';
 import { bench } from './bench.js';
 import { bind } from './bind.js';
+import { completionCommand } from './completion.js';
 import { discharge } from './discharge.js';
 import { discharger } from './discharger.js';
 import { inspect } from './inspect.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly Command[] = [
   bind,
   verify,
   bench,
+  completionCommand(() => COMMANDS),
 ];
