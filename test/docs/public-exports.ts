@@ -1,0 +1,59 @@
+/**
+ * The public API as users import it: every export of every entry point in package.json `exports`
+ * (dist/x.js ↔ src/x.ts), resolved to its declaration, once per declaration.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import ts from 'typescript';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+
+export function entryPoints(): string[] {
+  const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | Record<string, string>>;
+  };
+  const targets = Object.values(exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)));
+  return [
+    ...new Set(
+      targets
+        .filter((t) => t.startsWith('./dist/') && t.endsWith('.js'))
+        .map((t) => join(ROOT, t.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))),
+    ),
+  ];
+}
+
+export interface PublicExport {
+  /** `src/file.ts:Name`, where it is declared. */
+  readonly id: string;
+  readonly documented: boolean;
+  readonly hasExample: boolean;
+}
+
+/** Every exported declaration reachable from an entry point, with whether its TSDoc has an @example. */
+export function publicExports(): PublicExport[] {
+  const entries = entryPoints();
+  const program = ts.createProgram(entries, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+    skipLibCheck: true,
+  });
+  const checker = program.getTypeChecker();
+  const found = new Map<string, PublicExport>();
+  for (const entry of entries) {
+    const file = program.getSourceFile(entry);
+    const module = file && checker.getSymbolAtLocation(file);
+    if (!module) continue;
+    for (const exported of checker.getExportsOfModule(module)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      const declaration = symbol.declarations?.[0];
+      if (!declaration) continue;
+      const id = `${relative(ROOT, declaration.getSourceFile().fileName)}:${symbol.getName()}`;
+      if (found.has(id)) continue;
+      const documented = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
+      const hasExample = symbol.getJsDocTags(checker).some((t) => t.name === 'example');
+      found.set(id, { id, documented, hasExample });
+    }
+  }
+  return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
