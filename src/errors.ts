@@ -41,6 +41,8 @@ export type MacaroonErrorCode =
   | 'ERR_BAKERY_CHECK'
   | 'ERR_BAKERY_THIRD_PARTY_NOT_FOUND'
   | 'ERR_BAKERY_FORMAT'
+  // macaroon-engine/fly
+  | 'ERR_FLY_DISCHARGE'
   // the macaroon command
   | 'ERR_USAGE'
   | 'ERR_INPUT';

@@ -37,19 +37,19 @@ function initUrl(location: string): string {
 
 export interface FetchDischargesOptions {
   /** The permission token's location (default Fly's); discharges are fetched for its tickets. */
-  readonly location?: string;
+  readonly location?: string | undefined;
   /** Third-party locations to leave alone. */
-  readonly ignore?: readonly string[];
+  readonly ignore?: readonly string[] | undefined;
   /** `fetch` to use (default `globalThis.fetch`): add cookies or credentials for the third party here. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: typeof fetch | undefined;
   /** Extra request headers for a third party (e.g. its own `Authorization`). */
-  readonly headers?: (location: string) => Record<string, string> | undefined;
+  readonly headers?: ((location: string) => Record<string, string> | undefined) | undefined;
   /** For user-interactive third parties: show the URL to the person (then polling starts). */
-  readonly onUserUrl?: (url: string, location: string) => void | Promise<void>;
+  readonly onUserUrl?: ((url: string, location: string) => void | Promise<void>) | undefined;
   /** Polling: first interval (default 1 s, doubling to 10 s) and the most polls (default 60). */
-  readonly pollIntervalMs?: number;
-  readonly maxPolls?: number;
-  readonly signal?: AbortSignal;
+  readonly pollIntervalMs?: number | undefined;
+  readonly maxPolls?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -210,9 +210,9 @@ export interface DischargeHandlerOptions {
       now?: Date | number,
     ) => ReturnType<typeof validateTicketCaveats>;
   }) => readonly FlyCaveatInput[] | Promise<readonly FlyCaveatInput[]>;
-  readonly registry?: FlyCaveatRegistry;
+  readonly registry?: FlyCaveatRegistry | undefined;
   /** Largest request body accepted (default 16 KiB). */
-  readonly maxBodyBytes?: number;
+  readonly maxBodyBytes?: number | undefined;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
