@@ -43,6 +43,10 @@ export type MacaroonErrorCode =
   | 'ERR_BAKERY_FORMAT'
   // macaroon-engine/fly
   | 'ERR_FLY_DISCHARGE'
+  // macaroon-engine/discharger and macaroon-engine/client
+  | 'ERR_DISCHARGE'
+  | 'ERR_DISCHARGE_REFUSED'
+  | 'ERR_INTERACTION_REQUIRED'
   // the macaroon command
   | 'ERR_USAGE'
   | 'ERR_INPUT';

@@ -66,7 +66,8 @@ function offenders(): string[] {
           `${relative(ROOT, file.fileName)}:${line + 1} ${node.name.getText(file)}?: ${node.type.getText(file)}`,
         );
       }
-      ts.forEachChild(node, visit);
+      // Types written inside function bodies are not part of the API.
+      if (!ts.isBlock(node)) ts.forEachChild(node, visit);
     };
     visit(declaration);
   }
