@@ -4,12 +4,11 @@
  */
 import { EngineError, InvalidArgumentError } from '../errors.js';
 import { tsEngine } from './ts.js';
-import type { Engine } from './types.js';
+import type { Engine, EngineName } from './types.js';
 
 export type EngineChoice = 'auto' | 'wasm' | 'js';
 
-/** The engines: the TypeScript one, and the two builds of the WebAssembly one. */
-export type EngineName = 'js' | 'wasm-simd' | 'wasm-scalar';
+export type { EngineName } from './types.js';
 
 /** What `ready()` and `initWasm` resolve with. */
 export interface ReadyInfo {

@@ -48,7 +48,6 @@
 import type { MacaroonError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Predicates, RequestFacts } from '../predicates.js';
-import type { EngineName } from './registry.js';
 
 export const Status = Object.freeze({
   OK: 0,
@@ -106,6 +105,9 @@ export interface Verdict {
   /** For MALFORMED: the decoding error. */
   readonly error?: MacaroonError;
 }
+
+/** The engines: the TypeScript one, and the two builds of the WebAssembly one. */
+export type EngineName = 'js' | 'wasm-simd' | 'wasm-scalar';
 
 export interface Engine {
   /** 'js', 'wasm-simd' or 'wasm-scalar'. */
