@@ -2,6 +2,7 @@
 // `npm run bench -- --quick` or BENCH_QUICK=1 (under a minute, writes bench/results/quick.json only).
 // Every contender runs in this one process on the same tokens, except libmacaroons (a C harness).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cacheHitBench } from './cache-hit.js';
 import { coldStart } from './coldstart.js';
 import { jsMacaroonContender } from './contenders/js-macaroon.js';
 import { libmacaroonsContender } from './contenders/libmacaroons.js';
@@ -155,6 +156,10 @@ report.failures = await measureFailures(batchContenders, { ...MODE.failures, clo
 
 log('cold start');
 report.coldStart = coldStart(MODE.coldSamples, workloads.W1);
+if (!only) {
+  log('verified-token cache: a W1 cache hit, jose and node:crypto HS256 JWTs');
+  report.cacheHit = await cacheHitBench(quick ? { ms: 200, rounds: 1 } : { ms: 1000, rounds: 3 });
+}
 report.machine.loadAverageAtEnd = loadNow();
 report.seconds = Math.round((Date.now() - started) / 1000);
 report.targets = evaluateTargets(report);
@@ -186,6 +191,12 @@ console.log(
     ? `\nCold start: error: ${cold.error}`
     : `\nCold start (median of ${cold.samples} fresh processes): import ${cold.importMs.toFixed(1)} ms, ready() ${cold.readyMs.toFixed(2)} ms (engine ${cold.engine}); first verifyBatch of ${cold.batch} W1 tokens ${cold.firstBatchMs.toFixed(1)} ms, second ${cold.secondBatchMs.toFixed(1)} ms; ${cold.wasm.map((f) => `${f.file} ${f.bytes} B`).join(', ') || 'no .wasm files in dist/wasm'}`,
 );
+if (report.cacheHit) {
+  console.log(`\nVerified-token cache (${report.cacheHit.measured}): per CPU-second, per wall second`);
+  for (const r of report.cacheHit.rows) {
+    console.log(`  ${String(r.perCpuSecond).padStart(10)} ${String(r.perSecond).padStart(10)}  ${r.label}`);
+  }
+}
 console.log('\nTargets');
 for (const t of report.targets)
   console.log(`  ${t.status.padEnd(4)}  ${t.name}: ${t.value} (goal ${t.goal})`);

@@ -3,15 +3,20 @@
 //
 //   npm run loadtest                      # six configurations x 2 rounds, 8 s each (+1 s warm-up)
 //   npm run loadtest -- --sweep           # micro-batch settings (maxBatchSize x maxWaitMs), 4 s each
+//   npm run loadtest -- --reuse[=N]       # the verified-token cache: N distinct tokens (default 10,000)
+//                                         # drawn Zipf-like, all-distinct tokens, Redis and PostgreSQL
 //   options: --duration=<s> --connections=<n> --rounds=<n> --only=<id,...> (ids: none, ts, wasm,
-//   batch, batch-401, pool) --pool-seconds=<s> --no-pool-scaling
+//   batch, batch-401, cache, pool; with --reuse: none, nocache, cache, distinct, redis, postgres)
+//   --pool-seconds=<s> --no-pool-scaling
 //
 // Then the pool alone: W1 verification throughput with 1..N worker threads (no HTTP).
 //
 // Tokens are W1-shaped (the benchmark suite's gateway workload): a 32-byte root key, a ~22-byte
 // identifier, 5 first-party caveats (4 exact: service, api, account, action; 1 general: time) and 1
 // third-party caveat, sent with its bound discharge holding 1 caveat (`time < ...`), as a binary bundle
-// in `Authorization: Macaroon`. 256 distinct tokens, one per account, requested in turn.
+// in `Authorization: Macaroon`. 256 distinct tokens, one per account, requested in turn. With --reuse,
+// N distinct tokens requested in a Zipf-distributed order (exponent 1: a few tokens are very frequent,
+// most are rare, as a gateway's clients are), and for the all-distinct case a fresh token per request.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +26,9 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Macaroon } from 'macaroon-engine';
 import { VerifierPool } from 'macaroon-engine/node';
+import { DEFAULT_ROTATION_POLICY } from 'macaroon-engine/store';
+import { openStore } from 'macaroon-engine/store/open';
+import { startPostgres, startRedis } from './test-servers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
@@ -30,6 +38,8 @@ const args = Object.fromEntries(
   }),
 );
 const sweep = args.sweep === 'true';
+const reuse = args.reuse !== undefined;
+const REUSE_TOKENS = reuse && args.reuse !== 'true' ? Number(args.reuse) : 10_000;
 const duration = Number(args.duration ?? (sweep ? 4 : 8));
 const connections = Number(args.connections ?? 32);
 const TOKENS = 256;
@@ -50,11 +60,77 @@ const CONFIGS = [
     refused: true,
   },
   {
+    id: 'cache',
+    name: 'micro-batched, WASM, verified-token cache',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_CACHE: '1' },
+  },
+  {
     id: 'pool',
     name: 'micro-batched, WASM, worker pool',
     env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_POOL: 'auto' },
   },
 ];
+
+// --reuse: what the cache buys on a realistic token mix, what it costs when nothing repeats, and the
+// shared stores. `tokens` names the request list each configuration is loaded with.
+const REUSE_CONFIGS = [
+  { id: 'none', name: 'no auth', tokens: 'zipf', env: { GATEWAY_AUTH: 'none' } },
+  {
+    id: 'nocache',
+    name: 'micro-batched, no cache, Zipf tokens',
+    tokens: 'zipf',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm' },
+  },
+  {
+    id: 'cache',
+    name: 'micro-batched + cache, Zipf tokens',
+    tokens: 'zipf',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_CACHE: '1' },
+  },
+  {
+    id: 'distinct',
+    name: 'micro-batched + cache, all-distinct tokens',
+    tokens: 'distinct',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_CACHE: '1' },
+  },
+  {
+    id: 'redis',
+    name: 'micro-batched + cache, Redis store, Zipf tokens',
+    tokens: 'redis',
+    store: 'redis',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_CACHE: '1' },
+  },
+  {
+    id: 'postgres',
+    name: 'micro-batched + cache, PostgreSQL store, Zipf tokens',
+    tokens: 'postgres',
+    store: 'postgres',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_CACHE: '1' },
+  },
+];
+
+/** Ranks 0..n-1 drawn with probability proportional to 1/(rank+1): Zipf with exponent 1. */
+function zipfSequence(n, length) {
+  const cumulative = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += 1 / (i + 1);
+    cumulative[i] = sum;
+  }
+  const out = new Array(length);
+  for (let k = 0; k < length; k++) {
+    const u = Math.random() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    out[k] = lo;
+  }
+  return out;
+}
 
 function sweepConfigs() {
   const out = [{ id: 'none', name: 'no auth', env: { GATEWAY_AUTH: 'none' } }];
@@ -76,14 +152,10 @@ function sweepConfigs() {
   return out;
 }
 
-function mintW1(rootKey, account, deadline) {
+function mintW1(rootKey, account, deadline, identifier = `key-2026-11:${randomBytes(5).toString('hex')}`) {
   const caveatKey = randomBytes(32);
   const thirdPartyId = `ask-auth-${randomBytes(6).toString('hex')}`;
-  const root = Macaroon.create(
-    'https://gateway.example/',
-    rootKey,
-    `key-2026-11:${randomBytes(5).toString('hex')}`,
-  )
+  const root = Macaroon.create('https://gateway.example/', rootKey, identifier)
     .addFirstPartyCaveat('service = accounts')
     .addFirstPartyCaveat('api = v1')
     .addFirstPartyCaveat(`account = ${account}`)
@@ -99,7 +171,7 @@ function mintW1(rootKey, account, deadline) {
 function startServer(env, rootKeyHex) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'examples/gateway/server.js')], {
-      env: { ...process.env, ...env, PORT: '0', GATEWAY_ROOT_KEY: rootKeyHex },
+      env: { GATEWAY_CACHE: '0', ...process.env, ...env, PORT: '0', GATEWAY_ROOT_KEY: rootKeyHex },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -187,6 +259,17 @@ async function run(config, streams, rootKeyHex, probe) {
           ? null
           : Number(((1000 * (cpuAfter - cpuBefore)) / r.requests.total).toFixed(1)),
       meanBatchSize: stats && stats.batches > 0 ? Number((stats.items / stats.batches).toFixed(2)) : null,
+      // The cache over the whole run (warm-up included): hit rate, and the bytes it holds at the end.
+      cache: stats?.cache
+        ? {
+            hitRate: Number(
+              (stats.cache.hits / Math.max(1, stats.cache.hits + stats.cache.misses)).toFixed(4),
+            ),
+            entries: stats.cache.entries,
+            bytes: stats.cache.bytes,
+            evictions: stats.cache.evictions,
+          }
+        : null,
       env: config.env,
     };
   } finally {
@@ -261,6 +344,14 @@ function medianRun(list) {
     non2xx: ok.reduce((a, r) => a + r.non2xx, 0),
     errors: ok.reduce((a, r) => a + r.errors, 0),
     meanBatchSize: ok[0].meanBatchSize === null ? null : Number(pick((r) => r.meanBatchSize).toFixed(1)),
+    cache: ok[0].cache
+      ? {
+          hitRate: pick((r) => r.cache.hitRate),
+          entries: pick((r) => r.cache.entries),
+          bytes: pick((r) => r.cache.bytes),
+          evictions: pick((r) => r.cache.evictions),
+        }
+      : null,
     serverCpuUsPerRequest:
       ok[0].serverCpuUsPerRequest === null ? null : Number(pick((r) => r.serverCpuUsPerRequest).toFixed(1)),
     rounds: ok.map((r) => ({
@@ -293,7 +384,71 @@ async function main() {
   const probe = { path: '/accounts/7', token, tampered };
 
   const only = args.only?.split(',');
-  const configs = (sweep ? sweepConfigs() : CONFIGS).filter((c) => !only || only.includes(c.id));
+  const configs = (reuse ? REUSE_CONFIGS : sweep ? sweepConfigs() : CONFIGS).filter(
+    (c) => !only || only.includes(c.id),
+  );
+  // With --reuse, each configuration gets its request list (and a probe minted the same way).
+  const lists = { default: { requests, probe } };
+  const servers = [];
+  if (reuse) {
+    const zipf = zipfSequence(REUSE_TOKENS, 100_000);
+    const mintList = async (mint, count, order) => {
+      const tokens = [];
+      for (let i = 0; i < count; i++) tokens.push(await mint(i + 1));
+      const asRequest = (i) => ({
+        method: 'GET',
+        path: `/accounts/${i + 1}`,
+        headers: { authorization: `Macaroon ${tokens[i]}` },
+      });
+      const one = await mint(7);
+      // One request template whose path and token are picked per request: autocannon builds every
+      // listed request once per connection, which for 100,000 tokens x 32 connections is gigabytes.
+      let next = 0;
+      const pick = order ? () => order[next++ % order.length] : () => next++ % tokens.length;
+      const template = {
+        method: 'GET',
+        setupRequest: (req) => {
+          const r = asRequest(pick());
+          return { ...req, path: r.path, headers: { ...req.headers, ...r.headers } };
+        },
+      };
+      return {
+        requests: [template],
+        probe: {
+          path: '/accounts/7',
+          token: one,
+          tampered: one.replace(/^(.{40})(.)/, (_, a, c) => a + (c === 'A' ? 'B' : 'A')),
+        },
+      };
+    };
+    const withKey = (account) => mintW1(rootKey, account, deadline);
+    process.stderr.write(`minting ${REUSE_TOKENS} tokens (Zipf order over 100,000 requests)...\n`);
+    lists.zipf = await mintList(withKey, REUSE_TOKENS, zipf);
+    if (configs.some((c) => c.tokens === 'distinct')) {
+      // More distinct tokens than any run serves: no token repeats within a run.
+      const count = Number(args['distinct-tokens'] ?? 200_000);
+      process.stderr.write(`minting ${count} distinct tokens...\n`);
+      lists.distinct = await mintList(withKey, count);
+    }
+    for (const kind of ['redis', 'postgres']) {
+      if (!configs.some((c) => c.store === kind)) continue;
+      try {
+        const server = kind === 'redis' ? await startRedis() : await startPostgres();
+        servers.push(server);
+        const store = await openStore(server.url, { policy: DEFAULT_ROTATION_POLICY });
+        const mintFromStore = async (account) => {
+          const { identifier, key } = await store.newIdentifier();
+          return mintW1(key, account, deadline, identifier);
+        };
+        process.stderr.write(`minting ${REUSE_TOKENS} tokens through the ${kind} store...\n`);
+        lists[kind] = await mintList(mintFromStore, REUSE_TOKENS, zipf);
+        await store.close();
+        for (const c of configs) if (c.store === kind) c.env = { ...c.env, GATEWAY_STORE: server.url };
+      } catch (e) {
+        process.stderr.write(`${kind}: cannot start a server (${e.message}); skipped\n`);
+      }
+    }
+  }
   // Rounds alternate the configurations, so a neighbour's load drifting during the run spreads over
   // all of them; each configuration's figures are the medians over its rounds.
   const rounds = Number(args.rounds ?? (sweep ? 1 : 2));
@@ -304,22 +459,26 @@ async function main() {
       process.stderr.write(
         `[${round}/${rounds}] ${config.name}: ${duration} s, ${connections} connections...\n`,
       );
-      const r = await run(config, { authorized: requests, refused }, rootKeyHex, probe);
+      const list = lists[config.tokens ?? 'default'];
+      const r = list
+        ? await run(config, { authorized: list.requests, refused }, rootKeyHex, list.probe)
+        : { name: config.name, skipped: 'no tokens (its store did not start)' };
       runs.get(config.name).push(r);
       process.stderr.write(`  ${JSON.stringify(r)}\n`);
     }
   }
+  for (const server of servers) await server.dispose();
   const results = configs.map((c) => medianRun(runs.get(c.name)));
   const loadAfter = loadavg();
 
   const base = results.find((r) => r.name === 'no auth' && !r.skipped);
   const lines = [
-    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | server CPU µs/req | CPU vs no auth | mean batch | non-2xx |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | server CPU µs/req | CPU vs no auth | mean batch | cache hit rate | cache entries / MiB | non-2xx |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     if (r.skipped) {
-      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | | | |`);
+      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | | | | | |`);
       continue;
     }
     const ratio = base ? `${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)}%` : '';
@@ -329,12 +488,12 @@ async function main() {
         ? `${((100 * base.serverCpuUsPerRequest) / r.serverCpuUsPerRequest).toFixed(1)}%`
         : '';
     lines.push(
-      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.serverCpuUsPerRequest ?? ''} | ${cpuRatio} | ${r.meanBatchSize ?? ''} | ${r.non2xx} |`,
+      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.serverCpuUsPerRequest ?? ''} | ${cpuRatio} | ${r.meanBatchSize ?? ''} | ${r.cache ? `${(100 * r.cache.hitRate).toFixed(1)}%` : ''} | ${r.cache ? `${r.cache.entries} / ${(r.cache.bytes / 1048576).toFixed(1)}` : ''} | ${r.non2xx} |`,
     );
   }
   console.log(lines.join('\n'));
 
-  const scaling = sweep || args['no-pool-scaling'] ? [] : await poolScaling(rootKey, deadline);
+  const scaling = sweep || reuse || args['no-pool-scaling'] ? [] : await poolScaling(rootKey, deadline);
   if (scaling.length > 0) {
     const one = scaling[0].tokensPerSecond;
     console.log(
@@ -354,12 +513,22 @@ async function main() {
     // Other work on the machine during the run (1-minute load average), which the figures include.
     loadAverage: { before: loadBefore[0], after: loadAfter[0] },
     rounds,
-    load: { tool: 'autocannon', connections, durationSeconds: duration, warmupSeconds: 1, tokens: TOKENS },
+    load: {
+      tool: 'autocannon',
+      connections,
+      durationSeconds: duration,
+      warmupSeconds: 1,
+      tokens: reuse ? { distinct: REUSE_TOKENS, order: 'Zipf (exponent 1) over 100,000 requests' } : TOKENS,
+    },
     workload: 'W1: 5 first-party caveats + 1 third-party caveat with a bound discharge (1 caveat)',
     results,
     poolScaling: scaling,
   };
-  const file = join(ROOT, 'bench/results', sweep ? 'loadtest-sweep.json' : 'loadtest.json');
+  const file = join(
+    ROOT,
+    'bench/results',
+    sweep ? 'loadtest-sweep.json' : reuse ? 'loadtest-reuse.json' : 'loadtest.json',
+  );
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);

@@ -36,6 +36,9 @@ export type MacaroonErrorCode =
   | 'ERR_UNKNOWN_ROOT_KEY'
   | 'ERR_KEY_LOOKUP'
   | 'ERR_TIMEOUT'
+  | 'ERR_REVOKED'
+  // macaroon-engine/store
+  | 'ERR_STORE_UNAVAILABLE'
   // macaroon-engine/bakery
   | 'ERR_BAKERY_CAVEAT'
   | 'ERR_BAKERY_CHECK'

@@ -4,7 +4,7 @@
  * each verdict into a result. Decoding, the cryptography, the discharge walk and the judgement of the
  * caveats happen in the engine (./engine/types.ts), whichever it is.
  */
-import { bytesEqual, describeType, printableText } from './bytes.js';
+import { bytesEqual, describeType, printableText, toBytes, utf8DecodeStrict, utf8Encode } from './bytes.js';
 import { base64UrlEncode } from './codec/base64.js';
 import { decodeAny } from './codec/detect.js';
 import { type EngineChoice, type EngineName, selectEngine } from './engine/registry.js';
@@ -32,6 +32,7 @@ import {
   type RequestFacts,
   requestFacts,
   type SliceChecker,
+  type SliceTests,
 } from './predicates.js';
 
 export type { GeneralCheck, SliceChecker } from './predicates.js';
@@ -135,6 +136,8 @@ function verdictError(verdict: Verdict): MacaroonError | undefined {
 
 export class Verifier {
   readonly #predicates = new Predicates();
+  /** The exact predicates that are valid UTF-8, as text: what a cache hit compares against. */
+  readonly #exactText = new Set<string>();
   readonly #engine: EngineChoice;
   readonly #policy: WalkPolicy;
   readonly #limits: Limits;
@@ -162,6 +165,8 @@ export class Verifier {
   /** Satisfies first-party caveats equal to `predicate`, byte for byte. */
   satisfyExact(predicate: string | Uint8Array): this {
     this.#predicates.addExact(predicate);
+    const text = utf8DecodeStrict(toBytes(predicate, 'predicate'));
+    if (text !== undefined) this.#exactText.add(text);
     return this;
   }
 
@@ -183,6 +188,54 @@ export class Verifier {
   satisfyChecker(checker: SliceChecker): this {
     this.#predicates.addSliceChecker(checker);
     return this;
+  }
+
+  /**
+   * Checks first-party caveats against this verifier and one request's facts, with no cryptography: for
+   * the caveats of a token whose signatures are already known to be valid (a verified-token cache). Each
+   * is satisfied exactly as `verify` satisfies it (an exact predicate of the verifier or of
+   * `options.exact`, else a general check or slice checker, which see only valid UTF-8: give its text,
+   * or `undefined`). Returns the NotAuthorizedError `verify` gives for the first one not satisfied.
+   *
+   * @example
+   * ```ts
+   * const v = new Verifier().satisfyExact('action = read');
+   * const bytes = new TextEncoder().encode('action = read');
+   * v.checkCaveatList([{ bytes, text: 'action = read', macaroon: 0 }]); // undefined: satisfied
+   * ```
+   */
+  checkCaveatList(
+    caveats: readonly CaveatToCheck[],
+    options: VerifyOptions = {},
+  ): NotAuthorizedError | undefined {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(`verify options must be an object, got ${describeType(options)}`);
+    }
+    const { exact, context } = options;
+    if (exact !== undefined && !Array.isArray(exact))
+      throw new InvalidArgumentError('exact must be an array');
+    if (exact) for (const p of exact) checkPredicateType(p);
+    const predicates = this.#predicates;
+    let tests: SliceTests | undefined;
+    if (predicates.hasSliceCheckers) {
+      // Slice checkers see every first-party condition of the token, as verify gives them.
+      const slice: string[] = [];
+      for (const c of caveats) if (c.text !== undefined) slice.push(c.text);
+      tests = predicates.sliceTests(slice, context);
+    }
+    const general = predicates.hasGeneral;
+    for (let i = 0; i < caveats.length; i++) {
+      const { bytes, text, macaroon } = caveats[i] as CaveatToCheck;
+      if (text !== undefined) {
+        if (this.#exactText.has(text) || requestHasText(exact, text, bytes)) continue;
+        if (general && predicates.generalSatisfies(text, context, tests)) continue;
+      } else if (predicates.exact.has(bytes) || requestHasBytes(exact, bytes)) continue;
+      return new NotAuthorizedError(
+        'caveat-not-satisfied',
+        `caveat ${describeBytes(bytes)} of ${which(macaroon)} is not satisfied`,
+      );
+    }
+    return undefined;
   }
 
   /** Throws NotAuthorizedError (or another MacaroonError for bad input) unless `m` authorizes. */
@@ -425,4 +478,44 @@ function withoutStackTraces(build: () => void): void {
 function asMacaroonError(e: unknown): MacaroonError {
   if (e instanceof MacaroonError) return e;
   return new MacaroonError('unexpected failure while preparing a batch item', { cause: e });
+}
+
+/** A first-party caveat to check: its predicate's bytes, their text when valid UTF-8, and its macaroon. */
+export interface CaveatToCheck {
+  readonly bytes: Uint8Array;
+  readonly text: string | undefined;
+  /** 0 for the root macaroon, else the discharge's index in the request (as in verify's errors). */
+  readonly macaroon: number;
+}
+
+function checkPredicateType(p: unknown): void {
+  if (typeof p !== 'string' && !(p instanceof Uint8Array)) {
+    throw new InvalidArgumentError(
+      `exact predicate must be a string or a Uint8Array, got ${describeType(p)}`,
+    );
+  }
+}
+
+// A string with a lone surrogate encodes to U+FFFD's bytes, so it can equal a predicate's bytes while
+// differing from its decoded text: such strings are compared as bytes, as verify() does.
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+function requestHasText(exact: VerifyOptions['exact'], text: string, bytes: Uint8Array): boolean {
+  if (!exact) return false;
+  for (const p of exact) {
+    if (typeof p === 'string') {
+      if (p === text) return true;
+      // U+FFFD and a lone surrogate are both one UTF-16 unit: only a string of the text's length can match.
+      if (p.length === text.length && SURROGATE.test(p) && bytesEqual(utf8Encode(p), bytes)) return true;
+    } else if (bytesEqual(p, bytes)) return true;
+  }
+  return false;
+}
+
+function requestHasBytes(exact: VerifyOptions['exact'], bytes: Uint8Array): boolean {
+  if (!exact) return false;
+  for (const p of exact) {
+    if (bytesEqual(typeof p === 'string' ? utf8Encode(p) : p, bytes)) return true;
+  }
+  return false;
 }

@@ -125,6 +125,21 @@ describe('V2 binary', () => {
   ])('rejects %s with a DecodeError', (_name, bytes) => {
     decodeError(() => Macaroon.deserialize(bytes()));
   });
+
+  // A person (or the playground) finds the broken byte from the message alone.
+  it.each([
+    ['a field out of order', '02020269640101610006200000', /fields out of order at offset 5$/],
+    ['a value past the end', '020103616263022078', /header field is truncated at offset 6$/],
+    ['a header without identifier', `0201016100000620${'00'.repeat(32)}`, /header at offset 1\)$/],
+    [
+      'a first-party caveat with a location',
+      `0202026964000101610202636300000620${'00'.repeat(32)}`,
+      /caveat at offset 6\)$/,
+    ],
+    ['a short signature', `02020269640000061f${'00'.repeat(31)}`, /expected 32 \(at offset 7\)$/],
+  ])('names the byte offset of %s', (_name, hexBytes, message) => {
+    expect(() => Macaroon.deserialize(fromHex(hexBytes))).toThrow(message);
+  });
 });
 
 // libmacaroons README (docs/peers.md#published-examples).

@@ -81,23 +81,29 @@ export function encodeV2(m: MacaroonData): Uint8Array {
 interface Field {
   type: number;
   value: Uint8Array;
+  /** Where the field's header starts in the input. */
+  offset: number;
 }
 
-/** The decoder's error for a framing read that failed (`what`: the section, or the varint read alone). */
-function framingError(f: V2Framing, what: string, limits: Limits): never {
+/**
+ * The decoder's error for a framing read that failed (`what`: the section, or the varint read alone).
+ * `at` is the byte offset where the failed read started, named in the message so that a person (or the
+ * playground) can find the broken byte.
+ */
+function framingError(f: V2Framing, what: string, limits: Limits, at: number): never {
   const varint = f.part === undefined ? what : `${what} field ${f.part}`;
   switch (f.error) {
     case 'truncated':
-      throw new DecodeError(`V2 macaroon truncated in ${varint}`);
+      throw new DecodeError(`V2 macaroon truncated in ${varint} at offset ${at}`);
     case 'too-large':
-      throw new DecodeError(`V2 ${varint} is too large`);
+      throw new DecodeError(`V2 ${varint} is too large at offset ${at}`);
     case 'out-of-order':
-      throw new DecodeError(`V2 ${what} has fields out of order`);
+      throw new DecodeError(`V2 ${what} has fields out of order at offset ${at}`);
     case 'value-truncated':
-      throw new DecodeError(`V2 ${what} field is truncated`);
+      throw new DecodeError(`V2 ${what} field is truncated at offset ${at}`);
     default:
       checkFieldSize(f.length, limits, `V2 ${what} field`);
-      throw new DecodeError(`V2 ${what} field is malformed`);
+      throw new DecodeError(`V2 ${what} field is malformed at offset ${at}`);
   }
 }
 
@@ -106,27 +112,30 @@ function section(f: V2Framing, what: string, limits: Limits): Field[] {
   const fields: Field[] = [];
   let last = 0;
   for (;;) {
-    if (!f.field(last, limits.maxFieldBytes)) framingError(f, what, limits);
+    const offset = f.pos;
+    if (!f.field(last, limits.maxFieldBytes)) framingError(f, what, limits, offset);
     if (f.type === FIELD_EOS) return fields;
     last = f.type;
-    fields.push({ type: f.type, value: f.bytes.subarray(f.pos, f.pos + f.length) });
+    fields.push({ type: f.type, value: f.bytes.subarray(f.pos, f.pos + f.length), offset });
     f.pos += f.length;
   }
 }
 
 /** One varint read alone (the signature's header), named `what` in errors. */
 function varint(f: V2Framing, what: string, limits: Limits): number {
+  const at = f.pos;
   const n = f.varint();
   if (n < 0) {
     f.part = undefined;
-    framingError(f, what, limits);
+    framingError(f, what, limits, at);
   }
   return n;
 }
 
-function location(value: Uint8Array, what: string): string {
-  const s = utf8DecodeStrict(value);
-  if (s === undefined) throw new DecodeError(`V2 ${what} location is not valid UTF-8`);
+function location(field: Field, what: string): string {
+  const s = utf8DecodeStrict(field.value);
+  if (s === undefined)
+    throw new DecodeError(`V2 ${what} location is not valid UTF-8 at offset ${field.offset}`);
   return s;
 }
 
@@ -139,20 +148,25 @@ export function decodeV2(
   start = 0,
   limits: Limits = DEFAULT_LIMITS,
 ): { macaroon: MacaroonData; end: number } {
-  if (data[start] !== VERSION_BYTE) throw new DecodeError('not a V2 binary macaroon (bad version byte)');
+  if (data[start] !== VERSION_BYTE) {
+    throw new DecodeError(`not a V2 binary macaroon (bad version byte at offset ${start})`);
+  }
   const f = new V2Framing(data).reset(data, start + 1, data.length);
 
   let loc = '';
   let identifier: Uint8Array | undefined;
+  const headerAt = f.pos;
   for (const field of section(f, 'header', limits)) {
-    if (field.type === FIELD_LOCATION) loc = location(field.value, 'macaroon');
+    if (field.type === FIELD_LOCATION) loc = location(field, 'macaroon');
     else if (field.type === FIELD_IDENTIFIER) identifier = field.value.slice();
-    else throw new DecodeError(`V2 header has an unexpected field type ${field.type}`);
+    else
+      throw new DecodeError(`V2 header has an unexpected field type ${field.type} at offset ${field.offset}`);
   }
-  if (!identifier) throw new DecodeError('V2 header has no identifier');
+  if (!identifier) throw new DecodeError(`V2 header has no identifier (header at offset ${headerAt})`);
 
   const caveats: CaveatData[] = [];
   for (;;) {
+    const caveatAt = f.pos;
     const fields = section(f, 'caveat', limits);
     if (fields.length === 0) break;
     checkCaveatCount(caveats.length + 1, limits);
@@ -160,22 +174,30 @@ export function decodeV2(
     let cid: Uint8Array | undefined;
     let vid: Uint8Array | undefined;
     for (const field of fields) {
-      if (field.type === FIELD_LOCATION) cl = location(field.value, 'caveat');
+      if (field.type === FIELD_LOCATION) cl = location(field, 'caveat');
       else if (field.type === FIELD_IDENTIFIER) cid = field.value.slice();
       else if (field.type === FIELD_VID) vid = field.value.slice();
-      else throw new DecodeError(`V2 caveat has an unexpected field type ${field.type}`);
+      else
+        throw new DecodeError(
+          `V2 caveat has an unexpected field type ${field.type} at offset ${field.offset}`,
+        );
     }
-    if (!cid) throw new DecodeError('V2 caveat has no identifier');
+    if (!cid) throw new DecodeError(`V2 caveat has no identifier (caveat at offset ${caveatAt})`);
     if (vid && vid.length > 0) caveats.push({ identifier: cid, verificationId: vid, location: cl ?? '' });
-    else if (cl) throw new DecodeError('V2 first-party caveat has a location');
+    else if (cl) throw new DecodeError(`V2 first-party caveat has a location (caveat at offset ${caveatAt})`);
     else caveats.push({ identifier: cid });
   }
 
+  const signatureAt = f.pos;
   const type = varint(f, 'signature field type', limits);
-  if (type !== FIELD_SIGNATURE) throw new DecodeError('V2 macaroon has no signature field');
+  if (type !== FIELD_SIGNATURE)
+    throw new DecodeError(`V2 macaroon has no signature field at offset ${signatureAt}`);
   const length = varint(f, 'signature length', limits);
-  if (length !== SIGNATURE_LENGTH) throw new DecodeError(`V2 signature has ${length} bytes, expected 32`);
-  if (f.pos + length > data.length) throw new DecodeError('V2 signature is truncated');
+  if (length !== SIGNATURE_LENGTH) {
+    throw new DecodeError(`V2 signature has ${length} bytes, expected 32 (at offset ${signatureAt})`);
+  }
+  if (f.pos + length > data.length)
+    throw new DecodeError(`V2 signature is truncated at offset ${signatureAt}`);
   const signature = data.slice(f.pos, f.pos + length);
   return {
     macaroon: { version: 2, location: loc, identifier, caveats, signature },

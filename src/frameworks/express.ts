@@ -46,7 +46,11 @@ export function macaroonAuth(options: ExpressAuthOptions): RequestHandler {
     (async () => {
       const decision = await gateway.authorize(nodeHeaderLookup(req), facts ? await facts(req) : {});
       if (decision.status === 200) {
-        req.macaroon = { macaroon: decision.macaroon, discharges: decision.discharges };
+        req.macaroon = {
+          macaroon: decision.macaroon,
+          discharges: decision.discharges,
+          verified: decision.verified,
+        };
         next();
         return;
       }

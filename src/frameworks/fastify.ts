@@ -48,7 +48,11 @@ function plugin(
   const hook: onRequestAsyncHookHandler = async (request, reply) => {
     const decision = await gateway.authorize(nodeHeaders(request.raw), facts ? await facts(request) : {});
     if (decision.status === 200) {
-      request.macaroon = { macaroon: decision.macaroon, discharges: decision.discharges };
+      request.macaroon = {
+        macaroon: decision.macaroon,
+        discharges: decision.discharges,
+        verified: decision.verified,
+      };
       return;
     }
     const d = await answerDenial(decision, gateway.scheme, request, onDenied);

@@ -8,7 +8,7 @@ import { splitBinaryBundle } from '../codec/bundle.js';
 import { EngineError, InvalidArgumentError, MacaroonError } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
 import { Macaroon } from '../macaroon.js';
-import type { BatchItem, BatchResult, Verifier, VerifyOptions } from '../verifier.js';
+import { type BatchItem, type BatchResult, Verifier, type VerifyOptions } from '../verifier.js';
 import { MicroBatcher, type MicroBatcherOptions } from './batcher.js';
 import { KeyLookupError, UnknownRootKeyError } from './errors.js';
 import { type RootKey, type RootKeyResolver, type RootKeySource, resolveRootKey } from './keys.js';
@@ -49,6 +49,7 @@ export class BatchVerifier {
   readonly #limits: Partial<Limits> | undefined;
   readonly #resolvedLimits: Limits;
   readonly #decodesBundles: boolean;
+  readonly #verifier: Verifier | undefined;
 
   constructor(target: Verifier | BundleTarget | BatchVerify, options: BatchVerifierOptions = {}) {
     const run: AnyBatchVerify | undefined =
@@ -63,6 +64,7 @@ export class BatchVerifier {
       );
     }
     this.#decodesBundles = typeof target === 'object' && (target as BundleTarget).decodesBundles === true;
+    this.#verifier = target instanceof Verifier ? target : undefined;
     const concurrency = typeof target === 'object' ? (target as BundleTarget).concurrency : undefined;
     this.#batcher = new MicroBatcher(guarded(run), {
       ...options,
@@ -125,6 +127,11 @@ export class BatchVerifier {
     } catch (e) {
       return Promise.resolve({ ok: false, error: asMacaroonError(e) });
     }
+  }
+
+  /** The Verifier this runs in-process, if its target is one (a worker pool's run elsewhere). */
+  get verifier(): Verifier | undefined {
+    return this.#verifier;
   }
 
   /** True when bundles reach the target undecoded (it decodes them itself). */

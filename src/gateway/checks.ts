@@ -8,6 +8,21 @@ export interface ClockContext {
   readonly now?: number | undefined;
 }
 
+// Parsed deadlines by predicate: a gateway sees the same few `time <` caveats on every request (and a
+// cache hit hands over the very same strings). NaN marks a predicate that is not a time caveat. Bounded:
+// cleared when full.
+const DEADLINES = new Map<string, number>();
+const MAX_DEADLINES = 4096;
+
+function deadlineOf(predicate: string): number {
+  let deadline = DEADLINES.get(predicate);
+  if (deadline !== undefined) return deadline;
+  deadline = timeCaveatDeadline(predicate) ?? Number.NaN;
+  if (DEADLINES.size >= MAX_DEADLINES) DEADLINES.clear();
+  DEADLINES.set(predicate, deadline);
+  return deadline;
+}
+
 /**
  * Satisfies `time < T` while the clock (the context's `now`, else Date.now()) is before T. Any other
  * predicate, or a T in none of the accepted forms (see `parseCaveatTime`), is not satisfied.
@@ -19,8 +34,8 @@ export interface ClockContext {
  * ```
  */
 export function timeBefore(predicate: string, context?: unknown): boolean {
-  const deadline = timeCaveatDeadline(predicate);
-  if (deadline === undefined) return false;
+  const deadline = deadlineOf(predicate);
+  if (Number.isNaN(deadline)) return false;
   const now = (context as ClockContext | undefined)?.now;
   return (typeof now === 'number' ? now : Date.now()) < deadline;
 }

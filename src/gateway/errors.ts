@@ -46,3 +46,18 @@ export class HookTimeoutError extends MacaroonError {
     this.hook = hook;
   }
 }
+
+/**
+ * The macaroon, or every macaroon of its root key, has been revoked.
+ *
+ * @example
+ * ```ts
+ * const d = await gateway.authorize(request.headers);
+ * if (d.status === 401 && d.reason === 'revoked') console.info('a revoked token was presented');
+ * ```
+ */
+export class RevokedError extends MacaroonError {
+  override readonly code = 'ERR_REVOKED';
+  /** The reason code a 401 response carries. */
+  readonly reason = 'revoked';
+}

@@ -2,7 +2,9 @@
  * The runtime-neutral heart of every middleware: from request headers and the request's own facts to a
  * decision (200, 400, 401 or 5xx). Adapters (Web, node:http, Hono) only turn decisions into responses.
  */
-import { describeType } from '../bytes.js';
+import { describeType, utf8Encode } from '../bytes.js';
+import { caveatsToCheck, VerifiedToken } from '../cache/verified-token.js';
+import type { CacheStats, VerifiedTokenCache } from '../cache/verified-token-cache.js';
 import {
   DecodeError,
   InvalidArgumentError,
@@ -13,12 +15,22 @@ import {
   type NotAuthorizedReason,
 } from '../errors.js';
 import { type Limits, resolveLimits } from '../limits.js';
-import type { Macaroon } from '../macaroon.js';
+import { type Macaroon, macaroonData } from '../macaroon.js';
+import type { MacaroonData } from '../model.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import { identifierDigest } from '../store/revocations.js';
 import { type BatchResult, Verifier, type VerifyOptions } from '../verifier.js';
 import { BatchVerifier, type GatewayItem } from './batch-verifier.js';
+import {
+  CachedVerification,
+  type KeyLookup,
+  type Outcome,
+  type RevocationCheck,
+  type VerifiedRequest,
+} from './cached-verification.js';
 import { DEFAULT_HOOK_TIMEOUT_MS, type GatewayHook, type TimeoutEvent, withDeadline } from './deadline.js';
-import { HookTimeoutError, KeyLookupError, UnknownRootKeyError } from './errors.js';
-import { type RootKey, type RootKeySource, resolveRootKey } from './keys.js';
+import { HookTimeoutError, KeyLookupError, RevokedError, UnknownRootKeyError } from './errors.js';
+import { type RootKey, type RootKeyResolver, type RootKeySource, resolveRootKey } from './keys.js';
 import { requiredPrefixes, restrictsAll } from './required.js';
 import {
   decodeCandidate,
@@ -31,6 +43,25 @@ import {
 export interface Authorized {
   readonly macaroon: Macaroon;
   readonly discharges: readonly Macaroon[];
+  /**
+   * What verification established (root identifier, root key id, declared values, the caveats
+   * checked), without decoding the token again.
+   */
+  readonly verified: VerifiedToken;
+}
+
+/**
+ * A shared root-key store as a gateway uses it (a `RootKeyStore` from `macaroon-engine/store` is one):
+ * keys by identifier, revocations from memory, and news of revocations to drop cached tokens.
+ */
+export interface GatewayKeyStore extends RevocationCheck, KeyLookup {
+  readonly resolver: RootKeyResolver;
+  keyIdOf(identifier: Uint8Array): string | undefined;
+  subscribe?(
+    listener: (
+      event: { kind: 'revoked'; revocation: { kind: string; value: string } } | { kind: 'resync' },
+    ) => void,
+  ): () => void;
 }
 
 /** Why a request was refused with 401: a NotAuthorizedError's reason, or the gateway's own two. */
@@ -38,6 +69,7 @@ export type DenialReason =
   | NotAuthorizedReason
   | 'missing-token'
   | 'unknown-root-key'
+  | 'revoked'
   | 'missing-required-caveat';
 
 /** The code of a 400 or 5xx decision: the error's code, or ERR_INTERNAL for anything that is not ours. */
@@ -51,8 +83,25 @@ export type Decision =
   | { readonly status: 500 | 503; readonly code: DecisionCode };
 
 export interface GatewayOptions extends ExtractOptions {
-  /** The root key, or a (sync or async) function of the macaroon identifier. */
-  readonly rootKey: RootKeySource;
+  /** The root key, or a (sync or async) function of the macaroon identifier. Not with `store`. */
+  readonly rootKey?: RootKeySource | undefined;
+  /**
+   * Root keys and revocations from a shared store (`RootKeyStore`), instead of `rootKey`. Revocations are
+   * then checked on every verification, cache hits included.
+   */
+  readonly store?: GatewayKeyStore | undefined;
+  /**
+   * A cache of verified tokens (default none): a repeated token skips decoding and the signature chain,
+   * and its caveats, key and revocation are still checked on every request.
+   */
+  readonly cache?: VerifiedTokenCache | undefined;
+  /** Revocations to check on every verification (default: the store's, if any). */
+  readonly revocations?: RevocationCheck | undefined;
+  /**
+   * The Verifier whose predicate checks a cache hit applies. Default: `verifier` itself, or the Verifier
+   * a BatchVerifier runs; give it when the BatchVerifier runs a worker pool.
+   */
+  readonly checks?: Verifier | undefined;
   /**
    * What verifies: a BatchVerifier (micro-batched; its target may be a worker pool), or a Verifier,
    * which then verifies each request on its own as it arrives.
@@ -120,12 +169,25 @@ export class Gateway {
   readonly #timeoutMs: number;
   readonly #onTimeout: ((event: TimeoutEvent) => void) | undefined;
   readonly #timeouts: Record<GatewayHook, number> = { 'root-key': 0, facts: 0, verification: 0 };
+  readonly #cached: CachedVerification | undefined;
+  readonly #cache: VerifiedTokenCache | undefined;
+  readonly #unsubscribe: (() => void) | undefined;
 
   constructor(options: GatewayOptions) {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError('gateway options must be an object');
     }
-    const { verifier, rootKey } = options;
+    const { verifier, store, cache } = options;
+    if (store !== undefined && options.rootKey !== undefined) {
+      throw new InvalidArgumentError('give rootKey or store, not both');
+    }
+    if (
+      store !== undefined &&
+      (typeof store !== 'object' || store === null || typeof store.resolver !== 'function')
+    ) {
+      throw new InvalidArgumentError(`store must be a root-key store, got ${describeType(store)}`);
+    }
+    const rootKey = store ? store.resolver : (options.rootKey as RootKeySource);
     if (verifier instanceof BatchVerifier) this.#verifier = verifier;
     else if (verifier instanceof Verifier) {
       // A batch of one runs as soon as it is submitted: per-request verification, same code path.
@@ -142,6 +204,31 @@ export class Gateway {
       throw new InvalidArgumentError(`rootKey must be a key or a function, got ${describeType(rootKey)}`);
     }
     this.#rootKey = rootKey;
+    const revocations = options.revocations ?? store;
+    const checks = options.checks ?? (verifier instanceof Verifier ? verifier : this.#verifier.verifier);
+    if (cache !== undefined && !(checks instanceof Verifier)) {
+      throw new InvalidArgumentError(
+        'a cache needs the Verifier whose checks it applies: give options.checks',
+      );
+    }
+    if (cache !== undefined || revocations !== undefined) {
+      this.#cache = cache;
+      this.#cached = new CachedVerification({
+        rootKey,
+        keyTag:
+          typeof rootKey === 'function'
+            ? ''
+            : `${identifierDigest(typeof rootKey === 'string' ? utf8Encode(rootKey) : rootKey).slice(0, 16)}:`,
+        verifier: this.#verifier,
+        checks,
+        cache,
+        revocations,
+        keys: store,
+        limits: options.limits,
+      });
+      this.#unsubscribe =
+        cache && store?.subscribe ? store.subscribe((e) => dropRevoked(cache, revocations, e)) : undefined;
+    }
     // A fixed key needs no identifier, so the gateway need not decode: a pool's workers decode the
     // bundle, and an in-process BatchVerifier hands a binary bundle to the batch as serialized tokens.
     this.#passBundles = typeof rootKey !== 'function';
@@ -212,12 +299,21 @@ export class Gateway {
     if (candidate.value.length > this.#maxTokenBytes) {
       return Promise.resolve(failure(new LimitExceededError('the macaroon bundle is over maxTokenBytes')));
     }
+    if (this.#cached) {
+      const outcome = this.#cached.verify(candidate, facts);
+      if (!(outcome instanceof Promise)) return Promise.resolve(this.#decide(outcome));
+      // A key lookup or a verification that does not settle in time: 503, as on the uncached path.
+      return this.#deadline(outcome, 'verification').then(
+        (o) => this.#decide(o),
+        (e: unknown) => failure(e),
+      );
+    }
     if (this.#passBundles) {
       // The verifier decodes (and rejects malformed tokens); decode here only if the app asks.
       const item = { bundle: candidate.value, rootKey: this.#rootKey as RootKey, exact, context };
       return this.#verify(item).then((r) => (r.ok ? this.#authorizedBundle(candidate) : failure(r.error)));
     }
-    let bundle: Authorized;
+    let bundle: { macaroon: Macaroon; discharges: Macaroon[] };
     try {
       bundle = decodeCandidate(candidate, this.#limits);
     } catch (e) {
@@ -243,7 +339,11 @@ export class Gateway {
     return this.#scheme;
   }
 
-  #verifyWithKey(bundle: Authorized, key: RootKey | undefined, facts: VerifyOptions): Promise<Decision> {
+  #verifyWithKey(
+    bundle: { macaroon: Macaroon; discharges: Macaroon[] },
+    key: RootKey | undefined,
+    facts: VerifyOptions,
+  ): Promise<Decision> {
     if (key === undefined) {
       return Promise.resolve(
         failure(new UnknownRootKeyError('no live root key matches the macaroon identifier')),
@@ -264,7 +364,7 @@ export class Gateway {
   /** An authorized bundle the gateway did not decode: decoded now only to check required caveats. */
   #authorizedBundle(candidate: TokenCandidate): Decision {
     if (this.#required.length === 0) return lazyAuthorized(candidate, this.#limits);
-    let bundle: Authorized;
+    let bundle: { macaroon: Macaroon; discharges: Macaroon[] };
     try {
       bundle = decodeCandidate(candidate, this.#limits);
     } catch (e) {
@@ -273,9 +373,26 @@ export class Gateway {
     return this.#restricted(bundle);
   }
 
-  #restricted(bundle: Authorized): Decision {
+  #restricted(bundle: { macaroon: Macaroon; discharges: readonly Macaroon[] }): Decision {
     if (!restrictsAll(bundle.macaroon, this.#required)) return UNRESTRICTED;
-    return { status: 200, macaroon: bundle.macaroon, discharges: bundle.discharges };
+    return authorized(bundle.macaroon, bundle.discharges);
+  }
+
+  /** The decision for a cached path's outcome, the required caveats checked as on every 200. */
+  #decide(outcome: Outcome): Decision {
+    if (!outcome.ok) return failure(outcome.error);
+    if (!outcome.auth.restricts(this.#required)) return UNRESTRICTED;
+    return new Granted(outcome.auth);
+  }
+
+  /** The cache's hits, misses and size, when the gateway has one. */
+  get cacheStats(): CacheStats | undefined {
+    return this.#cache?.stats;
+  }
+
+  /** Stops listening to the store (the gateway keeps working without news of revocations for its cache). */
+  close(): void {
+    this.#unsubscribe?.();
   }
 
   /** `value` within the deadline; past it, the miss is counted and told, and the promise rejects. */
@@ -329,11 +446,12 @@ function validSchemes(schemes: readonly string[]): readonly string[] {
 
 /** A 200 decision whose macaroons are decoded on first access (the workers already checked them). */
 function lazyAuthorized(candidate: TokenCandidate, limits: Partial<Limits> | undefined): Decision {
-  let decoded: Authorized | undefined;
-  const get = (): Authorized => {
+  let decoded: { macaroon: Macaroon; discharges: Macaroon[] } | undefined;
+  const get = () => {
     decoded ??= decodeCandidate(candidate, limits);
     return decoded;
   };
+  let verified: VerifiedToken | undefined;
   return {
     status: 200,
     get macaroon() {
@@ -342,16 +460,81 @@ function lazyAuthorized(candidate: TokenCandidate, limits: Partial<Limits> | und
     get discharges() {
       return get().discharges;
     },
+    get verified() {
+      verified ??= verifiedFacts(get().macaroon, get().discharges);
+      return verified;
+    },
   };
+}
+
+/** A 200 for decoded macaroons; the verified facts are worked out on first access. */
+function authorized(macaroon: Macaroon, discharges: readonly Macaroon[]): Decision {
+  let verified: VerifiedToken | undefined;
+  return {
+    status: 200,
+    macaroon,
+    discharges,
+    get verified() {
+      verified ??= verifiedFacts(macaroon, discharges);
+      return verified;
+    },
+  };
+}
+
+function verifiedFacts(macaroon: Macaroon, discharges: readonly Macaroon[]): VerifiedToken {
+  const data = [macaroon, ...discharges].map(macaroonData);
+  return new VerifiedToken((data[0] as MacaroonData).identifier, undefined, caveatsToCheck(data));
+}
+
+/** A 200 from the cached path (macaroons decoded only if read). A class: one is built per request. */
+class Granted {
+  readonly status = 200;
+  readonly #auth: VerifiedRequest;
+
+  constructor(auth: VerifiedRequest) {
+    this.#auth = auth;
+  }
+
+  get macaroon(): Macaroon {
+    return this.#auth.macaroon;
+  }
+
+  get discharges(): readonly Macaroon[] {
+    return this.#auth.discharges;
+  }
+
+  /** Read on demand: a token verified but not cached is decoded only if the handler asks. */
+  get verified(): VerifiedToken {
+    return this.#auth.verified;
+  }
+}
+
+/** Drops cached tokens a store says are revoked (each hit checks revocation anyway: this frees memory). */
+function dropRevoked(
+  cache: VerifiedTokenCache,
+  revocations: RevocationCheck | undefined,
+  event: { kind: 'revoked'; revocation: { kind: string; value: string } } | { kind: 'resync' },
+): void {
+  if (event.kind === 'revoked') {
+    const { kind, value } = event.revocation;
+    cache.deleteWhere((e) => (kind === 'key' ? e.verified.rootKeyId === value : e.digest === value));
+  } else if (revocations) {
+    cache.deleteWhere((e) => revocations.isRevoked(e.digest, e.verified.rootKeyId));
+  }
 }
 
 /** Maps an error to its decision: the token's fault (400, 401) or ours (500, 503). */
 export function failure(e: unknown): Decision {
   if (e instanceof NotAuthorizedError) return { status: 401, reason: e.reason };
-  if (e instanceof UnknownRootKeyError) return { status: 401, reason: e.reason };
+  if (e instanceof UnknownRootKeyError || e instanceof RevokedError) return { status: 401, reason: e.reason };
   if (e instanceof DecodeError || e instanceof LimitExceededError) return { status: 400, code: e.code };
   const code: DecisionCode = e instanceof MacaroonError ? e.code : 'ERR_INTERNAL';
-  if (e instanceof KeyLookupError || e instanceof HookTimeoutError || code === 'ERR_ENGINE') {
+  if (
+    e instanceof KeyLookupError ||
+    e instanceof HookTimeoutError ||
+    e instanceof StoreUnavailableError ||
+    code === 'ERR_ENGINE'
+  ) {
     return { status: 503, code };
   }
   return { status: 500, code };

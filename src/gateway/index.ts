@@ -2,6 +2,14 @@
  * macaroon-engine/gateway: verify HTTP traffic in micro-batches, in any runtime (no Node APIs here;
  * the Node adapters and the worker pool are in macaroon-engine/node).
  */
+
+export { type VerifiedCaveat, VerifiedToken } from '../cache/verified-token.js';
+export {
+  type CacheEntry,
+  type CacheStats,
+  VerifiedTokenCache,
+  type VerifiedTokenCacheOptions,
+} from '../cache/verified-token-cache.js';
 export {
   BatchVerifier,
   type BatchVerifierOptions,
@@ -18,6 +26,7 @@ export {
   type MicroBatcherOptions,
   type Scheduler,
 } from './batcher.js';
+export type { RevocationCheck } from './cached-verification.js';
 export { type ClockContext, timeBefore } from './checks.js';
 export {
   DEFAULT_HOOK_TIMEOUT_MS,
@@ -25,7 +34,7 @@ export {
   type TimeoutEvent,
 } from './deadline.js';
 export { answerDenial, type Denial, type DenialHook, type DenialOptions, describeDenial } from './deny.js';
-export { HookTimeoutError, KeyLookupError, UnknownRootKeyError } from './errors.js';
+export { HookTimeoutError, KeyLookupError, RevokedError, UnknownRootKeyError } from './errors.js';
 export {
   type Authorized,
   type Decision,
@@ -33,6 +42,7 @@ export {
   type DenialReason,
   failure,
   Gateway,
+  type GatewayKeyStore,
   type GatewayOptions,
   type GatewayStats,
 } from './gateway.js';

@@ -410,6 +410,12 @@ describe.skipIf(chromiumMissing)('the playground page in Chromium', () => {
     expect(truncated).toMatch(/V1 packet at offset 17/);
     expect(truncated).toMatch(/byte 17 of the decoded bytes/);
 
+    // Truncated V2: its second header field (at byte 6) claims 32 bytes where one remains.
+    await page.fill('#token', Buffer.from([2, 1, 3, 97, 98, 99, 2, 32, 120]).toString('base64url'));
+    const v2 = await page.$eval('#decoded .problem', (el) => el.textContent);
+    expect(v2).toMatch(/V2 header field is truncated at offset 6/);
+    expect(v2).toMatch(/byte 6 of the decoded bytes/);
+
     // Malformed JSON: the browser's parser supplies the position the library does not.
     await page.fill('#token', '{"v":2,"i":"x" "s64":"AA"}');
     const json = await page.$eval('#decoded .problem', (el) => el.textContent);

@@ -55,6 +55,31 @@ export const SUBPATHS = [
     exports: ['FlyMacaroon', 'parseFlyHeader', 'verifyFly', 'FlyCaveatRegistry'],
   },
   { subpath: './wasm', runtimes: EVERYWHERE, exports: ['initWasm'] },
+  {
+    subpath: './store',
+    runtimes: EVERYWHERE,
+    exports: [
+      'RootKeyStore',
+      'MemoryBacking',
+      'openMemoryStore',
+      'StoreUnavailableError',
+      'DEFAULT_ROTATION_POLICY',
+    ],
+  },
+  { subpath: './store/file', runtimes: ['node'], exports: ['FileBacking'] },
+  { subpath: './store/open', runtimes: ['node'], exports: ['openStore', 'openBacking'] },
+  {
+    subpath: './store/redis',
+    runtimes: ['node'],
+    peers: ['redis'],
+    exports: ['RedisBacking', 'openRedisStore'],
+  },
+  {
+    subpath: './store/postgres',
+    runtimes: ['node'],
+    peers: ['pg'],
+    exports: ['PostgresBacking', 'openPostgresStore'],
+  },
 ];
 
 /** Subpaths of `exports` that are not modules to import. */

@@ -8,6 +8,7 @@ import { discharger } from './discharger.js';
 import { inspect } from './inspect.js';
 import { keypair } from './keypair.js';
 import { mint } from './mint.js';
+import { revoke } from './revoke.js';
 import { thirdParty } from './third-party.js';
 import { verify } from './verify.js';
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   discharger,
   bind,
   verify,
+  revoke,
   bench,
   completionCommand(() => COMMANDS),
 ];

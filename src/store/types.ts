@@ -1,0 +1,70 @@
+/**
+ * What a root-key store holds and how its backends (memory, file, Redis, PostgreSQL) are driven. The
+ * algorithm is macaroon-bakery's (bakery/dbrootkeystore): a key mints for `generateIntervalMs`, the
+ * tokens it mints live at most `expiryMs`, so it verifies until `created + generateIntervalMs +
+ * expiryMs` and is deleted then.
+ */
+
+/** One root key. Times are milliseconds since the epoch. */
+export interface RootKeyRecord {
+  /** 32 lower-case hex characters (bakery's form); carried in every macaroon identifier it mints. */
+  readonly id: string;
+  readonly key: Uint8Array;
+  readonly created: number;
+  /** The key verifies while `now <= expires`, and is deleted after. */
+  readonly expires: number;
+}
+
+/** When a new key is made and how long keys verify (bakery's `dbrootkeystore.Policy`). */
+export interface RotationPolicy {
+  /**
+   * How long one key is used for minting, in milliseconds (bakery's GenerateInterval; default:
+   * expiryMs). After that, `rootKey()` makes a new one.
+   */
+  readonly generateIntervalMs?: number | undefined;
+  /**
+   * The longest a minted token must keep verifying, in milliseconds (bakery's ExpiryDuration): a key
+   * verifies for `generateIntervalMs + expiryMs` after its creation, then is deleted.
+   */
+  readonly expiryMs: number;
+}
+
+/** A revoked macaroon (by the SHA-256 of its identifier, hex) or a revoked root key (by its id). */
+export interface Revocation {
+  readonly kind: 'identifier' | 'key';
+  /** For `identifier`: hex SHA-256 of the root macaroon's identifier bytes. For `key`: the key id. */
+  readonly value: string;
+  /** Milliseconds since the epoch after which the entry is dropped (the token could not verify anyway). */
+  readonly expires: number;
+}
+
+/** Told what a backend heard from other nodes: a new revocation, or that it must reload everything. */
+export interface BackingEvents {
+  revoked(revocation: Revocation): void;
+  /** The backend reconnected (and may have missed events): reload the revocations. */
+  resync(): void;
+}
+
+/**
+ * Where keys and revocations live. Every method may reject when the server is unreachable; the store
+ * turns that into a fail-closed answer (503), never into a success.
+ */
+export interface RootKeyBacking {
+  getKey(id: string): Promise<RootKeyRecord | undefined>;
+  /** The newest key with created >= createdAfter and expiresAfter <= expires <= expiresBefore. */
+  findLatestKey(
+    createdAfter: number,
+    expiresAfter: number,
+    expiresBefore: number,
+  ): Promise<RootKeyRecord | undefined>;
+  insertKey(key: RootKeyRecord): Promise<void>;
+  /** Removes a key now (an operator's decision; rotation never needs it). */
+  deleteKey(id: string): Promise<void>;
+  /** Stores a revocation and tells every other node at once. */
+  addRevocation(revocation: Revocation): Promise<void>;
+  /** Every revocation not yet expired at `now`. */
+  loadRevocations(now: number): Promise<Revocation[]>;
+  /** Starts delivering events from other nodes. */
+  subscribe(events: BackingEvents): Promise<void>;
+  close(): Promise<void>;
+}
