@@ -48,7 +48,10 @@ export function publicExports(): PublicExport[] {
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const declaration = symbol.declarations?.[0];
       if (!declaration) continue;
-      const id = `${relative(ROOT, declaration.getSourceFile().fileName)}:${symbol.getName()}`;
+      // A namespace re-export (`export * as checkers`) resolves to its module, whose name is the module's
+      // absolute path: name it by the export instead, so the id is the same in every checkout.
+      const name = symbol.flags & ts.SymbolFlags.ValueModule ? exported.getName() : symbol.getName();
+      const id = `${relative(ROOT, declaration.getSourceFile().fileName)}:${name}`;
       if (found.has(id)) continue;
       const documented = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
       const hasExample = symbol.getJsDocTags(checker).some((t) => t.name === 'example');
