@@ -1,37 +1,15 @@
 // The bakery commands of the `macaroon` bin, run as a user runs them: keypair, third-party --public-key,
 // discharge --key-pair-file, bind and verify of the result, inspect of bakery ids; at bakery versions 1-3.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BakeryMacaroon, checkers, KeyPair } from '../../src/bakery/index.js';
 import { Macaroon, Verifier } from '../../src/index.js';
+import { BIN, ensureBin } from './bin.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin.macaroon);
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
-  const wasmGenerated = existsSync(join(ROOT, 'src/engine/wasm-bytes.ts'));
-  try {
-    if (wasmGenerated)
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-    else execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
-  } catch {
-    // tsc still emits when another file has a type error; the bin is what matters here.
-  }
-  expect(existsSync(BIN)).toBe(true);
-});
+beforeAll(ensureBin);
 
 function macaroon(args: string[], input = '') {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {

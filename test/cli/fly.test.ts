@@ -1,22 +1,18 @@
 // `macaroon inspect` and `macaroon attenuate` on Fly.io tokens, through the real bin (as test/cli.test.ts runs it).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hexToBytes } from '../../src/bytes.js';
 import { FlyMacaroon, verifyFly } from '../../src/fly/index.js';
+import { BIN, ensureBin } from './bin.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin.macaroon);
 const vectors = JSON.parse(readFileSync(join(ROOT, 'vectors/fly/superfly.json'), 'utf8'));
 const bound = vectors.cases.find((c: { name: string }) => c.name === 'bound discharge');
 const KEY = hexToBytes(vectors.keys.root) as Uint8Array;
 
-beforeAll(() => {
-  if (!existsSync(BIN))
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  expect(existsSync(BIN)).toBe(true);
-});
+beforeAll(ensureBin);
 
 function macaroon(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });

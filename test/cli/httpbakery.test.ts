@@ -1,29 +1,16 @@
 // `macaroon discharger` and `macaroon discharge --from-network`, run as a user runs them: a discharger on a
 // free port, a token with a public-key caveat for it, its discharge fetched over HTTP and bound, verified.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BakeryMacaroon, checkers, KeyPair } from '../../src/bakery/index.js';
 import { Macaroon, Verifier } from '../../src/index.js';
+import { BIN, ensureBin } from './bin.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin.macaroon);
-
-beforeAll(() => {
-  if (
-    existsSync(BIN) &&
-    statSync(BIN).mtimeMs >= statSync(join(ROOT, 'src/cli/commands/discharger.ts')).mtimeMs
-  )
-    return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch {
-    // tsc still emits when another file has a type error; the bin is what matters here.
-  }
-});
+beforeAll(ensureBin);
 
 function macaroon(args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
