@@ -4,7 +4,7 @@
  * go-macaroon (Debian's golang-gopkg-macaroon.v2-dev). It must accept valid ones and reject tampered,
  * unbound, expired and misdirected ones. Also run with the worker pool, and the pool on its own.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Macaroon } from '../src/index.js';
+import { type ExampleGateway, startExampleGateway } from './gateway/example-process.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const PEERS = join(ROOT, 'examples/gateway/peers');
@@ -30,33 +31,12 @@ function ensureBuilt(): void {
   }
 }
 
-interface Gateway {
-  url: string;
-  child: ChildProcess;
-}
-
-function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'examples/gateway/server.js')], {
-      env: { ...process.env, PORT: '0', GATEWAY_ROOT_KEY: KEY.toString('hex'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const m = /gateway listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve({ url: m[1], child });
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-    });
-    child.on('exit', (code) => reject(new Error(`gateway exited (${code}): ${err}`)));
-  });
+function startGateway(env: Record<string, string> = {}): Promise<ExampleGateway> {
+  return startExampleGateway({ GATEWAY_ROOT_KEY: KEY.toString('hex'), ...env });
 }
 
 async function ask(
-  gateway: Gateway,
+  gateway: ExampleGateway,
   account: string,
   headers: Record<string, string>,
 ): Promise<{ status: number; wwwAuthenticate: string | null; body: string }> {
@@ -91,7 +71,7 @@ function peerProbe(): { python?: string; go?: string } {
 
 const missing = peerProbe();
 
-let gateway: Gateway;
+let gateway: ExampleGateway;
 beforeAll(async () => {
   ensureBuilt();
   gateway = await startGateway();

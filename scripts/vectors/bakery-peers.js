@@ -5,11 +5,12 @@
  * peers/bakery_py_peer.py and peers/go-bakery/main.go for the job kinds). Used by bakery.js (vectors)
  * and by the bakery interoperability tests.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childPeer, debianVersion, quiet } from './peer-process.js';
 
 const PEER_DIR = join(dirname(fileURLToPath(import.meta.url)), 'peers');
 const PYTHON = '/usr/bin/python3';
@@ -18,33 +19,10 @@ const GO_BAKERY = join(GOPATH, 'src/github.com/go-macaroon-bakery/macaroon-baker
 
 export const BAKERY_PEER_NAMES = ['python-bakery', 'go-bakery'];
 
-function quiet(cmd, args) {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-function debianVersion(pkg) {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a template
-  return quiet('dpkg-query', ['-W', '-f', '${Version}', pkg]) ?? 'unknown';
-}
-
-function childPeer(name, version, command, args) {
-  return {
-    name,
-    version,
-    run(jobs) {
-      const r = spawnSync(command, args, {
-        input: JSON.stringify({ jobs }),
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-      });
-      if (r.status !== 0) throw new Error(`${name} peer failed (status ${r.status}): ${r.stderr || r.error}`);
-      return JSON.parse(r.stdout).results;
-    },
-  };
+/** The bakery peers take `{ jobs }` and answer `{ results }`, one result per job. */
+function jobPeer(name, version, command, args) {
+  const peer = childPeer(name, version, command, args);
+  return { name, version, run: (jobs) => peer.run({ jobs }).results };
 }
 
 const goBinaries = new Map();
@@ -85,7 +63,7 @@ function openGo() {
   const { binary, missing } = buildGoBakeryProgram(join(PEER_DIR, 'go-bakery', 'main.go'));
   if (!binary) return { missing };
   const version = `golang-github-go-macaroon-bakery-macaroon-bakery-dev ${debianVersion('golang-github-go-macaroon-bakery-macaroon-bakery-dev')}, ${quiet('go', ['version'])}`;
-  return { peer: childPeer('go-bakery', version, binary, []) };
+  return { peer: jobPeer('go-bakery', version, binary, []) };
 }
 
 function openPython() {
@@ -94,7 +72,7 @@ function openPython() {
     return { missing: `${PYTHON} cannot import macaroonbakery (python3-macaroonbakery)` };
   }
   const version = `python3-macaroonbakery ${debianVersion('python3-macaroonbakery')}`;
-  return { peer: childPeer('python-bakery', version, PYTHON, [join(PEER_DIR, 'bakery_py_peer.py')]) };
+  return { peer: jobPeer('python-bakery', version, PYTHON, [join(PEER_DIR, 'bakery_py_peer.py')]) };
 }
 
 /** `{ peer }` when installed, `{ missing: reason }` when not. */

@@ -5,11 +5,12 @@
  * is a small Go program compiled once per run, js-macaroon runs in-process. Used by generate.js and by the
  * interoperability tests.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childPeer, debianVersion, quiet } from './peer-process.js';
 import * as jsPeer from './peers/js-macaroon.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -77,47 +78,12 @@ export const PEERS = {
 
 export const PEER_NAMES = Object.keys(PEERS);
 
-function quiet(cmd, args, options = {}) {
-  try {
-    return execFileSync(cmd, args, {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...options,
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-function debianVersion(pkg) {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format, not a template
-  return quiet('dpkg-query', ['-W', '-f', '${Version}', pkg]) ?? 'unknown';
-}
-
-/** A peer that answers over stdin/stdout, one request per process. */
-function childPeer(name, version, command, args) {
-  return {
-    name,
-    version,
-    run(request) {
-      const r = spawnSync(command, args, {
-        input: JSON.stringify(request),
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-        cwd: PEER_DIR,
-      });
-      if (r.status !== 0) {
-        throw new Error(`${name} peer failed (status ${r.status}): ${r.stderr || r.error}`);
-      }
-      return JSON.parse(r.stdout);
-    },
-  };
-}
-
 function openPython(name, script, pkg, probe) {
   if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
   if (quiet(PYTHON, ['-c', probe]) === undefined) return { missing: `${PYTHON} cannot ${probe}` };
-  return { peer: childPeer(name, `${pkg} ${debianVersion(pkg)}`, PYTHON, [join(PEER_DIR, script)]) };
+  return {
+    peer: childPeer(name, `${pkg} ${debianVersion(pkg)}`, PYTHON, [join(PEER_DIR, script)], PEER_DIR),
+  };
 }
 
 let goBinary;
@@ -140,7 +106,7 @@ function openGo(workDir) {
     goBinary = out;
   }
   const version = `golang-gopkg-macaroon.v2-dev ${debianVersion('golang-gopkg-macaroon.v2-dev')}, ${quiet('go', ['version'])}`;
-  return { peer: childPeer('go-macaroon', version, goBinary, []) };
+  return { peer: childPeer('go-macaroon', version, goBinary, [], PEER_DIR) };
 }
 
 /**

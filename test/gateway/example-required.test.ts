@@ -3,47 +3,32 @@
  * `account = …`, `action = …` and `time < …` caveats. A token without them, valid as a macaroon, is
  * refused with 401 missing-required-caveat instead of working for every account.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Macaroon } from '../../src/index.js';
+import { type ExampleGateway, startExampleGateway, stopExampleGateway } from './example-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const KEY = randomBytes(32);
 const LATER = new Date(Date.now() + 3600_000).toISOString();
 
-let child: ChildProcess | undefined;
-let url = '';
+let gateway: ExampleGateway | undefined;
 
 beforeAll(async () => {
   // The example imports the package by name (dist/); `npm test` builds first, a lone run may not have.
   if (!existsSync(join(ROOT, 'dist/gateway/index.js'))) {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
   }
-  const server = spawn(process.execPath, [join(ROOT, 'examples/gateway/server.js')], {
-    env: { ...process.env, PORT: '0', GATEWAY_ROOT_KEY: KEY.toString('hex') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child = server;
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const m = /gateway listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    server.on('exit', (code) => reject(new Error(`the example gateway exited (${code})`)));
-  });
+  gateway = await startExampleGateway({ GATEWAY_ROOT_KEY: KEY.toString('hex') });
 });
 
-afterAll(() => {
-  child?.kill();
-});
+afterAll(() => stopExampleGateway(gateway));
 
 async function ask(account: string, token: Macaroon): Promise<{ status: number; www: string | null }> {
-  const res = await fetch(`${url}/accounts/${account}`, {
+  const res = await fetch(`${gateway?.url}/accounts/${account}`, {
     headers: { authorization: `Macaroon ${token.serialize()}` },
   });
   await res.arrayBuffer();

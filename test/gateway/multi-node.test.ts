@@ -5,7 +5,7 @@
  * is down, tokens whose key a node knows keep working and the rest get 503; after a restart nothing is
  * lost and the nodes reconnect by themselves.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,16 +14,12 @@ import { startPostgres, startRedis, type TestServer } from '../../scripts/test-s
 import { Macaroon } from '../../src/index.js';
 import { DEFAULT_ROTATION_POLICY } from '../../src/store/index.js';
 import { openStore } from '../../src/store/open.js';
+import { type ExampleGateway, startExampleGateway, stopExampleGateway } from './example-process.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 const DEADLINE = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
 const run = promisify(execFile);
-
-interface Node {
-  url: string;
-  child: ChildProcess;
-}
 
 function ensureBuilt(): void {
   if (!existsSync(join(ROOT, 'dist/store/open.js')) || !existsSync(CLI)) {
@@ -31,34 +27,8 @@ function ensureBuilt(): void {
   }
 }
 
-function startNode(store: string): Promise<Node> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, PORT: '0', GATEWAY_STORE: store };
-    delete env.GATEWAY_ROOT_KEY;
-    const child = spawn(process.execPath, [join(ROOT, 'examples/gateway/server.js')], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const m = /gateway listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve({ url: m[1], child });
-    });
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-    });
-    child.on('exit', (code) => reject(new Error(`gateway exited (${code}): ${err}`)));
-  });
-}
-
-function stopNode(node: Node | undefined): Promise<void> {
-  if (!node || node.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    node.child.once('exit', () => resolve());
-    node.child.kill('SIGTERM');
-  });
+function startNode(store: string): Promise<ExampleGateway> {
+  return startExampleGateway({ GATEWAY_STORE: store, GATEWAY_ROOT_KEY: undefined });
 }
 
 async function cli(args: string[]): Promise<string> {
@@ -66,7 +36,7 @@ async function cli(args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-async function status(node: Node, token: string, account = '42'): Promise<number> {
+async function status(node: ExampleGateway, token: string, account = '42'): Promise<number> {
   const res = await fetch(`${node.url}/accounts/${account}`, {
     headers: { authorization: `Macaroon ${token}` },
   });
@@ -98,15 +68,15 @@ const BACKENDS = [
 for (const backend of BACKENDS) {
   describe(`two gateways on one ${backend.name} store`, () => {
     let server: TestServer;
-    let one: Node;
-    let two: Node;
+    let one: ExampleGateway;
+    let two: ExampleGateway;
     beforeAll(async () => {
       ensureBuilt();
       server = await backend.start();
       [one, two] = await Promise.all([startNode(server.url), startNode(server.url)]);
     });
     afterAll(async () => {
-      await Promise.allSettled([stopNode(one), stopNode(two)]);
+      await Promise.allSettled([stopExampleGateway(one), stopExampleGateway(two)]);
       await server?.dispose();
     });
 
