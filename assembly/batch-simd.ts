@@ -9,6 +9,7 @@ import { wipeSha256 } from './sha256';
 import { wipeSha256x4 } from './sha256x4';
 
 export { decodeBase64InPlace } from './base64';
+export { hmacChains } from './chains-lanes';
 export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
 
 /** How many tokens one compression serves; JS gives verifyBatch this many times the scalar scratch. */

@@ -7,6 +7,7 @@ import { wipeSecretbox } from './secretbox';
 import { wipeSha256 } from './sha256';
 
 export { decodeBase64InPlace } from './base64';
+export { hmacChains } from './chains';
 export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
 
 /** How many tokens one compression serves. */

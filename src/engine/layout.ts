@@ -43,3 +43,22 @@ export const OUT_VISITED_COUNT = 3;
 export const FRAME_SIZE = 48;
 /** Scratch bytes per macaroon of a job: its used flag and its frame. */
 export const SCRATCH_PER_MACAROON = 49;
+
+// HMAC chains (assembly/chains.ts, ./wasm-chains.ts): tag[0] = HMAC(key, msg[0]), tag[i] = HMAC(tag[i-1],
+// msg[i]). A chain table of CHAIN_WORDS words per chain, each pointing at its messages' (offset, length)
+// pairs and at its output: every tag (keep = 1) or the last one only (keep = 0), 32 bytes each.
+//
+//   chain:   keyOff, keyLen, msgCount, msgTable (byte offset), out (byte offset), keep
+//   message: msgOff, msgLen
+
+export const CHAIN_WORDS = 6;
+export const CHAIN_KEY_OFF = 0;
+export const CHAIN_KEY_LEN = 1;
+export const CHAIN_MSG_COUNT = 2;
+export const CHAIN_MSG_TABLE = 3;
+export const CHAIN_OUT = 4;
+export const CHAIN_KEEP = 5;
+
+export const CHAIN_MSG_WORDS = 2;
+export const CHAIN_MSG_OFF = 0;
+export const CHAIN_MSG_LEN = 1;

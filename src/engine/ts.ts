@@ -7,6 +7,7 @@ import { bindSignature, deriveKey, hash2, hmacSha256, openVerificationId } from 
 import { DEFAULT_LIMITS } from '../limits.js';
 import { NO_FACTS, type Predicates } from '../predicates.js';
 import { decodeTokens } from './decode.js';
+import { hmacChainsTs } from './ts-chains.js';
 import {
   type ChainMacaroon,
   type Engine,
@@ -128,4 +129,5 @@ export const tsEngine: Engine = Object.freeze({
       return verifyMacaroons(macaroons, key, policy, predicates, item.request);
     });
   },
+  hmacChains: hmacChainsTs,
 });

@@ -109,11 +109,29 @@ export interface Verdict {
 /** The engines: the TypeScript one, and the two builds of the WebAssembly one. */
 export type EngineName = 'js' | 'wasm-simd' | 'wasm-scalar';
 
+/**
+ * An HMAC-SHA256 chain, for token formats that chain HMACs over other bytes than libmacaroons' (Fly.io's):
+ * tag[0] = HMAC(key, messages[0]), tag[i] = HMAC(tag[i - 1], messages[i]). A key over 64 bytes is hashed
+ * first (RFC 2104).
+ */
+export interface HmacChain {
+  readonly key: Uint8Array;
+  /** At least one. */
+  readonly messages: readonly Uint8Array[];
+  /** Every tag (32 bytes each, in order), not only the last. */
+  readonly keepAll?: boolean | undefined;
+}
+
 export interface Engine {
   /** 'js', 'wasm-simd' or 'wasm-scalar'. */
   readonly name: EngineName;
   /** One verdict per item, each exactly what verifying that item alone gives. */
   verify(items: readonly EngineItem[], policy: WalkPolicy, predicates?: Predicates): Verdict[];
+  /**
+   * The tags of each chain (./ts-chains.ts, ./wasm-chains.ts): the last one, or every one with
+   * `keepAll`, concatenated. Absent from engines built before it.
+   */
+  hmacChains?(chains: readonly HmacChain[]): Uint8Array[];
 }
 
 /** Whether a token is still serialized. */

@@ -48,6 +48,7 @@ import {
   type ChainMacaroon,
   type Engine,
   type EngineItem,
+  type HmacChain,
   isSerialized,
   Status,
   type StatusCode,
@@ -55,6 +56,7 @@ import {
   type Verdict,
   type WalkPolicy,
 } from './types.js';
+import { hmacChainsWasm } from './wasm-chains.js';
 import { tableWordsBound, writeV2Tables } from './wasm-v2.js';
 
 /** The module's exports (assembly/batch.ts, assembly/batch-simd.ts): i32 in, i32 out. */
@@ -77,6 +79,8 @@ export interface EngineExports {
   openVerificationId(key: number, vid: number, out: number): number;
   /** Absent from modules built before it (initWasm may be handed one). */
   decodeBase64InPlace?(at: number, len: number): number;
+  /** HMAC chains (assembly/chains.ts); absent from modules built before it. */
+  hmacChains?(count: number, table: number): number;
 }
 
 /**
@@ -628,14 +632,29 @@ export class WasmEngine implements Engine {
   }
 
   #call(...args: Parameters<EngineExports['verifyBatch']>): number {
+    return this.guarded('verifying', (x) => x.verifyBatch(...args));
+  }
+
+  /** @internal Calls into the module; a trap resets the instance and is thrown as an EngineError. */
+  guarded<T>(what: string, fn: (exports: EngineExports) => T): T {
     try {
-      return this.#exports.verifyBatch(...args);
+      return fn(this.#exports);
     } catch (e) {
       // A trap leaves the instance in an unknown state: wipe its memory and start over from the module.
       this.#u8.fill(0);
       this.#use(this.#instantiate(this.#module));
-      throw new EngineError('the WASM engine failed while verifying; it has been reset', { cause: e });
+      throw new EngineError(`the WASM engine failed while ${what}; it has been reset`, { cause: e });
     }
+  }
+
+  /** HMAC chains (./wasm-chains.ts). */
+  hmacChains(chains: readonly HmacChain[]): Uint8Array[] {
+    return hmacChainsWasm(this, chains);
+  }
+
+  /** @internal Zeroes [start, end) of memory and the module's own buffers (after a call that held keys). */
+  wipeRange(start: number, end: number): void {
+    this.#wipe(start, end, end, 0);
   }
 
   /** Root keys, walk frames (running signatures, caveat keys) and the module's own buffers. */

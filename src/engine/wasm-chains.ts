@@ -1,0 +1,119 @@
+/**
+ * HMAC chains (./types.ts HmacChain) on the WASM engine: TS lays the chains out in the module's memory
+ * (./layout.ts: chain table, message tables, messages, keys, outputs), one call computes every tag
+ * (assembly/chains.ts; four chains at a time on the SIMD build, assembly/chains-lanes.ts), and TS copies
+ * the tags out and wipes keys and tags from memory. Batches are cut into chunks of about CHUNK_BYTES.
+ */
+import { EngineError } from '../errors.js';
+import {
+  CHAIN_KEEP,
+  CHAIN_KEY_LEN,
+  CHAIN_KEY_OFF,
+  CHAIN_MSG_COUNT,
+  CHAIN_MSG_LEN,
+  CHAIN_MSG_OFF,
+  CHAIN_MSG_TABLE,
+  CHAIN_MSG_WORDS,
+  CHAIN_OUT,
+  CHAIN_WORDS,
+} from './layout.js';
+import { chainsOutputBytes, hmacChainsTs } from './ts-chains.js';
+import type { HmacChain } from './types.js';
+import { align16, CHUNK_BYTES, type WasmEngine } from './wasm.js';
+
+/** Room a chain takes in memory: its table entry and message table, messages, key and tags. */
+function chainBytes(c: HmacChain): number {
+  let bytes = CHAIN_WORDS * 4 + c.messages.length * CHAIN_MSG_WORDS * 4 + c.key.length;
+  for (const m of c.messages) bytes += m.length;
+  return bytes + (c.keepAll === true ? c.messages.length * 32 : 32);
+}
+
+export function hmacChainsWasm(engine: WasmEngine, chains: readonly HmacChain[]): Uint8Array[] {
+  const out = new Uint8Array(chainsOutputBytes(chains));
+  if (typeof engine.exports.hmacChains !== 'function') return hmacChainsTs(chains);
+  const results: Uint8Array[] = new Array(chains.length);
+  let at = 0;
+  let start = 0;
+  while (start < chains.length) {
+    let end = start;
+    let bytes = 0;
+    // At least one chain per chunk, however large.
+    while (
+      end < chains.length &&
+      (end === start || bytes + chainBytes(chains[end] as HmacChain) <= CHUNK_BYTES)
+    )
+      bytes += chainBytes(chains[end++] as HmacChain);
+    at = runChunk(engine, chains, start, end, bytes, out, at, results);
+    start = end;
+  }
+  return results;
+}
+
+function runChunk(
+  engine: WasmEngine,
+  chains: readonly HmacChain[],
+  start: number,
+  end: number,
+  bytes: number,
+  out: Uint8Array,
+  outAt: number,
+  results: Uint8Array[],
+): number {
+  const count = end - start;
+  const table = engine.tablesStart();
+  let word = (table >>> 2) + count * CHAIN_WORDS;
+  let messages = word * 4;
+  for (let i = start; i < end; i++)
+    messages += (chains[i] as HmacChain).messages.length * CHAIN_MSG_WORDS * 4;
+  const { u8, u32 } = engine.reserve(align16(messages + bytes) + 64);
+  // Messages first, then keys and tags together (wiped as one range).
+  let data = messages;
+  for (let i = start; i < end; i++) {
+    for (const m of (chains[i] as HmacChain).messages) data += m.length;
+  }
+  const secretStart = data;
+  let key = secretStart;
+  for (let i = start; i < end; i++) key += (chains[i] as HmacChain).key.length;
+  let tag = align16(key);
+  const tags = tag;
+  let msg = messages;
+  key = secretStart;
+  for (let i = start; i < end; i++) {
+    const c = chains[i] as HmacChain;
+    const ct = (table >>> 2) + (i - start) * CHAIN_WORDS;
+    u8.set(c.key, key);
+    u32[ct + CHAIN_KEY_OFF] = key;
+    u32[ct + CHAIN_KEY_LEN] = c.key.length;
+    key += c.key.length;
+    u32[ct + CHAIN_MSG_COUNT] = c.messages.length;
+    u32[ct + CHAIN_MSG_TABLE] = word * 4;
+    for (const m of c.messages) {
+      u8.set(m, msg);
+      u32[word + CHAIN_MSG_OFF] = msg;
+      u32[word + CHAIN_MSG_LEN] = m.length;
+      msg += m.length;
+      word += CHAIN_MSG_WORDS;
+    }
+    const keep = c.keepAll === true;
+    u32[ct + CHAIN_OUT] = tag;
+    u32[ct + CHAIN_KEEP] = keep ? 1 : 0;
+    tag += keep ? c.messages.length * 32 : 32;
+  }
+  let rc: number;
+  try {
+    rc = engine.guarded('computing HMAC chains', (x) =>
+      (x.hmacChains as (n: number, t: number) => number)(count, table),
+    );
+    if (rc !== 0) throw new EngineError(`the WASM engine rejected the chain layout (code ${rc})`);
+    out.set(u8.subarray(tags, tag), outAt);
+  } finally {
+    engine.wipeRange(secretStart, tag);
+  }
+  for (let i = start; i < end; i++) {
+    const len =
+      (chains[i] as HmacChain).keepAll === true ? (chains[i] as HmacChain).messages.length * 32 : 32;
+    results[i] = out.subarray(outAt, outAt + len);
+    outAt += len;
+  }
+  return outAt;
+}
