@@ -19,7 +19,22 @@ import {
 } from './layout.js';
 import { chainsOutputBytes, hmacChainsTs } from './ts-chains.js';
 import type { HmacChain } from './types.js';
-import { align16, CHUNK_BYTES, type WasmEngine } from './wasm.js';
+
+/** What this needs of the WASM engine (./wasm.ts WasmEngine; not imported, to keep the graph acyclic). */
+export interface ChainsHost {
+  readonly exports: { hmacChains?(count: number, table: number): number };
+  tablesStart(): number;
+  reserve(end: number): { readonly u8: Uint8Array; readonly u32: Uint32Array };
+  guarded<T>(what: string, fn: (exports: { hmacChains?(count: number, table: number): number }) => T): T;
+  wipeRange(start: number, end: number): void;
+}
+
+/** Chains are laid out in chunks of about this many bytes, as verification items are (./wasm.ts). */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
+function align16(n: number): number {
+  return (n + 15) & ~15;
+}
 
 /** Room a chain takes in memory: its table entry and message table, messages, key and tags. */
 function chainBytes(c: HmacChain): number {
@@ -28,7 +43,7 @@ function chainBytes(c: HmacChain): number {
   return bytes + (c.keepAll === true ? c.messages.length * 32 : 32);
 }
 
-export function hmacChainsWasm(engine: WasmEngine, chains: readonly HmacChain[]): Uint8Array[] {
+export function hmacChainsWasm(engine: ChainsHost, chains: readonly HmacChain[]): Uint8Array[] {
   const out = new Uint8Array(chainsOutputBytes(chains));
   if (typeof engine.exports.hmacChains !== 'function') return hmacChainsTs(chains);
   const results: Uint8Array[] = new Array(chains.length);
@@ -50,7 +65,7 @@ export function hmacChainsWasm(engine: WasmEngine, chains: readonly HmacChain[])
 }
 
 function runChunk(
-  engine: WasmEngine,
+  engine: ChainsHost,
   chains: readonly HmacChain[],
   start: number,
   end: number,
