@@ -23,6 +23,7 @@ import {
   isBakeryError,
 } from '../httpbakery/protocol.js';
 import type { Macaroon } from '../macaroon.js';
+import { type MacaroonStore, MemoryMacaroonStore, macaroonCookie } from './store.js';
 
 /**
  * A discharger or service answered with an error other than the ones the client handles, or something
@@ -34,8 +35,7 @@ import type { Macaroon } from '../macaroon.js';
  * ```
  */
 export class DischargeError extends MacaroonError {
-  // Typed as the base class's code, whichever form the list of codes takes.
-  override readonly code = 'ERR_DISCHARGE' as unknown as MacaroonError['code'];
+  override readonly code = 'ERR_DISCHARGE';
   readonly status: number;
   readonly bakeryCode: string | undefined;
 
@@ -82,6 +82,11 @@ export interface BakeryClientOptions {
   readonly timeoutMs?: number | undefined;
   /** Third parties at `http:` locations are refused unless this is true (as in Go's client). */
   readonly allowInsecure?: boolean | undefined;
+  /**
+   * Where discharged macaroons are kept and looked up (default: a MemoryMacaroonStore of this client);
+   * `new BrowserCookieStore()` in a web page keeps them as httpbakery's `macaroon-*` cookies.
+   */
+  readonly store?: MacaroonStore | undefined;
   /**
    * Called when a discharger requires interaction; returns the token the interaction produced (then the
    * discharge is retried with it), or undefined to give up (the InteractionRequiredError is thrown).
@@ -137,12 +142,6 @@ function trimSlash(location: string): string {
   return location.replace(/\/+$/, '');
 }
 
-interface Stored {
-  readonly origin: string;
-  readonly path: string;
-  readonly slice: readonly Macaroon[];
-}
-
 /**
  * An httpbakery client.
  *
@@ -156,7 +155,7 @@ export class BakeryClient implements ThirdPartyLocator {
   readonly #fetch: typeof fetch;
   readonly #options: BakeryClientOptions;
   readonly #info = new Map<string, Promise<ThirdPartyInfo>>();
-  readonly #stored: Stored[] = [];
+  readonly #store: MacaroonStore;
 
   constructor(options: BakeryClientOptions = {}) {
     if (typeof options !== 'object' || options === null)
@@ -165,6 +164,7 @@ export class BakeryClient implements ThirdPartyLocator {
     if (typeof f !== 'function') throw new InvalidArgumentError('no fetch: pass options.fetch');
     this.#fetch = f.bind(globalThis);
     this.#options = options;
+    this.#store = options.store ?? new MemoryMacaroonStore();
   }
 
   get #maxBytes(): number {
@@ -288,11 +288,7 @@ export class BakeryClient implements ThirdPartyLocator {
 
   /** The slices kept for `url` (most recent first): what the wrapper sends in the `Macaroons` header. */
   macaroonsFor(url: string | URL): (readonly Macaroon[])[] {
-    const u = new URL(url);
-    return this.#stored
-      .filter((s) => s.origin === u.origin && u.pathname.startsWith(s.path))
-      .map((s) => s.slice)
-      .reverse();
+    return this.#store.macaroonsFor(new URL(url));
   }
 
   /**
@@ -310,11 +306,16 @@ export class BakeryClient implements ThirdPartyLocator {
     const maxRetries = this.#options.maxRetries ?? 1;
     for (let round = 0; ; round++) {
       const request = base.clone();
+      const url = new URL(request.url);
       const headers = new Headers(request.headers);
       headers.set(BAKERY_PROTOCOL_HEADER, '3');
-      const [slice] = this.macaroonsFor(request.url);
+      const [slice] = this.#store.macaroonsFor(url);
       if (slice) headers.set('Macaroons', encodeMacaroonSlice(slice));
-      const response = await this.#fetch(new Request(request, { headers }));
+      // Cookies the store keeps go with the request, cross-origin too, unless the caller said otherwise.
+      const cookies = init?.credentials === undefined && this.#store.sendsCookies?.(url) === true;
+      const response = await this.#fetch(
+        new Request(request, { headers, ...(cookies ? { credentials: 'include' as const } : {}) }),
+      );
       if (!isBakeryError(response)) return response;
       const body = (await readJson(response.clone(), this.#maxBytes)) as HttpBakeryErrorBody | undefined;
       if (body?.Code !== ERR_DISCHARGE_REQUIRED || !body.Info?.Macaroon) return response;
@@ -328,10 +329,11 @@ export class BakeryClient implements ThirdPartyLocator {
       await response.body?.cancel().catch(() => {});
       const m = BakeryMacaroon.fromJSON(body.Info.Macaroon);
       const discharged = await this.dischargeAll(m, signal);
-      const url = new URL(request.url);
-      const path = new URL(body.Info.MacaroonPath ?? '/', url).pathname;
-      this.#stored.push({ origin: url.origin, path, slice: discharged });
-      if (this.#stored.length > 64) this.#stored.shift();
+      const cookie = macaroonCookie(url, discharged, {
+        suffix: body.Info.CookieNameSuffix,
+        macaroonPath: body.Info.MacaroonPath,
+      });
+      this.#store.keep(url, discharged, cookie);
     }
   }
 }

@@ -5,3 +5,10 @@
 
 export { type InteractionInfo, InteractionRequiredError } from '../discharger/errors.js';
 export { BakeryClient, type BakeryClientOptions, DischargeError, type InteractionToken } from './client.js';
+export { BrowserCookieStore, type BrowserCookieStoreOptions, type CookieDocument } from './cookies.js';
+export {
+  type MacaroonCookie,
+  type MacaroonStore,
+  MemoryMacaroonStore,
+  macaroonCookie,
+} from './store.js';

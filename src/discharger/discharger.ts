@@ -15,6 +15,7 @@ import { LATEST_VERSION } from '../bakery/versions.js';
 import { utf8Encode } from '../bytes.js';
 import { base64Decode } from '../codec/base64.js';
 import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import { type CorsOptions, withCors } from '../httpbakery/cors.js';
 import {
   ERR_BAD_REQUEST,
   ERR_INTERACTION_REQUIRED,
@@ -91,6 +92,12 @@ export interface DischargerOptions {
   readonly maxFields?: number | undefined;
   /** Told of an unexpected failure (a check that throws something else); default console.error. */
   readonly onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Lets web pages on these origins call the discharger from a browser (preflights answered, answers
+   * readable); without it, browsers refuse cross-origin calls. Set `credentials: true` when the check
+   * relies on the discharger's own cookies (a login session).
+   */
+  readonly cors?: CorsOptions | undefined;
 }
 
 /**
@@ -282,26 +289,24 @@ export function createDischarger(options: DischargerOptions): Discharger {
     }
   }
 
-  return Object.freeze({
-    publicKey: key.public,
-    async fetch(request: Request): Promise<Response> {
-      const path = new URL(request.url).pathname;
-      const route = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
-      if (route === '/discharge/info' || route === '/publickey') {
-        if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET');
-        return json(
-          route === '/publickey'
-            ? { PublicKey: publicKey }
-            : { PublicKey: publicKey, Version: LATEST_VERSION },
-        );
-      }
-      if (route === '/discharge') {
-        if (request.method !== 'POST') return methodNotAllowed('POST');
-        return postDischarge(request);
-      }
-      return errorResponse({ Code: 'not found', Message: `no such endpoint: ${path}` }, 0, 404);
-    },
-  });
+  async function answer(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    const route = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+    if (route === '/discharge/info' || route === '/publickey') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET');
+      return json(
+        route === '/publickey' ? { PublicKey: publicKey } : { PublicKey: publicKey, Version: LATEST_VERSION },
+      );
+    }
+    if (route === '/discharge') {
+      if (request.method !== 'POST') return methodNotAllowed('POST');
+      return postDischarge(request);
+    }
+    return errorResponse({ Code: 'not found', Message: `no such endpoint: ${path}` }, 0, 404);
+  }
+
+  const fetch = options.cors ? withCors(answer, options.cors, ['GET', 'HEAD', 'POST']) : answer;
+  return Object.freeze({ publicKey: key.public, fetch });
 }
 
 function methodNotAllowed(allow: string): Response {

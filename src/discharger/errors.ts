@@ -15,8 +15,7 @@ import { MacaroonError } from '../errors.js';
  * ```
  */
 export class DischargeRefusedError extends MacaroonError {
-  // Typed as the base class's code, whichever form the list of codes takes.
-  override readonly code = 'ERR_DISCHARGE_REFUSED' as unknown as MacaroonError['code'];
+  override readonly code = 'ERR_DISCHARGE_REFUSED';
 }
 
 /**
@@ -45,8 +44,7 @@ export interface InteractionInfo {
  * ```
  */
 export class InteractionRequiredError extends MacaroonError {
-  // Typed as the base class's code, whichever form the list of codes takes.
-  override readonly code = 'ERR_INTERACTION_REQUIRED' as unknown as MacaroonError['code'];
+  override readonly code = 'ERR_INTERACTION_REQUIRED';
   readonly interaction: InteractionInfo;
   /** The third party's location (set by the client). */
   readonly location: string | undefined;

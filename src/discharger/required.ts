@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Authorized, Gateway } from '../gateway/gateway.js';
 import { denial } from '../gateway/response.js';
 import type { RequestFacts } from '../gateway/web.js';
+import { type CorsOptions, withCors } from '../httpbakery/cors.js';
 import { ERR_DISCHARGE_REQUIRED, errorResponse, requestVersion } from '../httpbakery/protocol.js';
 
 export interface DischargeRequiredParams {
@@ -64,6 +65,13 @@ export interface DischargeRequiredOptions extends DischargeRequiredParams {
    * third-party caveats included), at `version` (the client's, at most 3).
    */
   readonly mint: (request: Request, version: BakeryVersion) => BakeryMacaroon | Promise<BakeryMacaroon>;
+  /**
+   * Lets web pages on these origins call the service from a browser: preflights are answered before
+   * authorization (they carry no macaroons), and `WWW-Authenticate` is exposed so that the page's client
+   * recognises the discharge-required error. Set `credentials: true` for clients that keep their
+   * macaroons as cookies (`BrowserCookieStore`).
+   */
+  readonly cors?: CorsOptions | undefined;
 }
 
 /**
@@ -87,7 +95,7 @@ export function withDischargeRequired(
 ): (request: Request) => Promise<Response> {
   if (typeof options?.mint !== 'function') throw new InvalidArgumentError('mint must be a function');
   const { gateway, facts, mint } = options;
-  return async (request) => {
+  const service = async (request: Request): Promise<Response> => {
     const decision = await gateway.authorize(request.headers, facts ? await facts(request) : {});
     if (decision.status === 200) return handler(request, decision);
     if (decision.status === 401) {
@@ -97,4 +105,5 @@ export function withDischargeRequired(
     const d = denial(decision);
     return new Response(d.body, { status: d.status, headers: d.headers });
   };
+  return options.cors ? withCors(service, options.cors) : service;
 }
