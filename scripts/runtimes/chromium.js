@@ -7,7 +7,9 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundle } from './bundle.js';
+import { runHttpBakeryFlow } from './httpbakery-flow.js';
 import { CHROMIUM } from './paths.js';
+import { workerdAvailable } from './workerd.js';
 
 const FLAGS = [
   '--headless',
@@ -107,6 +109,18 @@ export async function runChromium(consumer, vectorFiles) {
       );
     }
     report.bundle = size;
+    // Our client in this browser against our discharger and service as Workers in workerd, over HTTP.
+    const noWorkerd = workerdAvailable();
+    if (noWorkerd) {
+      report.failed++;
+      report.failures.push(`httpbakery over HTTP needs workerd: ${noWorkerd}`);
+    } else {
+      const flow = await runHttpBakeryFlow({ context, consumer, dir, origin });
+      report.passed += flow.passed;
+      report.failed += flow.failed;
+      report.failures.push(...flow.failures);
+      report.sections.httpbakeryOverHttp = { passed: flow.passed, failed: flow.failed };
+    }
     for (const e of errors) {
       report.failed++;
       report.failures.push(e);

@@ -8,9 +8,9 @@ import { bundle } from './bundle.js';
 import { localBin, ROOT } from './paths.js';
 import { start } from './processes.js';
 
-const COMPATIBILITY_DATE = '2025-09-01';
+export const COMPATIBILITY_DATE = '2025-09-01';
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
