@@ -138,6 +138,8 @@ export class Verifier {
   readonly #predicates = new Predicates();
   /** The exact predicates that are valid UTF-8, as text: what a cache hit compares against. */
   readonly #exactText = new Set<string>();
+  /** Bumped whenever what is satisfied changes: caveat lists compiled before then are compiled again. */
+  #generation = 0;
   readonly #engine: EngineChoice;
   readonly #policy: WalkPolicy;
   readonly #limits: Limits;
@@ -167,6 +169,7 @@ export class Verifier {
     this.#predicates.addExact(predicate);
     const text = utf8DecodeStrict(toBytes(predicate, 'predicate'));
     if (text !== undefined) this.#exactText.add(text);
+    this.#generation++;
     return this;
   }
 
@@ -177,6 +180,7 @@ export class Verifier {
    */
   satisfyGeneral(check: GeneralCheck): this {
     this.#predicates.addGeneral(check);
+    this.#generation++;
     return this;
   }
 
@@ -187,6 +191,7 @@ export class Verifier {
    */
   satisfyChecker(checker: SliceChecker): this {
     this.#predicates.addSliceChecker(checker);
+    this.#generation++;
     return this;
   }
 
@@ -208,28 +213,67 @@ export class Verifier {
     caveats: readonly CaveatToCheck[],
     options: VerifyOptions = {},
   ): NotAuthorizedError | undefined {
+    return this.checkCompiled(this.compileCaveats(caveats), options);
+  }
+
+  /**
+   * Prepares a caveat list for `checkCompiled`, which then checks it as `checkCaveatList` does, for as
+   * long as this verifier satisfies what it satisfies now: the caveats its own exact predicates satisfy
+   * (for every request) are set aside once, and the text its slice checkers see is gathered once.
+   *
+   * @example
+   * ```ts
+   * const compiled = verifier.compileCaveats(caveats); // kept beside a verified token
+   * verifier.checkCompiled(compiled, { exact: ['account = 42'] }); // per request
+   * ```
+   */
+  compileCaveats(caveats: readonly CaveatToCheck[]): CompiledCaveats {
+    const open: CaveatToCheck[] = [];
+    for (const c of caveats) {
+      if (c.text !== undefined ? !this.#exactText.has(c.text) : !this.#predicates.exact.has(c.bytes)) {
+        open.push(c);
+      }
+    }
+    let slice: string[] | undefined;
+    if (this.#predicates.hasSliceCheckers) {
+      // Slice checkers see every first-party condition of the token, as verify gives them.
+      slice = [];
+      for (const c of caveats) if (c.text !== undefined) slice.push(c.text);
+    }
+    return new CaveatProgram(this, this.#generation, caveats, open, slice);
+  }
+
+  /**
+   * `checkCaveatList` for a list from `compileCaveats` (of this verifier, or it is compiled again).
+   *
+   * @example
+   * ```ts
+   * const error = verifier.checkCompiled(compiled, { exact: ['account = 42'], context: { now } });
+   * ```
+   */
+  checkCompiled(compiled: CompiledCaveats, options: VerifyOptions = {}): NotAuthorizedError | undefined {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`verify options must be an object, got ${describeType(options)}`);
     }
+    const program =
+      compiled instanceof CaveatProgram && compiled.owner === this && compiled.generation === this.#generation
+        ? compiled
+        : (this.compileCaveats(compiled.caveats) as CaveatProgram);
     const { exact, context } = options;
-    if (exact !== undefined && !Array.isArray(exact))
-      throw new InvalidArgumentError('exact must be an array');
-    if (exact) for (const p of exact) checkPredicateType(p);
-    const predicates = this.#predicates;
-    let tests: SliceTests | undefined;
-    if (predicates.hasSliceCheckers) {
-      // Slice checkers see every first-party condition of the token, as verify gives them.
-      const slice: string[] = [];
-      for (const c of caveats) if (c.text !== undefined) slice.push(c.text);
-      tests = predicates.sliceTests(slice, context);
+    if (exact !== undefined) {
+      if (!Array.isArray(exact)) throw new InvalidArgumentError('exact must be an array');
+      for (let i = 0; i < exact.length; i++) checkPredicateType(exact[i]);
     }
+    const predicates = this.#predicates;
+    const open = program.open;
+    const tests = program.slice ? predicates.sliceTests(program.slice, context) : undefined;
     const general = predicates.hasGeneral;
-    for (let i = 0; i < caveats.length; i++) {
-      const { bytes, text, macaroon } = caveats[i] as CaveatToCheck;
+    for (let i = 0; i < open.length; i++) {
+      const { bytes, text, macaroon } = open[i] as CaveatToCheck;
       if (text !== undefined) {
-        if (this.#exactText.has(text) || requestHasText(exact, text, bytes)) continue;
+        if (requestHasText(exact, text, bytes)) continue;
         if (general && predicates.generalSatisfies(text, context, tests)) continue;
-      } else if (predicates.exact.has(bytes) || requestHasBytes(exact, bytes)) continue;
+      } else if (requestHasBytes(exact, bytes)) continue;
       return new NotAuthorizedError(
         'caveat-not-satisfied',
         `caveat ${describeBytes(bytes)} of ${which(macaroon)} is not satisfied`,
@@ -486,6 +530,25 @@ export interface CaveatToCheck {
   readonly text: string | undefined;
   /** 0 for the root macaroon, else the discharge's index in the request (as in verify's errors). */
   readonly macaroon: number;
+}
+
+/** A caveat list prepared by `Verifier.compileCaveats`; opaque beyond the caveats it holds. */
+export interface CompiledCaveats {
+  readonly caveats: readonly CaveatToCheck[];
+}
+
+class CaveatProgram implements CompiledCaveats {
+  constructor(
+    readonly owner: Verifier,
+    readonly generation: number,
+    readonly caveats: readonly CaveatToCheck[],
+    /** The caveats the verifier's own exact predicates do not satisfy, in order. */
+    readonly open: readonly CaveatToCheck[],
+    /** Every caveat's text, for slice checkers; undefined without them. */
+    readonly slice: readonly string[] | undefined,
+  ) {
+    Object.freeze(this);
+  }
 }
 
 function checkPredicateType(p: unknown): void {

@@ -4,12 +4,15 @@
  * business (src/gateway/cached-verification.ts): the root key must still be live and the same, the token
  * not revoked, and every first-party caveat is checked again against that request.
  *
- * Keys are the exact text (or bytes) of the token and its discharges as the request carried them, never
- * a hash an attacker could collide: a hit means the very same bytes were verified before.
+ * Keys are the exact text of the token and its discharges as the request carried them (and a scope: a
+ * gateway with a fixed root key names it there), never a hash an attacker could collide: a hit means the
+ * very same text was verified before. Where an entry is filed is a sample of that text (./token-index.ts);
+ * what makes it a hit is the comparison of the whole text.
  */
 import { describeType } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { CaveatToCheck } from '../verifier.js';
+import type { CaveatToCheck, CompiledCaveats } from '../verifier.js';
+import { TokenIndex } from './token-index.js';
 import type { VerifiedToken } from './verified-token.js';
 
 /** One verified token. Immutable once stored. */
@@ -22,6 +25,16 @@ export interface CacheEntry {
   readonly digest: string;
   /** The first-party caveats to check on every hit, in the order verify checks them. */
   readonly caveats: readonly CaveatToCheck[];
+  /**
+   * The same caveats prepared by the Verifier that checks them (`Verifier.compileCaveats`): the ones
+   * its own exact predicates satisfy for every request are set aside once.
+   */
+  readonly compiled?: CompiledCaveats | undefined;
+  /**
+   * Whether the root macaroon restricts every prefix of `requiredCaveats` (a gateway option), worked
+   * out once for the prefixes of the gateway that stored the entry.
+   */
+  readonly restricts?: { readonly prefixes: readonly Uint8Array[]; readonly result: boolean } | undefined;
   readonly verified: VerifiedToken;
   /** Estimated bytes held. */
   readonly size: number;
@@ -49,9 +62,17 @@ export interface CacheStats {
   readonly evictions: number;
 }
 
-// Per entry beyond the key and caveats: the map slot, the entry and facts objects, the digest string.
+// Per entry beyond the key and caveats: the slot, the entry and facts objects, the digest string.
 const ENTRY_OVERHEAD = 400;
 const CAVEAT_OVERHEAD = 64;
+/**
+ * Most entries filed under one index number. Distinct tokens share a number by chance (rarely: 2^-30
+ * per pair) or when they differ only outside the sampled characters (the same macaroons written
+ * differently); past this many, the oldest of them makes room. Bounds what a lookup compares.
+ */
+const MAX_CHAIN = 4;
+/** Tokens seen once, remembered (by index number) so that a second sighting admits them. */
+const MAX_SEEN = 16_384;
 
 function checkCount(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
@@ -67,15 +88,20 @@ export function entrySize(key: string, caveats: readonly CaveatToCheck[], identi
   return n;
 }
 
-/** A map slot: the entry and whether it was used since the eviction hand last passed it. */
+/** One entry where the index files it; entries sharing a number are chained. */
 interface Slot {
+  readonly index: number;
+  readonly scope: string;
+  readonly token: string;
   readonly entry: CacheEntry;
+  /** Used since the eviction hand last passed it. */
   used: boolean;
+  next: Slot | undefined;
 }
 
 /**
  * A bounded cache of verified tokens, by entries and by bytes, evicting the least recently used
- * (approximately: CLOCK, or second chance, so that a hit only sets a flag and never reorders the map).
+ * (approximately: CLOCK, or second chance, so that a hit only sets a flag and never reorders anything).
  *
  * @example
  * ```ts
@@ -85,9 +111,17 @@ interface Slot {
  * ```
  */
 export class VerifiedTokenCache {
-  // A Map iterates in insertion order. A hit marks its slot; eviction takes the oldest slot, but gives a
-  // marked one a second chance (unmarked, moved to the end), so what is evicted was not used lately.
-  readonly #map = new Map<string, Slot>();
+  readonly #index: { of(token: string): number };
+  /** Index number → the first slot filed under it. */
+  readonly #slots = new Map<number, Slot>();
+  /**
+   * Every slot in insertion order: eviction takes the oldest, but gives a used one a second chance
+   * (unmarked, moved to the end), so what is evicted was not used lately.
+   */
+  readonly #ring = new Set<Slot>();
+  /** By scope: tokens seen once (their index numbers). */
+  readonly #seen = new Map<string, Set<number>>();
+  #seenCount = 0;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   /** True when a token is cached the first time it verifies (see VerifiedTokenCacheOptions). */
@@ -97,68 +131,141 @@ export class VerifiedTokenCache {
   #misses = 0;
   #evictions = 0;
 
-  constructor(options: VerifiedTokenCacheOptions = {}) {
+  /**
+   * @param index Where tokens are filed (default: a TokenIndex with a random seed); tests give one that
+   *   files every token under the same number, to show that only equal texts ever hit.
+   */
+  constructor(
+    options: VerifiedTokenCacheOptions = {},
+    index: { of(token: string): number } = new TokenIndex(),
+  ) {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError('cache options must be an object');
     }
+    this.#index = index;
     this.#maxEntries = checkCount(options.maxEntries ?? 10_000, 'maxEntries');
     this.#maxBytes = checkCount(options.maxBytes ?? 32 * 1024 * 1024, 'maxBytes');
     this.admitOnFirstSight = options.admitOnFirstSight === true;
   }
 
-  /** The entry for `key`, marked as used; counts a hit or a miss. */
-  get(key: string): CacheEntry | undefined {
-    const slot = this.#map.get(key);
-    if (slot === undefined) {
-      this.#misses++;
-      return undefined;
+  /**
+   * The entry for exactly this token text (in `scope`), marked as used; counts a hit or a miss.
+   */
+  get(token: string, scope = ''): CacheEntry | undefined {
+    let slot = this.#slots.get(this.#index.of(token));
+    while (slot !== undefined) {
+      if (slot.token === token && slot.scope === scope) {
+        this.#hits++;
+        slot.used = true;
+        return slot.entry;
+      }
+      slot = slot.next;
     }
-    this.#hits++;
-    slot.used = true;
-    return slot.entry;
+    this.#misses++;
+    return undefined;
   }
 
-  /** Stores `entry` (replacing any for `key`), evicting the least recently used past the bounds. */
-  set(key: string, entry: CacheEntry): void {
+  /**
+   * Whether a token that just verified should be stored: always with `admitOnFirstSight`, else on its
+   * second sighting in this scope (remembered by index number: two tokens sharing one only admit one a
+   * sighting early).
+   */
+  admit(token: string, scope = ''): boolean {
+    if (this.admitOnFirstSight) return true;
+    const index = this.#index.of(token);
+    let seen = this.#seen.get(scope);
+    if (seen?.delete(index)) {
+      this.#seenCount--;
+      return true;
+    }
+    if (this.#seenCount >= MAX_SEEN) {
+      this.#seen.clear();
+      this.#seenCount = 0;
+      seen = undefined;
+    }
+    if (seen === undefined) {
+      seen = new Set();
+      this.#seen.set(scope, seen);
+    }
+    seen.add(index);
+    this.#seenCount++;
+    return false;
+  }
+
+  /** Stores `entry` for this token text (replacing any), evicting the least recently used past the bounds. */
+  set(token: string, entry: CacheEntry, scope = ''): void {
     if (entry.size > this.#maxBytes) return;
-    this.delete(key);
-    this.#map.set(key, { entry, used: false });
+    const index = this.#index.of(token);
+    let chain = 0;
+    let oldest: Slot | undefined;
+    for (let s = this.#slots.get(index); s !== undefined; s = s.next) {
+      if (s.token === token && s.scope === scope) {
+        this.#remove(s);
+        break;
+      }
+      chain++;
+      oldest = s;
+    }
+    if (chain >= MAX_CHAIN && oldest !== undefined) {
+      this.#remove(oldest);
+      this.#evictions++;
+    }
+    const slot: Slot = { index, scope, token, entry, used: false, next: this.#slots.get(index) };
+    this.#slots.set(index, slot);
+    this.#ring.add(slot);
     this.#bytes += entry.size;
-    while (this.#map.size > this.#maxEntries || this.#bytes > this.#maxBytes) this.#evictOne(key);
+    while (this.#ring.size > this.#maxEntries || this.#bytes > this.#maxBytes) this.#evictOne(slot);
   }
 
-  delete(key: string): boolean {
-    const slot = this.#map.get(key);
-    if (slot === undefined) return false;
-    this.#map.delete(key);
+  /** Drops the entry for this token text, if any. */
+  delete(token: string, scope = ''): boolean {
+    for (let s = this.#slots.get(this.#index.of(token)); s !== undefined; s = s.next) {
+      if (s.token === token && s.scope === scope) {
+        this.#remove(s);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  #remove(slot: Slot): void {
+    const head = this.#slots.get(slot.index);
+    if (head === slot) {
+      if (slot.next === undefined) this.#slots.delete(slot.index);
+      else this.#slots.set(slot.index, slot.next);
+    } else {
+      let s = head;
+      while (s !== undefined && s.next !== slot) s = s.next;
+      if (s !== undefined) s.next = slot.next;
+    }
+    this.#ring.delete(slot);
     this.#bytes -= slot.entry.size;
-    return true;
   }
 
   /** Evicts the oldest slot not used since it was last passed (never `keep`, the one just stored). */
-  #evictOne(keep: string): void {
+  #evictOne(keep: Slot): void {
     // Each pass unmarks what it skips, so at most one full turn finds a victim.
-    for (const [key, slot] of this.#map) {
-      if (key === keep) continue;
+    for (const slot of this.#ring) {
+      if (slot === keep) continue;
       if (slot.used) {
         slot.used = false;
-        this.#map.delete(key);
-        this.#map.set(key, slot);
+        this.#ring.delete(slot);
+        this.#ring.add(slot);
         continue;
       }
-      this.delete(key);
+      this.#remove(slot);
       this.#evictions++;
       return;
     }
-    this.delete(keep); // nothing else left: the new entry alone is over the bounds
+    this.#remove(keep); // nothing else left: the new entry alone is over the bounds
   }
 
   /** Drops every entry for which `matches` is true (a revocation, a deleted key). Returns how many. */
   deleteWhere(matches: (entry: CacheEntry) => boolean): number {
     let n = 0;
-    for (const [key, { entry }] of this.#map) {
-      if (matches(entry)) {
-        this.delete(key);
+    for (const slot of this.#ring) {
+      if (matches(slot.entry)) {
+        this.#remove(slot);
         n++;
       }
     }
@@ -166,7 +273,10 @@ export class VerifiedTokenCache {
   }
 
   clear(): void {
-    this.#map.clear();
+    this.#slots.clear();
+    this.#ring.clear();
+    this.#seen.clear();
+    this.#seenCount = 0;
     this.#bytes = 0;
   }
 
@@ -174,7 +284,7 @@ export class VerifiedTokenCache {
     return {
       hits: this.#hits,
       misses: this.#misses,
-      entries: this.#map.size,
+      entries: this.#ring.size,
       bytes: this.#bytes,
       evictions: this.#evictions,
     };

@@ -5,22 +5,25 @@
  * walk, and still: resolves the root key again and requires the very key it verified under (so an entry
  * dies with its key's rotation, expiry or deletion), checks revocation, and checks every first-party
  * caveat against this request (exact predicates, context, general checks, the clock) through the
- * Verifier's own rules. A miss decodes the token once, resolves its key, checks revocation, verifies
- * (micro-batched), and caches the outcome when the signature chain was valid.
+ * Verifier's own rules. When the key is known (a fixed key, or one the store holds in memory) a hit is
+ * decided synchronously, with one object allocated: the decision. A miss decodes the token once,
+ * resolves its key, checks revocation, verifies (micro-batched), and caches the outcome when the
+ * signature chain was valid.
  */
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual, utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { caveatsToCheck, VerifiedToken } from '../cache/verified-token.js';
 import { type CacheEntry, entrySize, type VerifiedTokenCache } from '../cache/verified-token-cache.js';
-import { type MacaroonError, NotAuthorizedError } from '../errors.js';
+import { NotAuthorizedError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type Macaroon, macaroonData } from '../macaroon.js';
 import type { MacaroonData } from '../model.js';
 import { identifierDigest } from '../store/revocations.js';
-import type { BatchResult, CaveatToCheck, Verifier, VerifyOptions } from '../verifier.js';
+import type { BatchResult, Verifier, VerifyOptions } from '../verifier.js';
 import type { BatchVerifier } from './batch-verifier.js';
+import { type Decision, failure, UNRESTRICTED } from './decision.js';
 import { KeyLookupError, RevokedError, UnknownRootKeyError } from './errors.js';
 import { type RootKey, type RootKeySource, resolveRootKey } from './keys.js';
-import { restrictsAll } from './required.js';
+import { caveatsRestrictAll, restrictsAll } from './required.js';
 import { decodeCandidate, type TokenCandidate } from './transport.js';
 
 /**
@@ -33,24 +36,11 @@ export interface RevocationCheck {
   keyIdOf?(identifier: Uint8Array): string | undefined;
 }
 
-/** What a successful verification gives the handler. */
-export interface VerifiedRequest {
-  readonly macaroon: Macaroon;
-  readonly discharges: readonly Macaroon[];
-  readonly verified: VerifiedToken;
-  /** True when the root macaroon has a first-party caveat starting with each prefix (requiredCaveats). */
-  restricts(prefixes: readonly Uint8Array[]): boolean;
-}
-
-export type Outcome =
-  | { readonly ok: true; readonly auth: VerifiedRequest }
-  | { readonly ok: false; readonly error: unknown };
-
 export interface CachedVerificationOptions {
   readonly rootKey: RootKeySource;
   /**
-   * Prepended to every cache key: for a fixed root key, a digest of it, so gateways under different
-   * keys sharing one cache keep apart. (Each hit also compares the key itself.)
+   * The cache scope of this gateway's entries: for a fixed root key, a digest of it, so gateways under
+   * different keys sharing one cache keep apart. (Each hit also compares the key itself.)
    */
   readonly keyTag: string;
   readonly verifier: BatchVerifier;
@@ -60,6 +50,8 @@ export interface CachedVerificationOptions {
   /** A store's key lookup by id and its identifier parser: a hit then finds its key by the id it kept. */
   readonly keys: KeyLookup | undefined;
   readonly limits: Partial<Limits> | undefined;
+  /** The gateway's requiredCaveats, as bytes. */
+  readonly required: readonly Uint8Array[];
 }
 
 /** Keys by id, as a store has them (sync when known). */
@@ -70,53 +62,37 @@ export interface KeyLookup {
   ): { readonly key: Uint8Array } | undefined | Promise<{ readonly key: Uint8Array } | undefined>;
 }
 
-// Tokens seen once, remembered so that the second sighting fills the cache (at most this many).
-const MAX_SEEN = 16_384;
+const REVOKED = 'the macaroon has been revoked';
 
 export class CachedVerification {
   readonly #o: CachedVerificationOptions;
-  // A token is cached on its second sighting: a stream of tokens that never repeat then costs what it
-  // costs without a cache (no decoding to remember caveats, no entries evicted for nothing).
-  readonly #seen = new Set<string>();
 
   constructor(options: CachedVerificationOptions) {
     this.#o = options;
   }
 
-  /** True when `key` was seen before (and may be cached now); otherwise remembers it. */
-  #admit(key: string): boolean {
+  /** The decision for one token: synchronous on a hit whose key is known, else a promise. */
+  verify(candidate: TokenCandidate, facts: VerifyOptions): Decision | Promise<Decision> {
     const cache = this.#o.cache;
-    if (cache === undefined) return false;
-    if (cache.admitOnFirstSight) return true;
-    // Remembered by a short sample (the end of a token holds its signatures): holding whole tokens would
-    // keep megabytes alive. Two tokens sharing a sample only make one of them cached a sighting early.
-    const sample = `${key.length}:${key.slice(-32)}`;
-    if (this.#seen.delete(sample)) return true;
-    if (this.#seen.size >= MAX_SEEN) this.#seen.clear();
-    this.#seen.add(sample);
-    return false;
-  }
-
-  verify(candidate: TokenCandidate, facts: VerifyOptions): Outcome | Promise<Outcome> {
-    const cache = this.#o.cache;
-    const entry = cache?.get(this.#o.keyTag + candidate.value);
-    if (entry) {
-      const live = this.#liveKey(entry);
-      if (live instanceof Promise) {
-        return live.then(
-          (k) => this.#afterKeyCheck(candidate, facts, entry, k),
-          (e: unknown) => ({ ok: false, error: lookupFailed(e) }),
-        );
-      }
-      return this.#afterKeyCheck(candidate, facts, entry, live);
+    const entry = cache?.get(candidate.value, this.#o.keyTag);
+    if (entry === undefined) return this.#miss(candidate, facts);
+    const live = this.#liveKey(entry);
+    if (live instanceof Promise) {
+      return live.then(
+        (k) => this.#afterKeyCheck(candidate, facts, entry, k),
+        (e: unknown) => failure(lookupFailed(e)),
+      );
     }
-    return this.#miss(candidate, facts);
+    return this.#afterKeyCheck(candidate, facts, entry, live);
   }
 
   #liveKey(entry: CacheEntry): RootKey | undefined | Promise<RootKey | undefined> {
     const keys = this.#o.keys;
     const id = entry.verified.rootKeyId;
-    if (!keys || id === undefined) return resolveRootKey(this.#o.rootKey, entry.identifier);
+    if (!keys || id === undefined) {
+      const source = this.#o.rootKey;
+      return typeof source === 'function' ? resolveRootKey(source, entry.identifier) : source;
+    }
     const found = keys.get(id);
     if (found instanceof Promise) return found.then((k) => k?.key);
     return found?.key;
@@ -127,33 +103,46 @@ export class CachedVerification {
     facts: VerifyOptions,
     entry: CacheEntry,
     live: RootKey | undefined,
-  ): Outcome | Promise<Outcome> {
+  ): Decision | Promise<Decision> {
     if (live === undefined || !sameKey(live, entry.rootKey)) {
       // The key rotated out, expired or was deleted: the entry dies with it, and the token is judged
       // afresh (it then fails on its key, exactly as without a cache).
-      this.#o.cache?.delete(this.#o.keyTag + candidate.value);
+      this.#o.cache?.delete(candidate.value, this.#o.keyTag);
       return this.#miss(candidate, facts);
     }
     return this.#judge(candidate, facts, entry);
   }
 
-  #judge(candidate: TokenCandidate, facts: VerifyOptions, entry: CacheEntry): Outcome {
-    const revocations = this.#o.revocations;
-    if (revocations?.isRevoked(entry.digest, entry.verified.rootKeyId)) {
-      this.#o.cache?.delete(this.#o.keyTag + candidate.value);
-      return { ok: false, error: new RevokedError('the macaroon has been revoked') };
+  #judge(candidate: TokenCandidate, facts: VerifyOptions, entry: CacheEntry): Decision {
+    const o = this.#o;
+    if (o.revocations?.isRevoked(entry.digest, entry.verified.rootKeyId)) {
+      o.cache?.delete(candidate.value, o.keyTag);
+      return failure(new RevokedError(REVOKED));
     }
-    let error: MacaroonError | undefined;
+    let error: NotAuthorizedError | undefined;
     try {
-      error = (this.#o.checks as Verifier).checkCaveatList(entry.caveats, facts);
+      const checks = o.checks as Verifier;
+      error =
+        entry.compiled === undefined
+          ? checks.checkCaveatList(entry.caveats, facts)
+          : checks.checkCompiled(entry.compiled, facts);
     } catch (e) {
-      return { ok: false, error: e };
+      return failure(e);
     }
-    if (error) return { ok: false, error };
-    return { ok: true, auth: new LazyRequest(candidate, this.#o.limits, entry.verified, entry.caveats) };
+    if (error) return failure(error);
+    const required = o.required;
+    if (required.length > 0) {
+      const memo = entry.restricts;
+      const restricts =
+        memo !== undefined && memo.prefixes === required
+          ? memo.result
+          : caveatsRestrictAll(entry.caveats, required);
+      if (!restricts) return UNRESTRICTED;
+    }
+    return new CachedGrant(candidate, o.limits, entry.verified);
   }
 
-  #miss(candidate: TokenCandidate, facts: VerifyOptions): Outcome | Promise<Outcome> {
+  #miss(candidate: TokenCandidate, facts: VerifyOptions): Promise<Decision> | Decision {
     const source = this.#o.rootKey;
     if (typeof source !== 'function') return this.#missFixedKey(candidate, facts, source);
     let macaroon: Macaroon;
@@ -161,67 +150,68 @@ export class CachedVerification {
     try {
       ({ macaroon, discharges } = decodeCandidate(candidate, this.#o.limits));
     } catch (e) {
-      return { ok: false, error: e };
+      return failure(e);
     }
     const identifier = macaroonData(macaroon).identifier;
     let key: RootKey | undefined | Promise<RootKey | undefined>;
     try {
-      key = resolveRootKey(this.#o.rootKey, identifier);
+      key = resolveRootKey(source, identifier);
     } catch (e) {
-      return { ok: false, error: lookupFailed(e) };
+      return failure(lookupFailed(e));
     }
-    const go = (k: RootKey | undefined): Outcome | Promise<Outcome> => {
+    const go = (k: RootKey | undefined): Decision | Promise<Decision> => {
       if (k === undefined) {
-        return {
-          ok: false,
-          error: new UnknownRootKeyError('no live root key matches the macaroon identifier'),
-        };
+        return failure(new UnknownRootKeyError('no live root key matches the macaroon identifier'));
       }
       const revocations = this.#o.revocations;
       const keyId = (this.#o.keys ?? revocations)?.keyIdOf?.(identifier);
       const digest = identifierDigest(identifier);
-      if (revocations?.isRevoked(digest, keyId)) {
-        return { ok: false, error: new RevokedError('the macaroon has been revoked') };
-      }
+      if (revocations?.isRevoked(digest, keyId)) return failure(new RevokedError(REVOKED));
       const { exact, context } = facts;
-      const admit = this.#admit(this.#o.keyTag + candidate.value);
+      const admit = this.#admit(candidate);
       return this.#o.verifier
         .verify({ macaroon, discharges, rootKey: k, exact, context })
         .then((r) => this.#verified(candidate, r, k, identifier, digest, keyId, macaroon, discharges, admit));
     };
     if (key instanceof Promise) {
-      return key.then(go, (e: unknown) => ({ ok: false, error: lookupFailed(e) }));
+      return key.then(go, (e: unknown) => failure(lookupFailed(e)));
     }
     return go(key);
+  }
+
+  #admit(candidate: TokenCandidate): boolean {
+    const cache = this.#o.cache;
+    return (
+      cache !== undefined && this.#o.checks !== undefined && cache.admit(candidate.value, this.#o.keyTag)
+    );
   }
 
   /**
    * A miss under a fixed key: the bundle goes to the batch as it came (the zero-copy path, as without a
    * cache); it is decoded only when its chain is valid and it is to be cached or checked for revocation.
    */
-  #missFixedKey(candidate: TokenCandidate, facts: VerifyOptions, rootKey: RootKey): Promise<Outcome> {
-    const admit = this.#admit(this.#o.keyTag + candidate.value);
+  #missFixedKey(candidate: TokenCandidate, facts: VerifyOptions, rootKey: RootKey): Promise<Decision> {
+    const admit = this.#admit(candidate);
     const { exact, context } = facts;
     return this.#o.verifier.verify({ bundle: candidate.value, rootKey, exact, context }).then((r) => {
-      if (!chainValid(r)) return { ok: false, error: r.error };
+      if (!chainValid(r)) return failure(r.error);
       const revocations = this.#o.revocations;
       if (!admit && !revocations) {
-        return r.ok
-          ? { ok: true, auth: new LazyRequest(candidate, this.#o.limits, undefined, undefined) }
-          : { ok: false, error: r.error };
+        if (!r.ok) return failure(r.error);
+        return this.#o.required.length === 0
+          ? new LazyGrant(candidate, this.#o.limits)
+          : this.#grantDecoded(candidate, undefined);
       }
       let decoded: { macaroon: Macaroon; discharges: Macaroon[] };
       try {
         decoded = decodeCandidate(candidate, this.#o.limits);
       } catch (e) {
-        return { ok: false, error: e };
+        return failure(e);
       }
       const identifier = macaroonData(decoded.macaroon).identifier;
       const keyId = revocations?.keyIdOf?.(identifier);
       const digest = identifierDigest(identifier);
-      if (revocations?.isRevoked(digest, keyId)) {
-        return { ok: false, error: new RevokedError('the macaroon has been revoked') };
-      }
+      if (revocations?.isRevoked(digest, keyId)) return failure(new RevokedError(REVOKED));
       return this.#verified(
         candidate,
         r,
@@ -236,6 +226,18 @@ export class CachedVerification {
     });
   }
 
+  /** A verified token not decoded yet: decoded now only to check the required caveats. */
+  #grantDecoded(candidate: TokenCandidate, keyId: string | undefined): Decision {
+    let decoded: { macaroon: Macaroon; discharges: Macaroon[] };
+    try {
+      decoded = decodeCandidate(candidate, this.#o.limits);
+    } catch (e) {
+      return failure(e);
+    }
+    if (!restrictsAll(decoded.macaroon, this.#o.required)) return UNRESTRICTED;
+    return new DecodedGrant(decoded.macaroon, decoded.discharges, keyId, undefined);
+  }
+
   #verified(
     candidate: TokenCandidate,
     result: BatchResult,
@@ -246,22 +248,43 @@ export class CachedVerification {
     macaroon: Macaroon,
     discharges: Macaroon[],
     admit: boolean,
-  ): Outcome {
-    if (!chainValid(result)) return { ok: false, error: result.error };
-    const cache = this.#o.cache;
+  ): Decision {
+    if (!chainValid(result)) return failure(result.error);
+    const o = this.#o;
+    const cache = o.cache;
     let verified: VerifiedToken | undefined;
-    if (admit && cache && this.#o.checks) {
+    if (admit && cache && o.checks) {
       const caveats = caveatsToCheck([macaroon, ...discharges].map(macaroonData));
       verified = new VerifiedToken(identifier, keyId, caveats);
-      const key = this.#o.keyTag + candidate.value;
-      const size = entrySize(key, caveats, identifier);
+      const token = detached(candidate.value);
       // A copy of the key: a hit compares bytes, so a key array changed in place ends its entries.
       const keyCopy = typeof rootKey === 'string' ? rootKey : rootKey.slice();
-      cache.set(key, { rootKey: keyCopy, identifier, digest, caveats, verified, size });
+      const entry: CacheEntry = {
+        rootKey: keyCopy,
+        identifier,
+        digest,
+        caveats,
+        compiled: o.checks.compileCaveats(caveats),
+        restricts: { prefixes: o.required, result: caveatsRestrictAll(caveats, o.required) },
+        verified,
+        size: entrySize(token, caveats, identifier),
+      };
+      cache.set(token, entry, o.keyTag);
     }
-    if (!result.ok) return { ok: false, error: result.error };
-    return { ok: true, auth: new DecodedRequest(macaroon, discharges, keyId, verified) };
+    if (!result.ok) return failure(result.error);
+    if (!restrictsAll(macaroon, o.required)) return UNRESTRICTED;
+    return new DecodedGrant(macaroon, discharges, keyId, verified);
   }
+}
+
+/**
+ * The token text as a string of its own: a header value sliced from a larger one (a cookie among many)
+ * would otherwise keep all of it alive for as long as the entry lives. Tokens are ASCII; any other text
+ * is kept as it is.
+ */
+function detached(token: string): string {
+  const copy = utf8DecodeStrict(utf8Encode(token));
+  return copy === token ? copy : token;
 }
 
 /** The signature chain was valid: the token verified, or only a first-party caveat failed. */
@@ -272,7 +295,7 @@ function chainValid(result: BatchResult): boolean {
   );
 }
 
-/** The facts of decoded macaroons, worked out on first access. */
+/** The facts of decoded macaroons. */
 function factsOf(
   macaroon: Macaroon,
   discharges: readonly Macaroon[],
@@ -280,41 +303,6 @@ function factsOf(
 ): VerifiedToken {
   const data = [macaroon, ...discharges].map(macaroonData);
   return new VerifiedToken((data[0] as MacaroonData).identifier, keyId, caveatsToCheck(data));
-}
-
-/** A miss's macaroons, already decoded; their facts are worked out if the handler reads them. */
-class DecodedRequest implements VerifiedRequest {
-  readonly macaroon: Macaroon;
-  readonly discharges: readonly Macaroon[];
-  readonly #keyId: string | undefined;
-  #verified: VerifiedToken | undefined;
-
-  constructor(
-    macaroon: Macaroon,
-    discharges: readonly Macaroon[],
-    keyId: string | undefined,
-    verified?: VerifiedToken,
-  ) {
-    this.macaroon = macaroon;
-    this.discharges = discharges;
-    this.#keyId = keyId;
-    this.#verified = verified;
-  }
-
-  get verified(): VerifiedToken {
-    this.#verified ??= factsOf(this.macaroon, this.discharges, this.#keyId);
-    return this.#verified;
-  }
-
-  restricts(prefixes: readonly Uint8Array[]): boolean {
-    return restrictsAll(this.macaroon, prefixes);
-  }
-}
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-  return true;
 }
 
 function sameKey(a: RootKey, b: RootKey): boolean {
@@ -326,46 +314,92 @@ function lookupFailed(e: unknown): KeyLookupError {
   return new KeyLookupError('the root key lookup failed', { cause: e });
 }
 
-/** A hit's macaroons, decoded only if the handler reads them. A class: it is built on every hit. */
-class LazyRequest implements VerifiedRequest {
-  readonly #candidate: TokenCandidate;
+/** A 200 for a cache hit: the verified facts come from the entry; macaroons are decoded only if read. */
+class CachedGrant {
+  readonly #token: TokenCandidate;
   readonly #limits: Partial<Limits> | undefined;
-  readonly #caveats: readonly CaveatToCheck[] | undefined;
+  #decoded: { macaroon: Macaroon; discharges: Macaroon[] } | undefined;
+  /** What verification established (from the cache entry). */
+  readonly verified: VerifiedToken;
+
+  constructor(token: TokenCandidate, limits: Partial<Limits> | undefined, verified: VerifiedToken) {
+    this.#token = token;
+    this.#limits = limits;
+    this.verified = verified;
+  }
+
+  get status(): 200 {
+    return 200;
+  }
+
+  get macaroon(): Macaroon {
+    this.#decoded ??= decodeCandidate(this.#token, this.#limits);
+    return this.#decoded.macaroon;
+  }
+
+  get discharges(): readonly Macaroon[] {
+    this.#decoded ??= decodeCandidate(this.#token, this.#limits);
+    return this.#decoded.discharges;
+  }
+}
+
+/** A 200 for a token verified but not decoded (a fixed key, not cached): decoded only if read. */
+class LazyGrant {
+  readonly #token: TokenCandidate;
+  readonly #limits: Partial<Limits> | undefined;
   #decoded: { macaroon: Macaroon; discharges: Macaroon[] } | undefined;
   #verified: VerifiedToken | undefined;
 
-  constructor(
-    candidate: TokenCandidate,
-    limits: Partial<Limits> | undefined,
-    verified: VerifiedToken | undefined,
-    caveats: readonly CaveatToCheck[] | undefined,
-  ) {
-    this.#candidate = candidate;
+  constructor(token: TokenCandidate, limits: Partial<Limits> | undefined) {
+    this.#token = token;
     this.#limits = limits;
-    this.#verified = verified;
-    this.#caveats = caveats;
+  }
+
+  get status(): 200 {
+    return 200;
+  }
+
+  get macaroon(): Macaroon {
+    this.#decoded ??= decodeCandidate(this.#token, this.#limits);
+    return this.#decoded.macaroon;
+  }
+
+  get discharges(): readonly Macaroon[] {
+    this.#decoded ??= decodeCandidate(this.#token, this.#limits);
+    return this.#decoded.discharges;
   }
 
   get verified(): VerifiedToken {
     this.#verified ??= factsOf(this.macaroon, this.discharges, undefined);
     return this.#verified;
   }
+}
 
-  get macaroon(): Macaroon {
-    this.#decoded ??= decodeCandidate(this.#candidate, this.#limits);
-    return this.#decoded.macaroon;
+/** A 200 for decoded macaroons; their facts are worked out if the handler reads them. */
+class DecodedGrant {
+  readonly macaroon: Macaroon;
+  readonly discharges: readonly Macaroon[];
+  readonly #keyId: string | undefined;
+  #verified: VerifiedToken | undefined;
+
+  constructor(
+    macaroon: Macaroon,
+    discharges: readonly Macaroon[],
+    keyId: string | undefined,
+    verified: VerifiedToken | undefined,
+  ) {
+    this.macaroon = macaroon;
+    this.discharges = discharges;
+    this.#keyId = keyId;
+    this.#verified = verified;
   }
 
-  get discharges(): readonly Macaroon[] {
-    this.#decoded ??= decodeCandidate(this.#candidate, this.#limits);
-    return this.#decoded.discharges;
+  get status(): 200 {
+    return 200;
   }
 
-  restricts(prefixes: readonly Uint8Array[]): boolean {
-    if (prefixes.length === 0) return true;
-    const caveats = this.#caveats;
-    if (!caveats) return restrictsAll(this.macaroon, prefixes);
-    // A hit: the root's first-party caveats are the entry's with macaroon 0.
-    return prefixes.every((p) => caveats.some((c) => c.macaroon === 0 && startsWith(c.bytes, p)));
+  get verified(): VerifiedToken {
+    this.#verified ??= factsOf(this.macaroon, this.discharges, this.#keyId);
+    return this.#verified;
   }
 }

@@ -15,6 +15,7 @@
 import { describeType, utf8Encode } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
 import { type Macaroon, macaroonData } from '../macaroon.js';
+import type { CaveatToCheck } from '../verifier.js';
 
 /** The prefixes as bytes, checked once when the gateway is built. */
 export function requiredPrefixes(required: unknown): readonly Uint8Array[] {
@@ -45,4 +46,12 @@ export function restrictsAll(root: Macaroon, prefixes: readonly Uint8Array[]): b
   if (prefixes.length === 0) return true;
   const caveats = macaroonData(root).caveats.filter((c) => c.verificationId === undefined);
   return prefixes.every((prefix) => caveats.some((c) => startsWith(c.identifier, prefix)));
+}
+
+/** restrictsAll for a verified token's caveat list (walk order: the root's are those of macaroon 0). */
+export function caveatsRestrictAll(
+  caveats: readonly CaveatToCheck[],
+  prefixes: readonly Uint8Array[],
+): boolean {
+  return prefixes.every((p) => caveats.some((c) => c.macaroon === 0 && startsWith(c.bytes, p)));
 }

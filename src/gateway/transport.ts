@@ -68,29 +68,17 @@ export const DEFAULT_SCHEMES: readonly string[] = Object.freeze(['Macaroon']);
  * ```
  */
 export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {}): TokenCandidate[] {
-  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
-  const prefix = options.cookiePrefix ?? 'macaroon-';
-  const schemes = (options.schemes ?? DEFAULT_SCHEMES).map((s) => s.toLowerCase());
-  const out: TokenCandidate[] = [];
-  const seen = new Set<string>();
-  const push = (candidate: TokenCandidate): void => {
-    if (out.length >= maxTokens) return;
-    if (candidate.error === undefined) {
-      if (seen.has(candidate.value)) return;
-      seen.add(candidate.value);
-    }
-    out.push(candidate);
-  };
+  const out = new Candidates(options.maxTokens ?? DEFAULT_MAX_TOKENS);
 
   const authorization = headers.get('authorization');
   if (authorization) {
     const trimmed = authorization.trim();
-    const space = trimmed.search(/\s/);
+    const space = firstWhitespace(trimmed);
     const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
     // Other schemes (Bearer, Basic) belong to someone else: not ours to reject.
-    if (schemes.includes(scheme.toLowerCase())) {
+    if (isScheme(scheme, options.schemes)) {
       const token = space < 0 ? '' : trimmed.slice(space).trim();
-      push(
+      out.push(
         token === ''
           ? unreadable('authorization', `Authorization: ${scheme} without a token`)
           : { source: 'authorization', value: token },
@@ -103,12 +91,13 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
     // Repeated headers arrive joined with commas, which base64 and JSON-in-base64 never contain.
     for (const part of bakery.split(',')) {
       const value = part.trim();
-      if (value !== '') push({ source: 'macaroons-header', value });
+      if (value !== '') out.push({ source: 'macaroons-header', value });
     }
   }
 
   const cookie = headers.get('cookie');
   if (cookie) {
+    const prefix = options.cookiePrefix ?? 'macaroon-';
     for (const pair of cookie.split(';')) {
       const eq = pair.indexOf('=');
       if (eq < 0) continue;
@@ -116,14 +105,69 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
       if (!name.startsWith(prefix)) continue;
       const value = cookieValue(pair.slice(eq + 1).trim());
       if (value === undefined) {
-        push({ ...unreadable('cookie', 'a macaroon cookie holds invalid percent-encoding'), name });
+        out.push({ ...unreadable('cookie', 'a macaroon cookie holds invalid percent-encoding'), name });
       } else if (value !== '') {
-        push({ source: 'cookie', name, value });
+        out.push({ source: 'cookie', name, value });
       }
     }
   }
-  return out;
+  return out.list;
 }
+
+/**
+ * The candidates found so far: in order, each value once (the first), at most `max`. Most requests
+ * carry one: values are compared one by one until there are a few, then through a set.
+ */
+class Candidates {
+  readonly list: TokenCandidate[] = [];
+  readonly #max: number;
+  #seen: Set<string> | undefined;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  push(candidate: TokenCandidate): void {
+    const list = this.list;
+    if (list.length >= this.#max) return;
+    if (candidate.error === undefined) {
+      const value = candidate.value;
+      if (this.#seen !== undefined) {
+        if (this.#seen.has(value)) return;
+        this.#seen.add(value);
+      } else {
+        for (const c of list) if (c.error === undefined && c.value === value) return;
+        if (list.length >= 8)
+          this.#seen = new Set(
+            list
+              .filter((c) => !c.error)
+              .map((c) => c.value)
+              .concat(value),
+          );
+      }
+    }
+    list.push(candidate);
+  }
+}
+
+/** The position of the first character `\s` matches (as `String.prototype.trim` understands space). */
+function firstWhitespace(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return i;
+    if (c >= 0xa0 && /\s/.test(s[i] as string)) return i;
+  }
+  return -1;
+}
+
+/** Whether `scheme` names one of `schemes` (default DEFAULT_SCHEMES), case-insensitively. */
+function isScheme(scheme: string, schemes: readonly string[] | undefined): boolean {
+  const lower = scheme.toLowerCase();
+  for (const s of schemes ?? DEFAULT_SCHEMES_LOWER) if (s.toLowerCase() === lower) return true;
+  return false;
+}
+
+const DEFAULT_SCHEMES_LOWER: readonly string[] = DEFAULT_SCHEMES.map((s) => s.toLowerCase());
 
 function unreadable(source: TokenSource, message: string): TokenCandidate {
   return { source, value: '', error: new DecodeError(message) };

@@ -55,9 +55,28 @@ async function refuse(
   writeDenial(res, await answerDenial(decision, options.gateway.scheme, req, options.onDenied));
 }
 
-async function decide(req: IncomingMessage, options: NodeAuthOptions): Promise<Decision> {
-  // The facts go to the gateway unawaited: it awaits them within its deadline.
-  return options.gateway.authorize(nodeHeaders(req), options.facts ? options.facts(req) : {});
+/**
+ * Runs `answer` on the request's decision: at once when the gateway knows it at once (a cache hit),
+ * else when it settles. Whatever `decide` or `answer` throws or rejects with goes to `fail`.
+ */
+function withDecision(
+  req: IncomingMessage,
+  options: NodeAuthOptions,
+  answer: (decision: Decision) => unknown,
+  fail: (e: unknown) => void,
+): void {
+  try {
+    // The facts go to the gateway unawaited: it awaits them within its deadline.
+    const decision = options.gateway.decide(nodeHeaders(req), options.facts ? options.facts(req) : {});
+    if (decision instanceof Promise) {
+      decision.then(answer).catch(fail);
+      return;
+    }
+    const out = answer(decision);
+    if (out instanceof Promise) out.catch(fail);
+  } catch (e) {
+    fail(e);
+  }
 }
 
 /** Wraps `handler`: it runs only for requests whose macaroons authorize them. */
@@ -66,15 +85,18 @@ export function withMacaroonAuthNode(
   options: NodeAuthOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    decide(req, options)
-      .then((decision) => {
+    withDecision(
+      req,
+      options,
+      (decision) => {
         if (decision.status === 200) return handler(req, res, decision);
         return refuse(req, res, decision, options);
-      })
-      .catch((e: unknown) => {
+      },
+      (e: unknown) => {
         (options.onError ?? console.error)(e);
         failInternally(res);
-      });
+      },
+    );
   };
 }
 
@@ -83,14 +105,17 @@ export function macaroonMiddleware(
   options: NodeAuthOptions,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {
   return (req, res, next) => {
-    decide(req, options)
-      .then((decision) => {
+    withDecision(
+      req,
+      options,
+      (decision) => {
         if (decision.status !== 200) return refuse(req, res, decision, options);
         // The decision itself: its macaroons are decoded only if the application reads them.
         (req as AuthorizedRequest).macaroon = decision;
         next();
-      })
-      .catch((e: unknown) => next(e));
+      },
+      (e: unknown) => next(e),
+    );
   };
 }
 

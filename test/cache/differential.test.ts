@@ -2,8 +2,8 @@
  * Differential property: a gateway with a verified-token cache gives exactly the verdicts of the same
  * gateway without one, on both engines, with keys from a fixed key or from a store. Random request
  * streams mix repeated and tampered tokens, satisfied and unsatisfied caveats, a moving clock (so keys
- * rotate out and `time <` caveats expire while cached), revocations by identifier and by key, and key
- * deletion, between requests.
+ * rotate out and `time <` caveats expire while cached), revocations by identifier and by key, key
+ * deletion and a key replaced under the same identifier, between requests.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -120,7 +120,7 @@ async function runStream(
   seed: number,
   actions: readonly Action[],
   seen: Set<string>,
-): Promise<{ hits: number }> {
+): Promise<{ hits: number; otherHits: number }> {
   const clock = { now: T0 };
   let store: RootKeyStore | undefined;
   const fixedKey = new Uint8Array(32).fill(7);
@@ -130,14 +130,20 @@ async function runStream(
     return store.newIdentifier();
   });
   const verifier = verifierFor(engine);
-  // Store streams cache on first sight (more hits while keys rotate); fixed-key streams on the second.
-  const cache = new VerifiedTokenCache({ maxEntries: 12, admitOnFirstSight: useStore });
-  const unheard = new VerifiedTokenCache({ maxEntries: 12, admitOnFirstSight: useStore });
+  // Store streams cache on first sight (more hits while keys rotate); fixed-key streams on the first or
+  // the second, by seed (both admission rules are exercised, and enough hits either way).
+  const firstSight = useStore || seed % 2 === 0;
+  const cache = new VerifiedTokenCache({ maxEntries: 12, admitOnFirstSight: firstSight });
+  const unheard = new VerifiedTokenCache({ maxEntries: 12, admitOnFirstSight: firstSight });
   const otherKey = new Uint8Array(32).fill(8);
   // Pairs that must agree, each cached gateway beside the same gateway without a cache. With a store:
   // one gateway hears revocations (and drops cached tokens at once), one does not (only its per-hit
   // revocation check stands between a cached token and a 200). With fixed keys: two gateways under
-  // different keys share one cache (only the per-hit key check keeps one's tokens from the other).
+  // different keys share one cache (the cache's scopes and the per-hit key check keep one's tokens from
+  // the other), and a third takes its key from a resolver whose answer for the same identifier changes
+  // on `deleteKey` (replaced in place: only the per-hit key comparison ends the cached entries).
+  let replaced = false;
+  const resolver = () => (replaced ? otherKey : fixedKey);
   const pairs = store
     ? [
         [new Gateway({ store, verifier, cache }), new Gateway({ store, verifier })],
@@ -149,6 +155,10 @@ async function runStream(
     : [
         [new Gateway({ rootKey: fixedKey, verifier, cache }), new Gateway({ rootKey: fixedKey, verifier })],
         [new Gateway({ rootKey: otherKey, verifier, cache }), new Gateway({ rootKey: otherKey, verifier })],
+        [
+          new Gateway({ rootKey: resolver, verifier, cache: unheard }),
+          new Gateway({ rootKey: resolver, verifier }),
+        ],
       ];
   for (const a of actions) {
     const t = tokens[(a as { token?: number }).token ?? 0] as Token;
@@ -164,6 +174,7 @@ async function runStream(
         break;
       case 'deleteKey':
         if (store && t.keyId) await store.deleteKey(t.keyId);
+        if (!store) replaced = !replaced;
         break;
       case 'request': {
         const token = t.forms[a.form] as string;
@@ -190,7 +201,7 @@ async function runStream(
   }
   for (const [cached] of pairs as [Gateway, Gateway][]) cached.close();
   await store?.close();
-  return { hits: cache.stats.hits + unheard.stats.hits };
+  return { hits: cache.stats.hits, otherHits: unheard.stats.hits };
 }
 
 describe('a gateway with a verified-token cache gives the verdicts of one without', () => {
@@ -198,19 +209,23 @@ describe('a gateway with a verified-token cache gives the verdicts of one withou
     for (const useStore of [false, true]) {
       it(`${engine} engine, ${useStore ? 'keys from a store (rotation, revocation, deletion)' : 'a fixed key'}`, async () => {
         let hits = 0;
+        let otherHits = 0;
         const seen = new Set<string>();
         await fc.assert(
           fc.asyncProperty(
             fc.nat(),
             fc.array(action, { minLength: 10, maxLength: 80 }),
             async (seed, actions) => {
-              hits += (await runStream(engine, useStore, seed, actions, seen)).hits;
+              const run = await runStream(engine, useStore, seed, actions, seen);
+              hits += run.hits;
+              otherHits += run.otherHits;
             },
           ),
           { numRuns: RUNS },
         );
         // The streams did exercise the cache, and every kind of verdict it must reproduce.
         expect(hits).toBeGreaterThan(RUNS / 4);
+        expect(otherHits).toBeGreaterThan(RUNS / 4);
         const expected = ['200', '401 caveat-not-satisfied', '401 signature-mismatch'];
         if (useStore) expected.push('401 revoked', '401 unknown-root-key');
         for (const v of expected) expect(seen).toContain(v);

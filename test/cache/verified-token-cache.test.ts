@@ -45,6 +45,43 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('b')).toBeDefined();
   });
 
+  it('hits only the very same text in the same scope, whatever the index files together', () => {
+    // An index that files every token under one number: only the comparison of texts tells them apart.
+    const cache = new VerifiedTokenCache({}, { of: () => 7 });
+    const a = entry(1);
+    const b = entry(1);
+    cache.set('token-a', a);
+    cache.set('token-b', b, 'key-2');
+    expect(cache.get('token-a')).toBe(a);
+    expect(cache.get('token-b', 'key-2')).toBe(b);
+    expect(cache.get('token-b')).toBeUndefined(); // another scope
+    expect(cache.get('token-a', 'key-2')).toBeUndefined();
+    expect(cache.get('token-')).toBeUndefined();
+    expect(cache.get('token-a ')).toBeUndefined();
+    expect(cache.delete('token-b')).toBe(false);
+    expect(cache.delete('token-b', 'key-2')).toBe(true);
+    expect(cache.get('token-a')).toBe(a);
+  });
+
+  it('bounds how many entries share one index number (a lookup compares a few texts at most)', () => {
+    const cache = new VerifiedTokenCache({}, { of: (t) => (t.startsWith('x') ? 1 : 2) });
+    for (let i = 0; i < 10; i++) cache.set(`x${i}`, entry(1));
+    cache.set('y', entry(1));
+    const held = Array.from({ length: 10 }, (_, i) => cache.get(`x${i}`) !== undefined);
+    expect(held).toEqual([false, false, false, false, false, false, true, true, true, true]);
+    expect(cache.get('y')).toBeDefined();
+    expect(cache.stats).toMatchObject({ entries: 5, evictions: 6 });
+  });
+
+  it('admits a token on its second sighting in a scope, or its first with admitOnFirstSight', () => {
+    const cache = new VerifiedTokenCache();
+    expect(cache.admit('t', 'k1')).toBe(false);
+    expect(cache.admit('t', 'k2')).toBe(false);
+    expect(cache.admit('t', 'k1')).toBe(true);
+    expect(cache.admit('t', 'k2')).toBe(true);
+    expect(new VerifiedTokenCache({ admitOnFirstSight: true }).admit('t')).toBe(true);
+  });
+
   it('refuses bad bounds', () => {
     expect(() => new VerifiedTokenCache({ maxEntries: 0 })).toThrow(/maxEntries/);
     expect(() => new VerifiedTokenCache({ maxBytes: 1.5 })).toThrow(/maxBytes/);

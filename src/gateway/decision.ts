@@ -1,0 +1,63 @@
+/**
+ * What a gateway answers for a request (a Decision), and how an error becomes one.
+ */
+import type { VerifiedToken } from '../cache/verified-token.js';
+import {
+  DecodeError,
+  LimitExceededError,
+  MacaroonError,
+  type MacaroonErrorCode,
+  NotAuthorizedError,
+  type NotAuthorizedReason,
+} from '../errors.js';
+import type { Macaroon } from '../macaroon.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import { HookTimeoutError, KeyLookupError, RevokedError, UnknownRootKeyError } from './errors.js';
+
+export interface Authorized {
+  readonly macaroon: Macaroon;
+  readonly discharges: readonly Macaroon[];
+  /**
+   * What verification established (root identifier, root key id, declared values, the caveats
+   * checked), without decoding the token again.
+   */
+  readonly verified: VerifiedToken;
+}
+
+/** Why a request was refused with 401: a NotAuthorizedError's reason, or the gateway's own two. */
+export type DenialReason =
+  | NotAuthorizedReason
+  | 'missing-token'
+  | 'unknown-root-key'
+  | 'revoked'
+  | 'missing-required-caveat';
+
+/** The code of a 400 or 5xx decision: the error's code, or ERR_INTERNAL for anything that is not ours. */
+export type DecisionCode = MacaroonErrorCode | 'ERR_INTERNAL';
+
+/** What to answer. Reasons and codes are stable strings; nothing here echoes a token or a key. */
+export type Decision =
+  | ({ readonly status: 200 } & Authorized)
+  | { readonly status: 400; readonly code: DecisionCode }
+  | { readonly status: 401; readonly reason: DenialReason }
+  | { readonly status: 500 | 503; readonly code: DecisionCode };
+
+/** Maps an error to its decision: the token's fault (400, 401) or ours (500, 503). */
+export function failure(e: unknown): Decision {
+  if (e instanceof NotAuthorizedError) return { status: 401, reason: e.reason };
+  if (e instanceof UnknownRootKeyError || e instanceof RevokedError) return { status: 401, reason: e.reason };
+  if (e instanceof DecodeError || e instanceof LimitExceededError) return { status: 400, code: e.code };
+  const code: DecisionCode = e instanceof MacaroonError ? e.code : 'ERR_INTERNAL';
+  if (
+    e instanceof KeyLookupError ||
+    e instanceof HookTimeoutError ||
+    e instanceof StoreUnavailableError ||
+    code === 'ERR_ENGINE'
+  ) {
+    return { status: 503, code };
+  }
+  return { status: 500, code };
+}
+
+/** A token that authorizes but does not restrict every fact of the gateway's `requiredCaveats`. */
+export const UNRESTRICTED: Decision = Object.freeze({ status: 401, reason: 'missing-required-caveat' });
