@@ -14,6 +14,16 @@ import type { Macaroon } from '../macaroon.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { HookTimeoutError, KeyLookupError, RevokedError, UnknownRootKeyError } from './errors.js';
 
+/**
+ * What a handler behind the gateway gets for an authorized request: the token's macaroons (decoded only
+ * when first read) and the verified facts.
+ *
+ * @example
+ * ```ts
+ * const d = await gateway.authorize(request.headers, { exact: ['action = read'] });
+ * if (d.status === 200) console.log(d.verified.declared, d.macaroon.location);
+ * ```
+ */
 export interface Authorized {
   readonly macaroon: Macaroon;
   readonly discharges: readonly Macaroon[];
@@ -24,7 +34,14 @@ export interface Authorized {
   readonly verified: VerifiedToken;
 }
 
-/** Why a request was refused with 401: a NotAuthorizedError's reason, or the gateway's own two. */
+/**
+ * Why a request was refused with 401: a NotAuthorizedError's reason, or the gateway's own.
+ *
+ * @example
+ * ```ts
+ * if (d.status === 401 && d.reason === 'revoked') metrics.count('revoked-token');
+ * ```
+ */
 export type DenialReason =
   | NotAuthorizedReason
   | 'missing-token'
@@ -32,17 +49,39 @@ export type DenialReason =
   | 'revoked'
   | 'missing-required-caveat';
 
-/** The code of a 400 or 5xx decision: the error's code, or ERR_INTERNAL for anything that is not ours. */
+/**
+ * The code of a 400 or 5xx decision: the error's code, or ERR_INTERNAL for anything that is not ours.
+ *
+ * @example
+ * ```ts
+ * if (d.status === 503 && d.code === 'ERR_TIMEOUT') console.warn('a hook missed its deadline');
+ * ```
+ */
 export type DecisionCode = MacaroonErrorCode | 'ERR_INTERNAL';
 
-/** What to answer. Reasons and codes are stable strings; nothing here echoes a token or a key. */
+/**
+ * What to answer. Reasons and codes are stable strings; nothing here echoes a token or a key.
+ *
+ * @example
+ * ```ts
+ * const d: Decision = await gateway.authorize(request.headers);
+ * if (d.status !== 200) return new Response(null, { status: d.status });
+ * ```
+ */
 export type Decision =
   | ({ readonly status: 200 } & Authorized)
   | { readonly status: 400; readonly code: DecisionCode }
   | { readonly status: 401; readonly reason: DenialReason }
   | { readonly status: 500 | 503; readonly code: DecisionCode };
 
-/** Maps an error to its decision: the token's fault (400, 401) or ours (500, 503). */
+/**
+ * Maps an error to its decision: the token's fault (400, 401) or ours (500, 503).
+ *
+ * @example
+ * ```ts
+ * failure(new RevokedError('revoked')); // { status: 401, reason: 'revoked' }
+ * ```
+ */
 export function failure(e: unknown): Decision {
   if (e instanceof NotAuthorizedError) return { status: 401, reason: e.reason };
   if (e instanceof UnknownRootKeyError || e instanceof RevokedError) return { status: 401, reason: e.reason };
