@@ -50,18 +50,26 @@ export function hmacChainsWasm(engine: ChainsHost, chains: readonly HmacChain[])
   let at = 0;
   let start = 0;
   while (start < chains.length) {
+    // At least one chain per chunk, however large.
     let end = start;
     let bytes = 0;
-    // At least one chain per chunk, however large.
-    while (
-      end < chains.length &&
-      (end === start || bytes + chainBytes(chains[end] as HmacChain) <= CHUNK_BYTES)
-    )
-      bytes += chainBytes(chains[end++] as HmacChain);
+    while (end < chains.length) {
+      const b = chainBytes(chains[end] as HmacChain);
+      if (end > start && bytes + b > CHUNK_BYTES) break;
+      bytes += b;
+      end++;
+    }
     at = runChunk(engine, chains, start, end, bytes, out, at, results);
     start = end;
   }
   return results;
+}
+
+/** Copies `b` to `at`: small fields by hand (a typed-array set costs more than a short loop). */
+function put(u8: Uint8Array, at: number, b: Uint8Array): void {
+  const n = b.length;
+  if (n > 32) u8.set(b, at);
+  else for (let i = 0; i < n; i++) u8[at + i] = b[i] as number;
 }
 
 function runChunk(
@@ -76,34 +84,36 @@ function runChunk(
 ): number {
   const count = end - start;
   const table = engine.tablesStart();
-  let word = (table >>> 2) + count * CHAIN_WORDS;
-  let messages = word * 4;
-  for (let i = start; i < end; i++)
-    messages += (chains[i] as HmacChain).messages.length * CHAIN_MSG_WORDS * 4;
-  const { u8, u32 } = engine.reserve(align16(messages + bytes) + 64);
-  // Messages first, then keys and tags together (wiped as one range).
-  let data = messages;
+  let msgWords = 0;
+  let msgBytes = 0;
   for (let i = start; i < end; i++) {
-    for (const m of (chains[i] as HmacChain).messages) data += m.length;
+    const messages = (chains[i] as HmacChain).messages;
+    msgWords += messages.length * CHAIN_MSG_WORDS;
+    for (let j = 0; j < messages.length; j++) msgBytes += (messages[j] as Uint8Array).length;
   }
-  const secretStart = data;
+  // Tables, then messages, then keys and tags together (wiped as one range).
+  let word = (table >>> 2) + count * CHAIN_WORDS;
+  let msg = (word + msgWords) * 4;
+  const secretStart = msg + msgBytes;
+  const { u8, u32 } = engine.reserve(align16(table + bytes) + 64);
   let key = secretStart;
   for (let i = start; i < end; i++) key += (chains[i] as HmacChain).key.length;
   let tag = align16(key);
   const tags = tag;
-  let msg = messages;
   key = secretStart;
   for (let i = start; i < end; i++) {
     const c = chains[i] as HmacChain;
     const ct = (table >>> 2) + (i - start) * CHAIN_WORDS;
-    u8.set(c.key, key);
+    put(u8, key, c.key);
     u32[ct + CHAIN_KEY_OFF] = key;
     u32[ct + CHAIN_KEY_LEN] = c.key.length;
     key += c.key.length;
-    u32[ct + CHAIN_MSG_COUNT] = c.messages.length;
+    const messages = c.messages;
+    u32[ct + CHAIN_MSG_COUNT] = messages.length;
     u32[ct + CHAIN_MSG_TABLE] = word * 4;
-    for (const m of c.messages) {
-      u8.set(m, msg);
+    for (let j = 0; j < messages.length; j++) {
+      const m = messages[j] as Uint8Array;
+      put(u8, msg, m);
       u32[word + CHAIN_MSG_OFF] = msg;
       u32[word + CHAIN_MSG_LEN] = m.length;
       msg += m.length;
@@ -112,7 +122,7 @@ function runChunk(
     const keep = c.keepAll === true;
     u32[ct + CHAIN_OUT] = tag;
     u32[ct + CHAIN_KEEP] = keep ? 1 : 0;
-    tag += keep ? c.messages.length * 32 : 32;
+    tag += keep ? messages.length * 32 : 32;
   }
   let rc: number;
   try {

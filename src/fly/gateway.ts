@@ -1,10 +1,13 @@
 /**
  * HTTP front for Fly-style services: `Authorization: FlyV1 fm2_…,fm2_…` (flyctl sends macaroons with the
- * FlyV1 scheme; superfly's parser also accepts `Bearer`), verified with verifyFly. Decisions and
+ * FlyV1 scheme; superfly's parser also accepts `Bearer`), verified as verifyFly does (alone, or batched
+ * with the requests that arrive with it: verifyFlyBatch). Decisions and
  * responses follow the library's gateway: 200, 400 for a malformed header, 401 with a stable reason,
  * 503 when the key lookup fails. Bodies carry codes only, never tokens, keys or caveat text.
  */
+import type { EngineChoice } from '../engine/registry.js';
 import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import { MicroBatcher, type MicroBatcherOptions } from '../gateway/batcher.js';
 import type { Limits } from '../limits.js';
 import type { FlyAccess } from './access.js';
 import type { FlyCaveatRegistry } from './caveats/registry.js';
@@ -12,7 +15,16 @@ import type { FlyCaveat } from './caveats/types.js';
 import { FlyNotAuthorizedError } from './errors.js';
 import type { FlyMacaroon } from './macaroon.js';
 import { looksLikeFly } from './text.js';
-import { type FlyStage, type FlyTrustedThirdParties, verifyFly } from './verify.js';
+import {
+  type FlyKeyedRequest,
+  type FlyStage,
+  type FlyTrustedThirdParties,
+  type FlyVerifyResult,
+  type ResolvedFlyOptions,
+  resolveFlyOptions,
+  selectFlyTokens,
+  verifySelected,
+} from './verify.js';
 
 /** Read access to request headers (a Web `Headers` fits). */
 export interface FlyHeaderLookup {
@@ -34,6 +46,15 @@ export interface FlyGatewayOptions {
   readonly location?: string | undefined;
   readonly registry?: FlyCaveatRegistry | undefined;
   readonly limits?: Partial<Limits> | undefined;
+  /** Which engine computes the HMAC chains (default 'auto': WASM once `ready()` has loaded it). */
+  readonly engine?: EngineChoice | undefined;
+  /**
+   * Verify the requests that arrive close together as one batch (verifyFlyBatch: every chain of the
+   * batch in one engine call per round), with the gateway's micro-batcher: `true` for its defaults
+   * (the requests parsed in one event-loop turn, at most 64), or its options. Default: each request on
+   * its own. Decisions are the same either way.
+   */
+  readonly batch?: boolean | MicroBatcherOptions | undefined;
 }
 
 const MISSING: FlyDecision = Object.freeze({ status: 401, reason: 'missing-token' });
@@ -44,13 +65,15 @@ const MISSING: FlyDecision = Object.freeze({ status: 401, reason: 'missing-token
  * @example
  * ```ts
  * import { FlyGateway, withFlyAuth } from 'macaroon-engine/fly';
- * const gateway = new FlyGateway({ keys: async (kid) => db.rootKey(kid) });
+ * const gateway = new FlyGateway({ keys: async (kid) => db.rootKey(kid), batch: true });
  * export default { fetch: withFlyAuth(() => new Response('ok'), {
  *   gateway, access: (req) => ({ action: req.method === 'GET' ? 'r' : 'w', orgid: 7 }) }) };
  * ```
  */
 export class FlyGateway {
   readonly #options: FlyGatewayOptions;
+  readonly #resolved: ResolvedFlyOptions;
+  readonly #batcher: MicroBatcher<FlyKeyedRequest, FlyVerifyResult> | undefined;
 
   constructor(options: FlyGatewayOptions) {
     if (typeof options !== 'object' || options === null)
@@ -59,6 +82,15 @@ export class FlyGateway {
       throw new InvalidArgumentError('keys must be a key or a function of the key id');
     }
     this.#options = options;
+    this.#resolved = resolveFlyOptions(options);
+    const batch = options.batch;
+    this.#batcher =
+      batch === undefined || batch === false
+        ? undefined
+        : new MicroBatcher(
+            (items: FlyKeyedRequest[]) => verifySelected(items, this.#resolved),
+            batch === true ? {} : batch,
+          );
   }
 
   /** The decision for a request's headers and the access it asks for. */
@@ -69,41 +101,26 @@ export class FlyGateway {
   ): Promise<FlyDecision> {
     const header = headers.get('authorization')?.trim();
     if (!header || !looksLikeFly(header)) return MISSING;
-    const o = this.#options;
-    const base = {
-      access,
-      ...(now === undefined ? {} : { now }),
-      ...(o.trusted3Ps === undefined ? {} : { trusted3Ps: o.trusted3Ps }),
-      ...(o.location === undefined ? {} : { location: o.location }),
-      ...(o.registry === undefined ? {} : { registry: o.registry }),
-      ...(o.limits === undefined ? {} : { limits: o.limits }),
-    };
+    const selected = selectFlyTokens(header, this.#resolved);
+    if ('ok' in selected) return decide(selected);
+    const keys = this.#options.keys;
     let key: Uint8Array | undefined;
-    if (o.keys instanceof Uint8Array) key = o.keys;
-    else {
-      // Look the key up first (it may be async), then verify synchronously with that one key.
-      let kid: Uint8Array | undefined;
-      const probe = verifyFly(header, {
-        ...base,
-        keys: (k) => {
-          kid = k;
-          return undefined;
-        },
-      });
-      if (kid === undefined) return decide(probe);
-      try {
-        key = await o.keys(kid);
-      } catch (e) {
-        return { status: 503, code: e instanceof MacaroonError ? e.code : 'ERR_KEY_LOOKUP' };
-      }
-      if (!(key instanceof Uint8Array)) return { status: 401, reason: 'unknown-key', stage: 'select' };
+    try {
+      key = keys instanceof Uint8Array ? keys : await keys(selected.token.kid);
+    } catch (e) {
+      return { status: 503, code: e instanceof MacaroonError ? e.code : 'ERR_KEY_LOOKUP' };
     }
-    const fixed = key;
-    return decide(verifyFly(header, { ...base, keys: () => fixed }));
+    if (!(key instanceof Uint8Array)) return { status: 401, reason: 'unknown-key', stage: 'select' };
+    const request: FlyKeyedRequest = { ...selected, key, access, now };
+    return decide(
+      this.#batcher
+        ? await this.#batcher.submit(request)
+        : (verifySelected([request], this.#resolved)[0] as FlyVerifyResult),
+    );
   }
 }
 
-function decide(r: ReturnType<typeof verifyFly>): FlyDecision {
+function decide(r: FlyVerifyResult): FlyDecision {
   if (r.ok) return { status: 200, token: r.token, caveats: r.caveats };
   if (r.stage === 'parse' || r.stage === 'decode') return { status: 400, code: r.error.code };
   const reason = r.error instanceof FlyNotAuthorizedError ? r.error.reason : r.error.code;

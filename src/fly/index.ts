@@ -34,6 +34,8 @@ export { MsgpackReader, type MsgpackValue, MsgpackWriter, type ReadBounds } from
 export { encodeFlyToken, looksLikeFly } from './text.js';
 export {
   FLY_PERMISSION_LOCATION,
+  type FlyBatchOptions,
+  type FlyBatchRequest,
   type FlyStage,
   type FlyTrustedThirdParties,
   type FlyVerifyOptions,
@@ -43,5 +45,6 @@ export {
   validateFlyCaveats,
   validateTicketCaveats,
   verifyFly,
+  verifyFlyBatch,
   verifyFlySignature,
 } from './verify.js';

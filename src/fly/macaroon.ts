@@ -45,13 +45,16 @@ export const MAX_NESTING = 16;
 
 const MIN_TOKEN = 1;
 
-function nonceBytes(n: FlyNonce): Uint8Array {
-  const w = new MsgpackWriter()
-    .array(n.version === 1 ? 3 : 2)
+function writeNonce(w: MsgpackWriter, n: FlyNonce): MsgpackWriter {
+  w.array(n.version === 1 ? 3 : 2)
     .bin(n.kid)
     .bin(n.rnd);
   if (n.version === 1) w.bool(n.proof);
-  return w.bytes();
+  return w;
+}
+
+function nonceBytes(n: FlyNonce): Uint8Array {
+  return writeNonce(new MsgpackWriter(), n).bytes();
 }
 
 /**
@@ -291,6 +294,21 @@ export class FlyMacaroon {
 
   #caveatKey(e: FlyCaveatEntry): string {
     return Array.from(this.caveatBytes(e), (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  /**
+   * @internal The chain's HMAC inputs in order: the nonce, then each caveat as caveatBytes writes it
+   * (written once into one buffer).
+   */
+  chainMessages(): Uint8Array[] {
+    const w = writeNonce(new MsgpackWriter(), this.#nonce);
+    const ends = [w.length];
+    for (const e of this.entries) {
+      this.registry.writeOne(w.array(2), e);
+      ends.push(w.length);
+    }
+    const all = w.bytes();
+    return ends.map((end, i) => all.subarray(i === 0 ? 0 : (ends[i - 1] as number), end));
   }
 
   /** mp(CaveatSet{c}): the chain's HMAC input for one caveat (0x92, type id, body). */

@@ -187,6 +187,11 @@ export class MsgpackWriter {
     return this;
   }
 
+  /** How many bytes have been written. */
+  get length(): number {
+    return this.len;
+  }
+
   bytes(): Uint8Array {
     return this.buf.slice(0, this.len);
   }

@@ -21,24 +21,41 @@ export function decodeStdBase64(text: string): Uint8Array | undefined {
   if (s.endsWith('==')) pad = 2;
   else if (s.endsWith('=')) pad = 1;
   const out = new Uint8Array((s.length / 4) * 3 - pad);
+  // Every quad but the last: four table lookups, one check (any invalid character makes the OR negative).
+  const full = s.length - 4;
   let o = 0;
-  for (let i = 0; i < s.length; i += 4) {
-    const last = i + 4 === s.length;
-    const n = last ? 4 - pad : 4;
-    let acc = 0;
-    for (let j = 0; j < 4; j++) {
-      let v = 0;
-      if (j < n) {
-        const c = s.charCodeAt(i + j);
-        v = c < 128 ? (VALUE[c] as number) : -1;
-        if (v < 0) return undefined;
-      }
-      acc = (acc << 6) | v;
-    }
-    out[o++] = (acc >> 16) & 0xff;
-    if (n > 2) out[o++] = (acc >> 8) & 0xff;
-    if (n > 3) out[o++] = acc & 0xff;
+  for (let i = 0; i < full; i += 4) {
+    const a = s.charCodeAt(i);
+    const b = s.charCodeAt(i + 1);
+    const c = s.charCodeAt(i + 2);
+    const d = s.charCodeAt(i + 3);
+    const va = a < 128 ? (VALUE[a] as number) : -1;
+    const vb = b < 128 ? (VALUE[b] as number) : -1;
+    const vc = c < 128 ? (VALUE[c] as number) : -1;
+    const vd = d < 128 ? (VALUE[d] as number) : -1;
+    if ((va | vb | vc | vd) < 0) return undefined;
+    const acc = (va << 18) | (vb << 12) | (vc << 6) | vd;
+    out[o] = acc >> 16;
+    out[o + 1] = (acc >> 8) & 0xff;
+    out[o + 2] = acc & 0xff;
+    o += 3;
   }
+  if (s.length === 0) return out;
+  // The last quad, with its padding.
+  const n = 4 - pad;
+  let acc = 0;
+  for (let j = 0; j < 4; j++) {
+    let v = 0;
+    if (j < n) {
+      const c = s.charCodeAt(full + j);
+      v = c < 128 ? (VALUE[c] as number) : -1;
+      if (v < 0) return undefined;
+    }
+    acc = (acc << 6) | v;
+  }
+  out[o++] = (acc >> 16) & 0xff;
+  if (n > 2) out[o++] = (acc >> 8) & 0xff;
+  if (n > 3) out[o++] = acc & 0xff;
   return out;
 }
 
