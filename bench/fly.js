@@ -5,7 +5,9 @@
 //   wasm, single  verifyFly, one header per call, chains on the WASM engine (its best build);
 //   wasm-simd / wasm-scalar batch   verifyFlyBatch of --batch headers per call (default 256), the chains
 //                 of the whole batch through the engine's batched chain entry.
-// `npm run build && node bench/fly.js [--clock=cpu|wall] [--seconds=2] [--batch=256] [--json]`.
+// `npm run build && node bench/fly.js [--clock=cpu|wall] [--seconds=1] [--rounds=5] [--batch=256] [--json]`.
+// Every path is warmed up first, then measured for --seconds in each of --rounds rounds (paths
+// interleaved, so a change in the machine's load touches them alike); the median round is reported.
 // --clock=cpu measures this process's CPU time (use it on a shared machine; compare ratios).
 import { readFileSync } from 'node:fs';
 import { setWasmEngine } from '../dist/engine/registry.js';
@@ -17,10 +19,13 @@ import { loadNow, machine } from './machine.js';
 const arg = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const clock = arg('clock', 'wall');
-const seconds = Number(arg('seconds', '2'));
+const seconds = Number(arg('seconds', '1'));
+const rounds = Number(arg('rounds', '5'));
 const batchSize = Number(arg('batch', '256'));
-if (!['cpu', 'wall'].includes(clock) || !(seconds > 0) || !(batchSize >= 1)) {
-  console.error('usage: node bench/fly.js [--clock=cpu|wall] [--seconds=2] [--batch=256] [--json]');
+if (!['cpu', 'wall'].includes(clock) || !(seconds > 0) || !(rounds >= 1) || !(batchSize >= 1)) {
+  console.error(
+    'usage: node bench/fly.js [--clock=cpu|wall] [--seconds=1] [--rounds=5] [--batch=256] [--json]',
+  );
   process.exit(2);
 }
 const cpuNow = () => {
@@ -35,13 +40,16 @@ const options = { keys: () => key, access: { action: 'r', orgid: 450825, appid: 
 const builds = {};
 for (const build of ['simd', 'scalar']) builds[build] = createWasmEngine(await compileEngineModule(build));
 
-/** Tokens per second of `run` (which verifies `perCall` headers and returns their results). */
-function measure(run, perCall) {
-  const check = run();
-  if (!check.every((r) => r.ok))
+/** Checks that every header verifies (a benchmark of failures would be meaningless), then warms up. */
+function prepare(run) {
+  if (!run().every((r) => r.ok))
     throw new Error('a header does not verify: the benchmark would measure failures');
   const warm = performance.now();
-  while (performance.now() - warm < Math.min(1000, seconds * 500)) run();
+  while (performance.now() - warm < 500) run();
+}
+
+/** One round of `run` (which verifies `perCall` headers per call): microseconds per token. */
+function round(run, perCall) {
   let tokens = 0;
   const t0 = now();
   const wall0 = performance.now();
@@ -49,33 +57,53 @@ function measure(run, perCall) {
     run();
     tokens += perCall;
   }
-  const ms = now() - t0;
-  return { tokensPerSec: tokens / (ms / 1000), usPerToken: (ms * 1000) / tokens };
+  return ((now() - t0) * 1000) / tokens;
 }
 
-const paths = {
-  js: (h) => measure(() => [verifyFly(h, { ...options, engine: 'js' })], 1),
-  'wasm, single': (h) => {
-    setWasmEngine(builds.simd);
-    return measure(() => [verifyFly(h, { ...options, engine: 'wasm' })], 1);
-  },
-  'wasm-simd, batch': (h) => {
-    setWasmEngine(builds.simd);
-    const headers = new Array(batchSize).fill(h);
-    return measure(() => verifyFlyBatch(headers, { ...options, engine: 'wasm' }), batchSize);
-  },
-  'wasm-scalar, batch': (h) => {
-    setWasmEngine(builds.scalar);
-    const headers = new Array(batchSize).fill(h);
-    return measure(() => verifyFlyBatch(headers, { ...options, engine: 'wasm' }), batchSize);
-  },
-};
+/** Each path: which build is installed as the 'wasm' engine, and a run of one call. */
+function pathsFor(h) {
+  const headers = new Array(batchSize).fill(h);
+  return {
+    js: { build: undefined, perCall: 1, run: () => [verifyFly(h, { ...options, engine: 'js' })] },
+    'wasm, single': { build: 'simd', perCall: 1, run: () => [verifyFly(h, { ...options, engine: 'wasm' })] },
+    'wasm-simd, batch': {
+      build: 'simd',
+      perCall: batchSize,
+      run: () => verifyFlyBatch(headers, { ...options, engine: 'wasm' }),
+    },
+    'wasm-scalar, batch': {
+      build: 'scalar',
+      perCall: batchSize,
+      run: () => verifyFlyBatch(headers, { ...options, engine: 'wasm' }),
+    },
+  };
+}
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = {};
-const env = { ...machine(), clock, seconds, batch: batchSize, go: go.go };
+const env = { ...machine(), clock, seconds, rounds, batch: batchSize, go: go.go };
 for (const token of ['plain', 'thirdParty']) {
+  const paths = pathsFor(go.tokens[token]);
+  const samples = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
+  for (const p of Object.values(paths)) {
+    if (p.build) setWasmEngine(builds[p.build]);
+    prepare(p.run);
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, p] of Object.entries(paths)) {
+      if (p.build) setWasmEngine(builds[p.build]);
+      samples[name].push(round(p.run, p.perCall));
+    }
+  }
   results[token] = {};
-  for (const [name, run] of Object.entries(paths)) results[token][name] = run(go.tokens[token]);
+  for (const [name, us] of Object.entries(samples)) {
+    const m = median(us);
+    results[token][name] = {
+      tokensPerSec: 1e6 / m,
+      usPerToken: m,
+      rounds: us.map((u) => Number(u.toFixed(2))),
+    };
+  }
   const g = go[token];
   results[token]['superfly/macaroon (Go, CPU)'] = {
     tokensPerSec: 1e9 / g.cpuNsPerOp,

@@ -652,9 +652,13 @@ export class WasmEngine implements Engine {
     return hmacChainsWasm(this, chains);
   }
 
-  /** @internal Zeroes [start, end) of memory and the module's own buffers (after a call that held keys). */
+  /**
+   * @internal Zeroes [start, end) of memory (keys and tags after a chain call; the chain entry wipes the
+   * module's own buffers itself).
+   */
   wipeRange(start: number, end: number): void {
-    this.#wipe(start, end, end, 0);
+    if (this.#u8.buffer !== this.#exports.memory.buffer) return; // replaced after a trap: fresh memory
+    this.#u8.fill(0, start, end);
   }
 
   /** Root keys, walk frames (running signatures, caveat keys) and the module's own buffers. */

@@ -77,6 +77,28 @@ describe('Engine.hmacChains', () => {
     for (const b of BUILDS) expect((b.engine as WasmEngine).hmacChains(chains)).toEqual(chains.map(expected));
   });
 
+  it('leaves no key, tag or intermediate value in the module memory', () => {
+    const contains = (hay: Uint8Array, needle: Uint8Array) =>
+      Buffer.from(hay).indexOf(Buffer.from(needle)) >= 0;
+    for (const b of BUILDS) {
+      const engine = b.engine as WasmEngine;
+      const chains = [0, 1, 2, 3, 4].map((i) => ({
+        key: new Uint8Array(32).map((_, j) => (j * 7 + i * 13 + 1) & 0xff),
+        messages: [new Uint8Array(70).fill(i), new Uint8Array(10).fill(i + 1), new Uint8Array(3)],
+        keepAll: true,
+      }));
+      const tags = engine.hmacChains(chains);
+      const memory = new Uint8Array(engine.exports.memory.buffer);
+      for (let i = 0; i < chains.length; i++) {
+        const chain = chains[i] as HmacChain;
+        expect(contains(memory, chain.key), `${b.name}: key ${i}`).toBe(false);
+        const t = tags[i] as Uint8Array;
+        for (let at = 0; at < t.length; at += 32)
+          expect(contains(memory, t.subarray(at, at + 16)), `${b.name}: tag ${i}.${at / 32}`).toBe(false);
+      }
+    }
+  });
+
   it('refuses chains without messages or with bad types, on every engine', () => {
     for (const e of engines()) {
       expect(() => e.run([{ key: new Uint8Array(32), messages: [] }])).toThrow(InvalidArgumentError);
