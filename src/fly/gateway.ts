@@ -6,13 +6,13 @@
  * 503 when the key lookup fails. Bodies carry codes only, never tokens, keys or caveat text.
  */
 import type { EngineChoice } from '../engine/registry.js';
-import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import { InvalidArgumentError, MacaroonError, type MacaroonErrorCode } from '../errors.js';
 import { MicroBatcher, type MicroBatcherOptions } from '../gateway/batcher.js';
 import type { Limits } from '../limits.js';
 import type { FlyAccess } from './access.js';
 import type { FlyCaveatRegistry } from './caveats/registry.js';
 import type { FlyCaveat } from './caveats/types.js';
-import { FlyNotAuthorizedError } from './errors.js';
+import { type FlyFailureReason, FlyNotAuthorizedError } from './errors.js';
 import type { FlyMacaroon } from './macaroon.js';
 import { looksLikeFly } from './text.js';
 import {
@@ -31,12 +31,24 @@ export interface FlyHeaderLookup {
   get(name: string): string | null | undefined;
 }
 
+/**
+ * Why a FlyGateway answered 401: a FlyNotAuthorizedError's reason, `missing-token`, or the code of the
+ * error another check gave (e.g. a key lookup that threw a MacaroonError at the `select` stage).
+ *
+ * @example
+ * ```ts
+ * const d = await gateway.authorize(request.headers, access);
+ * if (d.status === 401 && d.reason === 'denied') console.log('the token does not allow this');
+ * ```
+ */
+export type FlyDenialReason = FlyFailureReason | 'missing-token' | MacaroonErrorCode;
+
 /** What a FlyGateway answers. */
 export type FlyDecision =
   | { readonly status: 200; readonly token: FlyMacaroon; readonly caveats: FlyCaveat[] }
-  | { readonly status: 400; readonly code: string }
-  | { readonly status: 401; readonly reason: string; readonly stage?: FlyStage | undefined }
-  | { readonly status: 503; readonly code: string };
+  | { readonly status: 400; readonly code: MacaroonErrorCode }
+  | { readonly status: 401; readonly reason: FlyDenialReason; readonly stage?: FlyStage | undefined }
+  | { readonly status: 503; readonly code: MacaroonErrorCode };
 
 export interface FlyGatewayOptions {
   /** Root key by key id; may be async (a database, a KMS). Undefined: unknown key (401). */

@@ -23,6 +23,7 @@ export {
 export { type FlyFailureReason, FlyNotAuthorizedError } from './errors.js';
 export {
   type FlyDecision,
+  type FlyDenialReason,
   FlyGateway,
   type FlyGatewayOptions,
   type FlyHeaderLookup,
