@@ -8,8 +8,48 @@ export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/**
+ * Whether `bytes` are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF). Checked before decoding so that binary fields (signatures, caveat ids), which are most often
+ * not UTF-8, cost a scan rather than a thrown exception.
+ */
+function isWellFormedUtf8(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      else if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      else if (b === 0xf4) hi = 0x8f;
+    } else return false;
+    if (i + need >= n) return false;
+    const second = bytes[i + 1] as number;
+    if (second < lo || second > hi) return false;
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k] as number;
+      if (c < 0x80 || c > 0xbf) return false;
+    }
+    i += need + 1;
+  }
+  return true;
+}
+
 /** Decodes UTF-8, or returns undefined when the bytes are not valid UTF-8. */
 export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
+  if (!isWellFormedUtf8(bytes)) return undefined;
   try {
     return strictDecoder.decode(bytes);
   } catch {

@@ -15,12 +15,19 @@ import { LATEST_VERSION } from '../bakery/versions.js';
 import { utf8Encode } from '../bytes.js';
 import { base64Decode } from '../codec/base64.js';
 import { InvalidArgumentError, MacaroonError } from '../errors.js';
-import { type CorsOptions, withCors } from '../httpbakery/cors.js';
+import { type CorsOptions, corsPolicy } from '../httpbakery/cors.js';
+import {
+  PLAIN_HANDLER,
+  type PlainAnswer,
+  type PlainRequest,
+  plainRequest,
+  toResponse,
+} from '../httpbakery/plain.js';
 import {
   ERR_BAD_REQUEST,
   ERR_INTERACTION_REQUIRED,
   ERR_PERMISSION_DENIED,
-  errorResponse,
+  errorAnswer,
   requestVersion,
 } from '../httpbakery/protocol.js';
 import { DischargeRefusedError, InteractionRequiredError } from './errors.js';
@@ -54,7 +61,9 @@ export interface CheckDetails {
 
 /**
  * Decides a caveat's condition: returns the first-party caveats (or third-party ones) the discharge
- * carries; throws DischargeRefusedError to refuse, InteractionRequiredError to ask for the user.
+ * carries; throws DischargeRefusedError to refuse, InteractionRequiredError to ask for the user. The
+ * request's body has been read by then (served by `fetchListener` on node:http, the Request carries the
+ * method, URL and headers, and no body).
  *
  * @example
  * ```ts
@@ -117,8 +126,8 @@ export interface Discharger {
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
-function json(value: unknown, status = 200): Response {
-  return new Response(JSON.stringify(value), { status, headers: JSON_HEADERS });
+function json(value: unknown, status = 200): PlainAnswer {
+  return { status, headers: JSON_HEADERS, body: JSON.stringify(value) };
 }
 
 class BadRequest extends Error {
@@ -128,38 +137,6 @@ class BadRequest extends Error {
   ) {
     super(message);
   }
-}
-
-async function readBody(request: Request, max: number): Promise<string> {
-  const length = request.headers.get('content-length');
-  if (length !== null && Number(length) > max) throw new BadRequest(`request body over ${max} bytes`, 413);
-  if (!request.body) return '';
-  if (length !== null && /^\d+$/.test(length)) {
-    // The length is known and within the limit (a body longer than it declares is a framing error).
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.length > max) throw new BadRequest(`request body over ${max} bytes`, 413);
-    return decodeUtf8(bytes);
-  }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      throw new BadRequest(`request body over ${max} bytes`, 413);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return decodeUtf8(all);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -237,17 +214,19 @@ export function createDischarger(options: DischargerOptions): Discharger {
   const onError = options.onError ?? ((e: unknown) => console.error(e));
   const publicKey = key.public.toString();
 
-  async function postDischarge(request: Request): Promise<Response> {
+  async function postDischarge(request: PlainRequest): Promise<PlainAnswer> {
     const version = requestVersion(request.headers);
     let form: DischargeForm;
     try {
       const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/x-www-form-urlencoded')
         throw new BadRequest('the request is not a form (application/x-www-form-urlencoded)', 415);
-      form = parseForm(await readBody(request, maxBody), maxFields);
+      const body = await request.body(maxBody);
+      if (body === undefined) throw new BadRequest(`request body over ${maxBody} bytes`, 413);
+      form = parseForm(decodeUtf8(body), maxFields);
     } catch (e) {
       if (e instanceof BadRequest)
-        return errorResponse({ Code: ERR_BAD_REQUEST, Message: e.message }, version, e.status);
+        return errorAnswer({ Code: ERR_BAD_REQUEST, Message: e.message }, version, e.status);
       throw e;
     }
     try {
@@ -256,22 +235,22 @@ export function createDischarger(options: DischargerOptions): Discharger {
         ...(form.caveat ? { caveat: form.caveat } : {}),
         key,
         ...(options.locator ? { locator: options.locator } : {}),
-        checker: (info) => options.check(info.condition, request, { info, token: form.token }),
+        checker: (info) => options.check(info.condition, request.request(), { info, token: form.token }),
       });
       return json({ Macaroon: d.toJSON() });
     } catch (e) {
       if (e instanceof CaveatDecodeError) {
-        return errorResponse(
+        return errorAnswer(
           { Code: ERR_BAD_REQUEST, Message: `discharger cannot decode caveat id: ${e.message}` },
           version,
         );
       }
       if (e instanceof DischargeRefusedError) {
-        return errorResponse({ Code: ERR_PERMISSION_DENIED, Message: e.message }, version);
+        return errorAnswer({ Code: ERR_PERMISSION_DENIED, Message: e.message }, version);
       }
       if (e instanceof InteractionRequiredError) {
         const i = e.interaction;
-        return errorResponse(
+        return errorAnswer(
           {
             Code: ERR_INTERACTION_REQUIRED,
             Message: e.message,
@@ -282,39 +261,51 @@ export function createDischarger(options: DischargerOptions): Discharger {
       }
       if (e instanceof MacaroonError) {
         // A malformed need-declared caveat and the like: the caveat's fault, said without internals.
-        return errorResponse({ Code: ERR_BAD_REQUEST, Message: `cannot discharge: ${e.message}` }, version);
+        return errorAnswer({ Code: ERR_BAD_REQUEST, Message: `cannot discharge: ${e.message}` }, version);
       }
       onError(e);
-      return errorResponse({ Message: 'cannot discharge: internal error' }, version, 500);
+      return errorAnswer({ Message: 'cannot discharge: internal error' }, version, 500);
     }
   }
 
-  async function answer(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname;
-    const route = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
-    if (route === '/discharge/info' || route === '/publickey') {
+  async function route(request: PlainRequest): Promise<PlainAnswer> {
+    const path = request.pathname;
+    const endpoint = path.startsWith(prefix) ? path.slice(prefix.length) : undefined;
+    if (endpoint === '/discharge/info' || endpoint === '/publickey') {
       if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET');
       return json(
-        route === '/publickey' ? { PublicKey: publicKey } : { PublicKey: publicKey, Version: LATEST_VERSION },
+        endpoint === '/publickey'
+          ? { PublicKey: publicKey }
+          : { PublicKey: publicKey, Version: LATEST_VERSION },
       );
     }
-    if (route === '/discharge') {
+    if (endpoint === '/discharge') {
       if (request.method !== 'POST') return methodNotAllowed('POST');
       return postDischarge(request);
     }
-    return errorResponse({ Code: 'not found', Message: `no such endpoint: ${path}` }, 0, 404);
+    return errorAnswer({ Code: 'not found', Message: `no such endpoint: ${path}` }, 0, 404);
   }
 
-  const fetch = options.cors ? withCors(answer, options.cors, ['GET', 'HEAD', 'POST']) : answer;
+  const cors = options.cors ? corsPolicy(options.cors, ['GET', 'HEAD', 'POST']) : undefined;
+  async function answer(request: PlainRequest): Promise<PlainAnswer> {
+    if (!cors) return route(request);
+    const preflight = cors.preflight(request.method, request.headers);
+    if (preflight) return preflight;
+    const a = await route(request);
+    const extra = cors.answerHeaders(request.headers, a.headers.vary ?? null);
+    return extra ? { ...a, headers: { ...a.headers, ...extra } } : a;
+  }
+  const fetch = async (request: Request): Promise<Response> =>
+    toResponse(await answer(plainRequest(request)));
+  // fetchListener (macaroon-engine/node) serves the plain form without building Web Requests.
+  Object.defineProperty(fetch, PLAIN_HANDLER, { value: answer });
   return Object.freeze({ publicKey: key.public, fetch });
 }
 
-function methodNotAllowed(allow: string): Response {
-  return new Response(
-    JSON.stringify({ Code: ERR_BAD_REQUEST, Message: `method not allowed (use ${allow})` }),
-    {
-      status: 405,
-      headers: { ...JSON_HEADERS, allow },
-    },
-  );
+function methodNotAllowed(allow: string): PlainAnswer {
+  return {
+    status: 405,
+    headers: { ...JSON_HEADERS, allow },
+    body: JSON.stringify({ Code: ERR_BAD_REQUEST, Message: `method not allowed (use ${allow})` }),
+  };
 }

@@ -8,6 +8,7 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
+import type { PlainAnswer } from './plain.js';
 import { BAKERY_PROTOCOL_HEADER } from './protocol.js';
 
 /**
@@ -88,22 +89,24 @@ function originPredicate(origins: CorsOptions['origins']): (origin: string) => b
 /** A Web handler, as the discharger and services are. */
 export type WebHandler = (request: Request) => Response | Promise<Response>;
 
-/**
- * Wraps `handler` with CORS: a preflight (`OPTIONS` with `Access-Control-Request-Method`) from an allowed
- * origin gets 204 with the allowed methods and headers, from any other origin 403 without CORS headers
- * (the browser then refuses the call); the handler's answers to an allowed origin carry
- * `Access-Control-Allow-Origin` and the exposed headers. Requests without `Origin` are not touched.
- *
- * @example
- * ```ts
- * const api = withCors(withDischargeRequired(handler, { gateway, mint }), { origins: ['https://app.example'], credentials: true });
- * ```
- */
-export function withCors(
-  handler: WebHandler,
+/** CORS decisions on plain data, shared by `withCors` and the discharger's plain (node:http) path. */
+export interface CorsPolicy {
+  /** The answer to a preflight, or undefined when the request is not one. */
+  preflight(method: string, headers: { get(name: string): string | null }): PlainAnswer | undefined;
+  /**
+   * The headers to set on the answer to a request (`vary` is the answer's own Vary, if any); undefined
+   * when the request has no Origin (nothing to add).
+   */
+  answerHeaders(
+    headers: { get(name: string): string | null },
+    vary: string | null,
+  ): Record<string, string> | undefined;
+}
+
+export function corsPolicy(
   options: CorsOptions,
   defaultMethods: readonly string[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-): (request: Request) => Promise<Response> {
+): CorsPolicy {
   if (typeof options !== 'object' || options === null)
     throw new InvalidArgumentError('cors must be an object');
   const allowed = originPredicate(options.origins);
@@ -118,39 +121,70 @@ export function withCors(
     ', ',
   );
   const expose = [...PROTOCOL_EXPOSED_HEADERS, ...tokens(options.exposeHeaders, 'exposeHeaders')].join(', ');
+  const credentialHeader: Record<string, string> = credentials
+    ? { 'access-control-allow-credentials': 'true' }
+    : {};
 
-  const originHeaders = (origin: string): Record<string, string> => ({
-    'access-control-allow-origin': origin,
-    ...(credentials ? { 'access-control-allow-credentials': 'true' } : {}),
-  });
-
-  return async (request) => {
-    const origin = request.headers.get('origin');
-    const preflight = request.method === 'OPTIONS' && request.headers.has('access-control-request-method');
-    if (origin === null) return handler(request);
-    const ok = allowed(origin);
-    if (preflight) {
-      if (!ok) return new Response(null, { status: 403, headers: { vary: 'Origin' } });
-      return new Response(null, {
+  return {
+    preflight(method, headers) {
+      if (method !== 'OPTIONS' || headers.get('access-control-request-method') === null) return undefined;
+      const origin = headers.get('origin');
+      if (origin === null) return undefined;
+      if (!allowed(origin)) return { status: 403, headers: { vary: 'Origin' }, body: '' };
+      return {
         status: 204,
         headers: {
-          ...originHeaders(origin),
+          'access-control-allow-origin': origin,
+          ...credentialHeader,
           'access-control-allow-methods': methods,
           'access-control-allow-headers': allowHeaders,
           'access-control-max-age': String(maxAge),
           vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
         },
-      });
-    }
+        body: '',
+      };
+    },
+    answerHeaders(headers, vary) {
+      const origin = headers.get('origin');
+      if (origin === null) return undefined;
+      const out: Record<string, string> = {};
+      if (vary === null || vary === '') out.vary = 'Origin';
+      else if (!/(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary)) out.vary = `${vary}, Origin`;
+      if (allowed(origin)) {
+        out['access-control-allow-origin'] = origin;
+        Object.assign(out, credentialHeader);
+        out['access-control-expose-headers'] = expose;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Wraps `handler` with CORS: a preflight (`OPTIONS` with `Access-Control-Request-Method`) from an allowed
+ * origin gets 204 with the allowed methods and headers, from any other origin 403 without CORS headers
+ * (the browser then refuses the call); the handler's answers to an allowed origin carry
+ * `Access-Control-Allow-Origin` and the exposed headers. Requests without `Origin` are not touched.
+ *
+ * @example
+ * ```ts
+ * const api = withCors(withDischargeRequired(handler, { gateway, mint }), { origins: ['https://app.example'], credentials: true });
+ * ```
+ */
+export function withCors(
+  handler: WebHandler,
+  options: CorsOptions,
+  defaultMethods?: readonly string[],
+): (request: Request) => Promise<Response> {
+  const policy = corsPolicy(options, defaultMethods);
+  return async (request) => {
+    const preflight = policy.preflight(request.method, request.headers);
+    if (preflight) return new Response(null, { status: preflight.status, headers: preflight.headers });
     const response = await handler(request);
+    const extra = policy.answerHeaders(request.headers, response.headers.get('vary'));
+    if (!extra) return response;
     const headers = new Headers(response.headers);
-    const vary = headers.get('vary');
-    if (vary === null) headers.set('vary', 'Origin');
-    else if (!/(^|,)\s*(origin|\*)\s*(,|$)/i.test(vary)) headers.set('vary', `${vary}, Origin`);
-    if (ok) {
-      for (const [name, value] of Object.entries(originHeaders(origin))) headers.set(name, value);
-      headers.set('access-control-expose-headers', expose);
-    }
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 }

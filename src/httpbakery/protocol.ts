@@ -8,6 +8,7 @@
 import { utf8DecodeStrict, utf8Encode } from '../bytes.js';
 import { base64Decode, base64StdEncode } from '../codec/base64.js';
 import type { Macaroon } from '../macaroon.js';
+import { type PlainAnswer, toResponse } from './plain.js';
 
 export const ERR_DISCHARGE_REQUIRED = 'macaroon discharge required';
 export const ERR_INTERACTION_REQUIRED = 'interaction required';
@@ -72,11 +73,11 @@ export function requestVersion(headers: { get(name: string): string | null }): 0
 }
 
 /**
- * The response for an httpbakery error, as Go's `ErrorToResponse` builds it: discharge-required and
+ * The answer for an httpbakery error, as Go's `ErrorToResponse` builds it: discharge-required and
  * interaction-required get 407 at version 0, else 401 with `WWW-Authenticate: Macaroon`; permission
  * denied 401; bad request 400; anything else 500.
  */
-export function errorResponse(body: HttpBakeryErrorBody, version: number, status?: number): Response {
+export function errorAnswer(body: HttpBakeryErrorBody, version: number, status?: number): PlainAnswer {
   let code = status ?? 500;
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   if (status === undefined) {
@@ -97,7 +98,12 @@ export function errorResponse(body: HttpBakeryErrorBody, version: number, status
         break;
     }
   }
-  return new Response(JSON.stringify(compact(body)), { status: code, headers });
+  return { status: code, headers, body: JSON.stringify(compact(body)) };
+}
+
+/** `errorAnswer` as a Web Response. */
+export function errorResponse(body: HttpBakeryErrorBody, version: number, status?: number): Response {
+  return toResponse(errorAnswer(body, version, status));
 }
 
 function compact(body: HttpBakeryErrorBody): HttpBakeryErrorBody {
