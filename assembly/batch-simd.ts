@@ -1,6 +1,16 @@
 // The SIMD build's entry: the same exports as batch.ts, with batches verified four jobs at a time
 // (lanes.ts). A single job gains nothing from lanes and takes the scalar walk.
-import { LAYOUT_INVALID, resetKeyCache, verifyJob, wipeChain } from './chain';
+import {
+  J_MAC_COUNT,
+  J_MAC_TABLE,
+  J_OUT,
+  LAYOUT_INVALID,
+  OK,
+  resetKeyCache,
+  verifyJob,
+  wipeChain,
+} from './chain';
+import { matchJob } from './exact';
 import { BATCH_INVALID, batchFits } from './exports';
 import { wipeHmac } from './hmac';
 import { verifyLanes, wipeLanes } from './lanes';
@@ -11,6 +21,7 @@ import { wipeSha256x4 } from './sha256x4';
 export { decodeBase64InPlace } from './base64';
 export { hmacChains } from './chains-lanes';
 export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
+export { parseItems } from './items';
 
 /** How many tokens one compression serves; JS gives verifyBatch this many times the scalar scratch. */
 export function lanes(): u32 {
@@ -24,15 +35,21 @@ export function verifyBatch(
   scratchLen: u32,
   allowUnused: u32,
   maxDepth: i32,
+  exactTable: u32,
 ): i32 {
-  if (!batchFits(jobCount, jobTable, scratch, scratchLen)) return BATCH_INVALID;
+  if (!batchFits(jobCount, jobTable, scratch, scratchLen, exactTable)) return BATCH_INVALID;
   resetKeyCache();
+  const matching = exactTable !== 0;
   if (jobCount === 1) {
-    return verifyJob(jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth) === LAYOUT_INVALID
-      ? LAYOUT_INVALID
-      : 0;
+    const status = verifyJob(jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth, matching);
+    if (status === LAYOUT_INVALID) return LAYOUT_INVALID;
+    if (matching && status === OK) {
+      const job = usize(jobTable);
+      matchJob(exactTable, load<u32>(job, J_MAC_TABLE), load<u32>(job, J_MAC_COUNT), load<u32>(job, J_OUT));
+    }
+    return 0;
   }
-  return verifyLanes(jobCount, jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth);
+  return verifyLanes(jobCount, jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth, exactTable);
 }
 
 export function wipe(): void {

@@ -1,6 +1,17 @@
 // The scalar build's entry: one call verifies a whole batch laid out by JS (src/engine/wasm.ts), one
 // job after another.
-import { JOB_SIZE, LAYOUT_INVALID, resetKeyCache, verifyJob, wipeChain } from './chain';
+import {
+  J_MAC_COUNT,
+  J_MAC_TABLE,
+  J_OUT,
+  JOB_SIZE,
+  LAYOUT_INVALID,
+  OK,
+  resetKeyCache,
+  verifyJob,
+  wipeChain,
+} from './chain';
+import { matchJob } from './exact';
 import { BATCH_INVALID, batchFits } from './exports';
 import { wipeHmac } from './hmac';
 import { wipeSecretbox } from './secretbox';
@@ -9,6 +20,7 @@ import { wipeSha256 } from './sha256';
 export { decodeBase64InPlace } from './base64';
 export { hmacChains } from './chains';
 export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
+export { parseItems } from './items';
 
 /** How many tokens one compression serves. */
 export function lanes(): u32 {
@@ -16,9 +28,10 @@ export function lanes(): u32 {
 }
 
 /**
- * Verifies `jobCount` jobs whose 20-byte entries start at `jobTable`, using `scratchLen` bytes at
- * `scratch` for walk state. Returns 0, or a negative code (and leaves later jobs unverified) when an
- * offset or length it was handed does not fit.
+ * Verifies `jobCount` jobs whose entries start at `jobTable`, using `scratchLen` bytes at `scratch` for
+ * walk state; with an exact-predicate table (`exactTable` not 0), lists after each OK job's visited
+ * list the first-party caveats it does not hold. Returns 0, or a negative code (and leaves later jobs
+ * unverified) when an offset or length it was handed does not fit.
  */
 export function verifyBatch(
   jobCount: u32,
@@ -27,14 +40,18 @@ export function verifyBatch(
   scratchLen: u32,
   allowUnused: u32,
   maxDepth: i32,
+  exactTable: u32,
 ): i32 {
-  if (!batchFits(jobCount, jobTable, scratch, scratchLen)) return BATCH_INVALID;
+  if (!batchFits(jobCount, jobTable, scratch, scratchLen, exactTable)) return BATCH_INVALID;
   resetKeyCache();
+  const matching = exactTable !== 0;
   for (let i: u32 = 0; i < jobCount; i++) {
-    if (
-      verifyJob(jobTable + i * JOB_SIZE, scratch, scratchLen, allowUnused !== 0, maxDepth) === LAYOUT_INVALID
-    )
-      return LAYOUT_INVALID;
+    const job = jobTable + i * JOB_SIZE;
+    const status = verifyJob(job, scratch, scratchLen, allowUnused !== 0, maxDepth, matching);
+    if (status === LAYOUT_INVALID) return LAYOUT_INVALID;
+    if (matching && status === OK) {
+      matchJob(exactTable, load<u32>(job, J_MAC_TABLE), load<u32>(job, J_MAC_COUNT), load<u32>(job, J_OUT));
+    }
   }
   return 0;
 }

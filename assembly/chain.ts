@@ -30,6 +30,7 @@ import {
   OUT_STATUS,
   OUT_VISITED_COUNT,
   SCRATCH_PER_MACAROON,
+  UNMATCHED_WORDS_PER_CAVEAT,
 } from '../src/engine/layout';
 import { hmac32, hmacFrom, padMidstates } from './hmac';
 import { secretboxOpen, VID_LENGTH } from './secretbox';
@@ -136,33 +137,42 @@ export function inBounds(off: u64, len: u64, writable: bool): bool {
   return off <= size && len <= size - off;
 }
 
-/** Checks every table, field and output region a job refers to, and the scratch it will need. */
-export function jobFits(job: usize, scratchLen: u32): bool {
+/**
+ * Checks every table, field and output region a job refers to, and the scratch it will need. With
+ * `matching`, the output also needs room for the caveats exact matching may list (assembly/exact.ts).
+ */
+export function jobFits(job: usize, scratchLen: u32, matching: bool): bool {
   const macCount = load<u32>(job, J_MAC_COUNT);
   const macTable = load<u32>(job, J_MAC_TABLE);
   if (macCount === 0) return false;
   if (!inBounds(load<u32>(job, J_KEY_OFF), load<u32>(job, J_KEY_LEN), false)) return false;
   if (!inBounds(macTable, u64(macCount) * MAC_SIZE, false)) return false;
-  if (!inBounds(load<u32>(job, J_OUT), OUT_HEADER + u64(macCount) * 4, true)) return false;
   if (u64(scratchLen) < u64(macCount) * SCRATCH_PER_MACAROON + 16) return false;
+  const size = u64(memory.size()) << 16;
+  let caveats: u64 = 0;
   for (let mi: u32 = 0; mi < macCount; mi++) {
     const m = usize(macTable + mi * MAC_SIZE);
-    if (!inBounds(load<u32>(m, M_ID_OFF), load<u32>(m, M_ID_LEN), false)) return false;
-    if (!inBounds(load<u32>(m, M_SIG_OFF), load<u32>(m, M_SIG_LEN), false)) return false;
+    if (!fits(load<u32>(m, M_ID_OFF), load<u32>(m, M_ID_LEN), size)) return false;
+    if (!fits(load<u32>(m, M_SIG_OFF), load<u32>(m, M_SIG_LEN), size)) return false;
     const caveatCount = load<u32>(m, M_CAVEAT_COUNT);
     const caveatTable = load<u32>(m, M_CAVEAT_TABLE);
-    if (!inBounds(caveatTable, u64(caveatCount) * CAVEAT_SIZE, false)) return false;
+    caveats += caveatCount;
+    if (!fits(caveatTable, u64(caveatCount) * CAVEAT_SIZE, size)) return false;
     for (let ci: u32 = 0; ci < caveatCount; ci++) {
       const c = usize(caveatTable + ci * CAVEAT_SIZE);
-      if (!inBounds(load<u32>(c, C_CID_OFF), load<u32>(c, C_CID_LEN), false)) return false;
-      if (
-        load<u32>(c, C_VID_OFF) !== NO_VID &&
-        !inBounds(load<u32>(c, C_VID_OFF), load<u32>(c, C_VID_LEN), false)
-      )
-        return false;
+      if (!fits(load<u32>(c, C_CID_OFF), load<u32>(c, C_CID_LEN), size)) return false;
+      const vid = load<u32>(c, C_VID_OFF);
+      if (vid !== NO_VID && !fits(vid, load<u32>(c, C_VID_LEN), size)) return false;
     }
   }
-  return true;
+  const outBytes =
+    OUT_HEADER + u64(macCount) * 4 + (matching ? 4 + caveats * UNMATCHED_WORDS_PER_CAVEAT * 4 : 0);
+  return inBounds(load<u32>(job, J_OUT), outBytes, true);
+}
+
+/** inBounds for reading, with the memory size read once per job. */
+function fits(off: u64, len: u64, size: u64): bool {
+  return off <= size && len <= size - off;
 }
 
 // The walk's outcome, reset per job (the walk is single-threaded and not re-entrant).
@@ -232,7 +242,8 @@ function enterFrom(
  * Verifies one job (the walk of src/engine/types.ts, with an explicit stack instead of recursion: a
  * caveat's hash2 does not depend on its discharge's walk, so the parent's signature advances before the
  * child is pushed). Writes the verdict to the job's output; returns LAYOUT_INVALID without reading
- * anything out of bounds when the job's tables do not fit.
+ * anything out of bounds when the job's tables do not fit (with `matching`, the output's room for
+ * exact matching included).
  */
 export function verifyJob(
   job: usize,
@@ -240,8 +251,9 @@ export function verifyJob(
   scratchLen: u32,
   allowUnused: bool,
   maxDepth: i32,
+  matching: bool,
 ): i32 {
-  if (!jobFits(job, scratchLen)) return LAYOUT_INVALID;
+  if (!jobFits(job, scratchLen, matching)) return LAYOUT_INVALID;
   const macCount = load<u32>(job, J_MAC_COUNT);
   const macTable = usize(load<u32>(job, J_MAC_TABLE));
   const out = usize(load<u32>(job, J_OUT));

@@ -3,6 +3,7 @@
 // and returns i32 only, so the module needs no bindings and no imports; each returns -1 instead of
 // touching memory it was not given.
 import { deriveKey, inBounds, initFixedKeys, JOB_SIZE } from './chain';
+import { exactTableFits } from './exact';
 import { hmac32 } from './hmac';
 import { secretboxOpen } from './secretbox';
 import { hashFrom, IV } from './sha256';
@@ -12,9 +13,19 @@ initFixedKeys();
 /** The table of jobs or the scratch area does not fit in memory. */
 export const BATCH_INVALID: i32 = -1;
 
-/** Whether the job table and the scratch area handed to verifyBatch lie in memory. */
-export function batchFits(jobCount: u32, jobTable: u32, scratch: u32, scratchLen: u32): bool {
-  return inBounds(jobTable, u64(jobCount) * JOB_SIZE, false) && inBounds(scratch, scratchLen, true);
+/** Whether the job table, the scratch area and the exact table handed to verifyBatch lie in memory. */
+export function batchFits(
+  jobCount: u32,
+  jobTable: u32,
+  scratch: u32,
+  scratchLen: u32,
+  exactTable: u32,
+): bool {
+  return (
+    inBounds(jobTable, u64(jobCount) * JOB_SIZE, false) &&
+    inBounds(scratch, scratchLen, true) &&
+    exactTableFits(exactTable)
+  );
 }
 
 /** Where the module's static data ends: JS lays out batches from here (16-byte aligned) upwards. */

@@ -48,6 +48,7 @@ import {
   ZERO_INNER,
   ZERO_OUTER,
 } from './chain';
+import { matchJob } from './exact';
 import { secretboxOpen, VID_LENGTH } from './secretbox';
 import { IV } from './sha256';
 import { compress4 } from './sha256x4';
@@ -335,6 +336,11 @@ function leave(L: Lane, f: usize): void {
 }
 
 function finishJob(L: Lane, allowUnused: bool): void {
+  finishWalk(L, allowUnused);
+  if (exactTable !== 0 && L.status === OK) matchJob(exactTable, L.macTable, L.macCount, L.result);
+}
+
+function finishWalk(L: Lane, allowUnused: bool): void {
   if (!allowUnused) {
     for (let j: u32 = 1; j < L.macCount; j++) {
       if (load<u8>(L.used + j) === 0) {
@@ -456,12 +462,14 @@ function advance(L: Lane, allowUnused: bool, maxDepth: i32): bool {
 
 let nextJob: u32 = 0;
 let layoutInvalid = false;
+/** The exact-predicate table of the call (0: no matching). */
+let exactTable: usize = 0;
 
 function takeJob(L: Lane, jobCount: u32, jobTable: usize, laneScratch: u32): bool {
   if (nextJob >= jobCount || layoutInvalid) return false;
   const job = jobTable + nextJob * JOB_SIZE;
   nextJob++;
-  if (!jobFits(job, laneScratch)) {
+  if (!jobFits(job, laneScratch, exactTable !== 0)) {
     layoutInvalid = true;
     return false;
   }
@@ -470,8 +478,8 @@ function takeJob(L: Lane, jobCount: u32, jobTable: usize, laneScratch: u32): boo
 }
 
 /**
- * Verifies the jobs of the table four at a time; `scratch` is split between the lanes. The table and
- * scratch have been checked by the caller; each job is checked as a lane takes it.
+ * Verifies the jobs of the table four at a time; `scratch` is split between the lanes. The table,
+ * scratch and exact table have been checked by the caller; each job is checked as a lane takes it.
  */
 export function verifyLanes(
   jobCount: u32,
@@ -480,10 +488,12 @@ export function verifyLanes(
   scratchLen: u32,
   allowUnused: bool,
   maxDepth: i32,
+  table: usize,
 ): i32 {
   const laneScratch = (scratchLen / LANES) & ~15;
   nextJob = 0;
   layoutInvalid = false;
+  exactTable = table;
   let active: u32 = 0;
   for (let i: u32 = 0; i < LANES; i++) {
     const L = lane(i);

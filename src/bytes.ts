@@ -165,6 +165,11 @@ export class ByteSet {
   get size(): number {
     return this.#size;
   }
+
+  /** Every member, by length then in insertion order. */
+  *values(): IterableIterator<Uint8Array> {
+    for (const bucket of this.#byLength) if (bucket) yield* bucket;
+  }
 }
 
 /** Whether u8[off, off + len) equals `bytes` (not constant-time: for public data such as predicates). */

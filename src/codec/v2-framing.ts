@@ -1,7 +1,7 @@
 /**
  * The one reader of V2 binary framing (docs/wire-formats.md#v2-binary): unsigned LEB128 varints and
- * field headers (type, length), used by the full decoder (./v2.ts), the bundle splitter (./bundle.ts)
- * and the WASM engine's in-place reader (../engine/wasm-v2.ts). It allocates nothing and throws nothing:
+ * field headers (type, length), used by the full decoder (./v2.ts) and the bundle splitter (./bundle.ts);
+ * the WASM engine's in-place reader (assembly/items.ts) follows it step for step. It allocates nothing and throws nothing:
  * a read that fails returns -1 or false and says why in `error`, which the decoder turns into its
  * message and the fast paths take as "decline".
  */

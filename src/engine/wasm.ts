@@ -1,17 +1,18 @@
 /**
  * The WebAssembly engine (the interface and the verification of ./types.ts). TS only packs items into
- * the module's memory (./layout.ts) and reads verdicts back: serialized V2 tokens are copied in as they
- * are and decoded there (base64 in WASM, the V2 framing by ./wasm-v2.ts, in place, into the tables);
- * tokens in other forms are decoded by the codec (./decode.ts) and their fields copied in. One call
- * verifies a chunk of items; the first-party caveats of the items whose walk is OK are then judged
- * where they lie in memory (exact predicates by bytes, general checks on text decoded once per batch).
+ * the module's memory (./layout.ts) and reads verdicts back: serialized tokens are copied in as they
+ * are and the module decodes them there (base64 and the V2 framing, assembly/items.ts); a token it
+ * declines (another format, or anything the codec must name an error for) is decoded by the codec
+ * (./decode.ts) and its fields copied in. One call verifies a chunk of items and, in the module, matches
+ * the first-party caveats of each OK walk against the verifier's exact predicates (./wasm-exact.ts); TS
+ * then hands the caveats left over to the request's own exact predicates and the general checks (on
+ * text decoded once per batch).
  *
  * A trap is turned into an EngineError and the instance is replaced, so the engine stays usable; key
  * material is wiped from memory after every chunk.
  */
-import { constantTimeEqualAt, utf8Encode } from '../bytes.js';
+import { type ByteSet, constantTimeEqualAt, utf8Encode } from '../bytes.js';
 import { base64DecodedBound } from '../codec/base64.js';
-import { V2Framing } from '../codec/v2-framing.js';
 import { EngineError, InvalidArgumentError } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { Predicates, RequestFacts } from '../predicates.js';
@@ -41,7 +42,20 @@ import {
   OUT_MACAROON,
   OUT_STATUS,
   OUT_VISITED_COUNT,
+  PACK_DATA,
+  PACK_DECLINED,
+  PACK_END,
+  PACK_MAC_TABLE,
+  PACK_OUT,
+  PACK_TOKEN_COUNT,
+  PACK_TOKENS,
+  PACK_WORDS,
   SCRATCH_PER_MACAROON,
+  TOKEN_BINARY,
+  TOKEN_LEN,
+  TOKEN_OFF,
+  TOKEN_WORDS,
+  UNMATCHED_WORDS_PER_CAVEAT,
 } from './layout.js';
 import { PredicateTexts } from './predicate-texts.js';
 import {
@@ -57,7 +71,7 @@ import {
   type WalkPolicy,
 } from './types.js';
 import { hmacChainsWasm } from './wasm-chains.js';
-import { tableWordsBound, writeV2Tables } from './wasm-v2.js';
+import { exactTableBytes, writeExactTable } from './wasm-exact.js';
 
 /** The module's exports (assembly/batch.ts, assembly/batch-simd.ts): i32 in, i32 out. */
 export interface EngineExports {
@@ -71,14 +85,16 @@ export interface EngineExports {
     scratchLen: number,
     allowUnused: number,
     maxDepth: number,
+    exactTable: number,
   ): number;
+  /** Decodes and parses serialized items where they lie (assembly/items.ts); 0, or -1 (bad layout). */
+  parseItems(count: number, packTable: number, maxFieldBytes: number, maxCaveats: number): number;
   wipe(): void;
   sha256(msg: number, len: number, out: number): number;
   hmacSha256(key: number, msg: number, len: number, out: number): number;
   deriveRootKey(key: number, len: number, out: number): number;
   openVerificationId(key: number, vid: number, out: number): number;
-  /** Absent from modules built before it (initWasm may be handed one). */
-  decodeBase64InPlace?(at: number, len: number): number;
+  decodeBase64InPlace(at: number, len: number): number;
   /** HMAC chains (assembly/chains.ts); absent from modules built before it. */
   hmacChains?(count: number, table: number): number;
 }
@@ -130,17 +146,30 @@ function serializedBound(token: string | Uint8Array): number {
   return typeof token === 'string' ? Math.max(token.length, base64DecodedBound(token.length)) : token.length;
 }
 
-/** Bytes of fields and table words of a decoded macaroon. */
+/** Table and output words per caveat: its caveat entry and its place in the unmatched list. */
+const WORDS_PER_CAVEAT = CAVEAT_WORDS + UNMATCHED_WORDS_PER_CAVEAT;
+
+/** Bytes of fields, and table and output words, of a decoded macaroon. */
 function decodedSize(m: ChainMacaroon): { bytes: number; words: number } {
   let bytes = m.identifier.length + m.signature.length;
   for (const c of m.caveats) bytes += c.identifier.length + (c.verificationId ? c.verificationId.length : 0);
-  return { bytes, words: MAC_WORDS + m.caveats.length * CAVEAT_WORDS };
+  return { bytes, words: MAC_WORDS + m.caveats.length * WORDS_PER_CAVEAT };
+}
+
+/**
+ * Table and output words a serialized token of `bytes` bytes may need at most: its macaroon entry and,
+ * per caveat, an entry and a place in the unmatched list (a caveat section takes at least 3 bytes: a
+ * field type, a length, the section end; and the module declines a token with more than maxCaveats
+ * caveats before writing past that many entries).
+ */
+function tableWordsBound(bytes: number, limits: Limits): number {
+  return MAC_WORDS + Math.min(Math.ceil(bytes / 3), limits.maxCaveats + 1) * WORDS_PER_CAVEAT;
 }
 
 /** Room an item may take after the root keys: tokens or fields, tables, output, alignment. */
 function itemBound(tokens: readonly Token[], limits: Limits): number {
   let bytes = 0;
-  let words = OUT_HEADER_WORDS + tokens.length;
+  let words = OUT_HEADER_WORDS + tokens.length + 1;
   for (const token of tokens) {
     if (isSerialized(token)) {
       const b = serializedBound(token);
@@ -152,7 +181,7 @@ function itemBound(tokens: readonly Token[], limits: Limits): number {
       words += size.words;
     }
   }
-  return bytes + 4 + words * 4;
+  return align16(bytes + 4 + words * 4);
 }
 
 function keyBound(key: string | Uint8Array): number {
@@ -194,6 +223,18 @@ interface Judged {
   readonly slice: readonly string[] | undefined;
 }
 
+/** A run of consecutive items verified in one call, and the room it needs. */
+interface Chunk {
+  readonly start: number;
+  /** Each item's room for its tokens (or fields), tables and output, 16-byte multiples. */
+  readonly bounds: readonly number[];
+  readonly tokens: number;
+  readonly keyBytes: number;
+  readonly dataBytes: number;
+  /** The most macaroons of an item. */
+  readonly macaroons: number;
+}
+
 /** First-party caveats left to the general checks, in walk order: text, macaroon and caveat index. */
 interface GeneralQueue {
   readonly texts: string[];
@@ -210,12 +251,12 @@ export class WasmEngine implements Engine {
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
   #i32 = new Int32Array(0);
-  /** Where each token of the item being written ends (in-place path). */
-  readonly #tokenEnds: number[] = [];
   /** Where the item being written put its macaroon table (word index). */
   #macWord = 0;
-  /** The V2 framing reader of the in-place path. */
-  readonly #framing = new V2Framing(new Uint8Array(0));
+  /** The exact set whose table lies at the heap base, its size then, and where the table ends. */
+  #exactSet: ByteSet | undefined;
+  #exactSize = -1;
+  #exactEnd = 0;
 
   constructor(module: WebAssembly.Module, options: WasmEngineOptions = {}) {
     this.#module = module;
@@ -237,16 +278,15 @@ export class WasmEngine implements Engine {
 
   /**
    * @internal Decodes the base64 text at [at, at + len) over itself (assembly/base64.ts); returns the
-   * byte count, or -1 when the text is not plain base64 or the module cannot decode.
+   * byte count, or -1 when the text is not plain base64 or does not lie in writable memory.
    */
   decodeBase64InPlace(at: number, len: number): number {
-    const decode = this.#exports.decodeBase64InPlace;
-    return decode ? decode(at, len) : -1;
+    return this.#exports.decodeBase64InPlace(at, len);
   }
 
-  /** @internal Where batch tables start. */
+  /** @internal Where batch tables start (after the exact-predicate table, which stays between calls). */
   tablesStart(): number {
-    return align16(this.#exports.heapBase());
+    return align16(Math.max(this.#exports.heapBase(), this.#exactEnd));
   }
 
   /** @internal Grows memory so that `end` bytes fit; returns views valid until the next call. */
@@ -265,20 +305,25 @@ export class WasmEngine implements Engine {
       let keyBytes = 0;
       let dataBytes = 0;
       let macaroons = 1;
+      let tokens = 0;
       const bounds: number[] = [];
       for (; end < items.length; end++) {
         const item = items[end] as EngineItem;
-        if (item.macaroons.length === 0) throw new InvalidArgumentError(`item ${end} has no macaroon`);
+        const count = item.macaroons.length;
+        if (count === 0) throw new InvalidArgumentError(`item ${end} has no macaroon`);
         const kb = keyBound(item.rootKey);
         const db = itemBound(item.macaroons, limits);
-        const total = (end - start + 1) * JOB_WORDS * 4 + keyBytes + kb + dataBytes + db;
+        const tables = (end - start + 1) * (JOB_WORDS + PACK_WORDS) + (tokens + count) * TOKEN_WORDS;
+        const total = tables * 4 + keyBytes + kb + dataBytes + db;
         if (end > start && total > CHUNK_BYTES) break;
         keyBytes += kb;
         dataBytes += db;
+        tokens += count;
         bounds.push(db);
-        macaroons = Math.max(macaroons, item.macaroons.length);
+        macaroons = Math.max(macaroons, count);
       }
-      this.#runChunk(items, start, bounds, keyBytes, macaroons, policy, limits, predicates, verdicts);
+      const chunk = { start, bounds, tokens, keyBytes, dataBytes, macaroons };
+      this.#runChunk(items, chunk, policy, limits, predicates, verdicts);
       start = end;
     }
     return verdicts;
@@ -286,25 +331,27 @@ export class WasmEngine implements Engine {
 
   #runChunk(
     items: readonly EngineItem[],
-    start: number,
-    bounds: readonly number[],
-    keyBytes: number,
-    macaroons: number,
+    chunk: Chunk,
     policy: WalkPolicy,
     limits: Limits,
     predicates: Predicates | undefined,
     verdicts: Verdict[],
   ): void {
-    const end = start + bounds.length;
+    const { start, bounds } = chunk;
+    const n = bounds.length;
+    // The exact table first: it stays at the heap base between calls, the chunk's tables follow it.
+    const exactTable = predicates ? this.#exactTable(predicates.exact) : 0;
     const jobTable = this.tablesStart();
-    const keysStart = jobTable + bounds.length * JOB_WORDS * 4;
-    const dataStart = align16(keysStart + keyBytes);
-    const scratchLen = scratchBytes(macaroons) * this.#lanes;
+    const packTable = jobTable + n * JOB_WORDS * 4;
+    const tokenTable = packTable + n * PACK_WORDS * 4;
+    const keysStart = align16(tokenTable + chunk.tokens * TOKEN_WORDS * 4);
+    const dataStart = align16(keysStart + chunk.keyBytes);
+    const dataEnd = dataStart + chunk.dataBytes;
+    const scratchLen = scratchBytes(chunk.macaroons) * this.#lanes;
     const taken: number[] = [];
     const outs: number[] = [];
     const macs: number[] = [];
     let keyAt = keysStart;
-    let data = dataStart;
     let lastKey: string | Uint8Array | undefined;
     let lastKeyAt = 0;
     let lastKeyLen = 0;
@@ -312,20 +359,51 @@ export class WasmEngine implements Engine {
     const judged: Judged[] = [];
     const queue: GeneralQueue = { texts: [], macaroons: [], caveats: [] };
     try {
-      for (let k = start; k < end; k++) {
+      this.#ensure(dataEnd + 16 + scratchLen);
+      // 1. Each item's serialized tokens copied into its room, as they are.
+      let region = dataStart;
+      let tokenWord = tokenTable >>> 2;
+      for (let i = 0; i < n; i++) {
+        const tokens = (items[start + i] as EngineItem).macaroons;
+        const p = (packTable >>> 2) + i * PACK_WORDS;
+        const bound = bounds[i] as number;
+        const u32 = this.#u32;
+        u32[p + PACK_DATA] = region;
+        u32[p + PACK_END] = region + bound;
+        u32[p + PACK_TOKENS] = tokenWord * 4;
+        u32[p + PACK_TOKEN_COUNT] = this.#packTokens(tokens, region, tokenWord, limits);
+        tokenWord += tokens.length * TOKEN_WORDS;
+        region += bound;
+      }
+      // 2. The module decodes and parses them where they lie.
+      const parsed = this.guarded('decoding', (x) =>
+        x.parseItems(n, packTable, limits.maxFieldBytes, limits.maxCaveats),
+      );
+      if (parsed !== 0) {
+        throw new EngineError('the WASM engine rejected the batch layout (pack table)');
+      }
+      // 3. Items it declined go to the codec (after every item's room); then root keys and jobs.
+      let overflow = dataEnd;
+      for (let i = 0; i < n; i++) {
+        const k = start + i;
         const item = items[k] as EngineItem;
         const tokens = item.macaroons;
-        // Room for this item and the scratch after it (an item decoded by the codec may have taken
-        // more than its estimate, so this is checked per item; it is cheap).
-        this.#ensure(data + (bounds[k - start] as number) + 16 + scratchLen);
-        let word = this.#writeInPlace(tokens, data, limits);
-        if (word < 0) {
+        const p = (packTable >>> 2) + i * PACK_WORDS;
+        let macTable = this.#u32[p + PACK_MAC_TABLE] as number;
+        let out = this.#u32[p + PACK_OUT] as number;
+        if (macTable === PACK_DECLINED) {
           const decoded = decodeTokens(tokens, limits);
           if (!Array.isArray(decoded)) {
             verdicts[k] = { status: Status.MALFORMED, macaroon: -1, caveat: -1, visited: [], error: decoded };
             continue;
           }
-          word = this.#writeDecoded(decoded, data);
+          const word = this.#writeDecoded(decoded, overflow);
+          macTable = this.#macWord * 4;
+          out = word * 4;
+          overflow = align16(
+            (word + OUT_HEADER_WORDS + tokens.length + 1) * 4 + this.#unmatchedBytes(decoded),
+          );
+          this.#ensure(overflow + 16 + scratchLen);
         }
         // A key equal to the previous job's is written once: the engine then reuses its derivation.
         const key = item.rootKey;
@@ -344,15 +422,14 @@ export class WasmEngine implements Engine {
         u32[jt + JOB_KEY_OFF] = lastKeyAt;
         u32[jt + JOB_KEY_LEN] = lastKeyLen;
         u32[jt + JOB_MAC_COUNT] = tokens.length;
-        u32[jt + JOB_MAC_TABLE] = this.#macWord * 4;
-        u32[jt + JOB_OUT] = word * 4;
+        u32[jt + JOB_MAC_TABLE] = macTable;
+        u32[jt + JOB_OUT] = out;
         taken.push(k);
-        outs.push(word);
-        macs.push(this.#macWord);
-        data = (word + OUT_HEADER_WORDS + tokens.length) * 4;
+        outs.push(out >>> 2);
+        macs.push(macTable >>> 2);
       }
       if (taken.length === 0) return;
-      scratch = align16(data);
+      scratch = align16(overflow);
       this.#ensure(scratch + scratchLen);
       const rc = this.#call(
         taken.length,
@@ -361,6 +438,7 @@ export class WasmEngine implements Engine {
         scratchLen,
         policy.allowUnusedDischarges ? 1 : 0,
         depthBound(policy.maxDischargeDepth),
+        exactTable,
       );
       if (rc !== 0) throw new EngineError(`the WASM engine rejected the batch layout (code ${rc})`);
       // Read every verdict before any user code (a general check) runs: it could verify in turn.
@@ -376,10 +454,17 @@ export class WasmEngine implements Engine {
         } else if (!predicates) {
           verdicts[k] = okVerdict(visited);
         } else {
-          const request = (items[k] as EngineItem).request;
-          const failed = this.#judgeExact(macWord, visited, predicates, request, texts, queue);
+          const item = items[k] as EngineItem;
+          const request = item.request;
+          const list = out + OUT_HEADER_WORDS + item.macaroons.length;
+          const queued = queue.texts.length;
+          const failed = this.#judgeUnmatched(macWord, list, visited, request, texts, queue);
           const slice = predicates.hasSliceCheckers ? this.#slice(macWord, visited, texts) : undefined;
-          judged.push({ k, visited, request, queueEnd: queue.texts.length, failed, slice });
+          if (failed === undefined && slice === undefined && queue.texts.length === queued) {
+            verdicts[k] = okVerdict(visited); // nothing left for the general checks
+          } else {
+            judged.push({ k, visited, request, queueEnd: queue.texts.length, failed, slice });
+          }
         }
       }
     } finally {
@@ -411,62 +496,63 @@ export class WasmEngine implements Engine {
   }
 
   /**
-   * Writes an item of serialized V2 tokens at `data`, decoded in place, and its tables after them;
-   * returns the word where its output goes, or -1 (having written nothing that counts) when any token
-   * is not in a form the in-place reader takes.
+   * Copies an item's serialized tokens to `at` one after another (base64 text as it is, V2 bytes) and
+   * writes their token entries from word `tokenWord`; returns their count, or 0 (the module then
+   * declines the item) when a token is not serialized, is over the size limit, is a text that is not
+   * ASCII or bytes that are not V2.
    */
-  #writeInPlace(tokens: readonly Token[], data: number, limits: Limits): number {
-    const ends = this.#tokenEnds;
+  #packTokens(tokens: readonly Token[], at: number, tokenWord: number, limits: Limits): number {
     const u8 = this.#u8;
-    let at = data;
+    const u32 = this.#u32;
     for (let mi = 0; mi < tokens.length; mi++) {
       const token = tokens[mi];
-      if (!isSerialized(token)) return -1;
-      at = this.#writeToken(u8, at, token, limits);
-      if (at < 0) return -1;
-      ends[mi] = at;
+      if (!isSerialized(token) || token.length > limits.maxTokenBytes) return 0;
+      const e = tokenWord + mi * TOKEN_WORDS;
+      let len: number;
+      if (typeof token === 'string') {
+        // Only ASCII fits in as many bytes as characters; anything else stops short and is declined.
+        const { read, written } = encoder.encodeInto(token, u8.subarray(at, at + token.length));
+        if (read !== token.length) return 0;
+        len = written;
+        u32[e + TOKEN_BINARY] = 0;
+      } else {
+        if (token[0] !== 2) return 0;
+        u8.set(token, at);
+        len = token.length;
+        u32[e + TOKEN_BINARY] = 1;
+      }
+      u32[e + TOKEN_OFF] = at;
+      u32[e + TOKEN_LEN] = len;
+      at += len;
     }
-    let word = (at + 3) >>> 2;
-    const macWord = word;
-    word += tokens.length * MAC_WORDS;
-    for (let mi = 0; mi < tokens.length; mi++) {
-      const from = mi === 0 ? data : (ends[mi - 1] as number);
-      word = writeV2Tables(
-        this.#framing,
-        u8,
-        this.#u32,
-        from,
-        ends[mi] as number,
-        macWord + mi * MAC_WORDS,
-        word,
-        limits,
-      );
-      if (word < 0) return -1;
-    }
-    this.#macWord = macWord;
-    return word;
+    return tokens.length;
   }
 
-  /** Copies one serialized token to `at`, decoded; returns its end, or -1 to decline it. */
-  #writeToken(u8: Uint8Array, at: number, token: string | Uint8Array, limits: Limits): number {
-    if (token.length > limits.maxTokenBytes) return -1;
-    if (typeof token !== 'string') {
-      if (token[0] !== 2) return -1;
-      u8.set(token, at);
-      return at + token.length;
+  /** Writes the table of the verifier's exact predicates at the heap base unless it is there already. */
+  #exactTable(set: ByteSet): number {
+    const at = align16(this.#exports.heapBase());
+    if (set !== this.#exactSet || set.size !== this.#exactSize) {
+      const end = at + exactTableBytes(set);
+      this.#ensure(end + 16);
+      writeExactTable(set, this.#u8, this.#u32, at);
+      this.#exactSet = set;
+      this.#exactSize = set.size;
+      this.#exactEnd = end;
     }
-    if (typeof this.#exports.decodeBase64InPlace !== 'function') return -1;
-    // Only ASCII fits in as many bytes as characters; anything else stops short and is declined.
-    const { read, written } = encoder.encodeInto(token, u8.subarray(at, at + token.length));
-    if (read !== token.length) return -1;
-    const n = this.#exports.decodeBase64InPlace(at, written);
-    return n < 0 ? -1 : at + n;
+    return at;
+  }
+
+  /** Bytes of the unmatched list decoded macaroons' caveats may need. */
+  #unmatchedBytes(macaroons: readonly ChainMacaroon[]): number {
+    let caveats = 0;
+    for (const m of macaroons) caveats += m.caveats.length;
+    return caveats * UNMATCHED_WORDS_PER_CAVEAT * 4;
   }
 
   /** Writes decoded macaroons' fields at `data` and their tables after them; returns the output word. */
   #writeDecoded(macaroons: readonly ChainMacaroon[], data: number): number {
     let bytes = 0;
-    let words = OUT_HEADER_WORDS + macaroons.length;
+    let words = OUT_HEADER_WORDS + macaroons.length + 1;
     for (const m of macaroons) {
       const size = decodedSize(m);
       bytes += size.bytes;
@@ -559,52 +645,54 @@ export class WasmEngine implements Engine {
   }
 
   /**
-   * Judges the first-party caveats of the macaroons walked by exact predicates, in place; queues the
-   * text of each one left for the general checks (with its macaroon and caveat index). Returns the
-   * first caveat that nothing can satisfy, if any; queuing stops there.
+   * Judges the first-party caveats the module listed at word `list` (those the verifier's exact
+   * predicates do not satisfy, in walk order) by the request's own exact predicates, and queues the
+   * text of each one left for the general checks (with its macaroon and caveat index). Returns the first
+   * caveat that nothing can satisfy, if any; queuing stops there.
    */
-  #judgeExact(
+  #judgeUnmatched(
     macWord: number,
+    list: number,
     visited: readonly number[],
-    predicates: Predicates,
     request: RequestFacts | undefined,
     texts: PredicateTexts | undefined,
     queue: GeneralQueue,
   ): Verdict | undefined {
     const u8 = this.#u8;
     const u32 = this.#u32;
-    const exact = predicates.exact;
+    const count = u32[list] as number;
     const itemExact = request?.exact;
-    for (const mi of visited) {
+    for (let j = 0; j < count; j++) {
+      const pair = list + 1 + j * UNMATCHED_WORDS_PER_CAVEAT;
+      const mi = u32[pair] as number;
+      const ci = u32[pair + 1] as number;
       const m = macWord + mi * MAC_WORDS;
-      const count = u32[m + MAC_CAVEAT_COUNT] as number;
-      const table = (u32[m + MAC_CAVEAT_TABLE] as number) >>> 2;
-      for (let ci = 0; ci < count; ci++) {
-        const c = table + ci * CAVEAT_WORDS;
-        if (u32[c + CAVEAT_VID_OFF] !== NO_VID) continue;
-        const off = u32[c + CAVEAT_CID_OFF] as number;
-        const len = u32[c + CAVEAT_CID_LEN] as number;
-        if (exact.hasAt(u8, off, len) || itemExact?.hasAt(u8, off, len)) continue;
-        const text = texts?.textAt(u8, off, len);
-        if (text === undefined) {
-          return {
-            status: Status.CAVEAT_NOT_SATISFIED,
-            macaroon: mi,
-            caveat: ci,
-            visited,
-            subject: u8.slice(off, off + len),
-          };
-        }
-        queue.texts.push(text);
-        queue.macaroons.push(mi);
-        queue.caveats.push(ci);
+      const c = ((u32[m + MAC_CAVEAT_TABLE] as number) >>> 2) + ci * CAVEAT_WORDS;
+      const off = u32[c + CAVEAT_CID_OFF] as number;
+      const len = u32[c + CAVEAT_CID_LEN] as number;
+      if (itemExact?.hasAt(u8, off, len)) continue;
+      const text = texts?.textAt(u8, off, len);
+      if (text === undefined) {
+        return {
+          status: Status.CAVEAT_NOT_SATISFIED,
+          macaroon: mi,
+          caveat: ci,
+          visited,
+          subject: u8.slice(off, off + len),
+        };
       }
+      queue.texts.push(text);
+      queue.macaroons.push(mi);
+      queue.caveats.push(ci);
     }
     return undefined;
   }
 
   #use(instance: WebAssembly.Instance): void {
     this.#exports = instance.exports as unknown as EngineExports;
+    this.#exactSet = undefined;
+    this.#exactSize = -1;
+    this.#exactEnd = 0;
     this.#views();
   }
 
