@@ -132,6 +132,15 @@ const BUFFERS: usize = memory.data(i32(LANE_BUFFERS * LANES), 16);
 const IDLE_STATE: usize = memory.data(32, 16);
 const IDLE_BLOCK: usize = memory.data(64, 16);
 
+// Swaps the bytes of each 32-bit word: SHA-256 state words are native, digests big-endian.
+const BSWAP: v128 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+
+/** The 32 bytes of state words at `src` as a big-endian digest at `dst`. */
+function digest32(dst: usize, src: usize): void {
+  v128.store(dst, i8x16.swizzle(v128.load(src), BSWAP));
+  v128.store(dst, i8x16.swizzle(v128.load(src, 16), BSWAP), 16);
+}
+
 // 32-byte moves as two v128 operations: memory.copy and memory.fill call out of line in V8.
 function copy32(dst: usize, src: usize): void {
   v128.store(dst, v128.load(src));
@@ -189,15 +198,19 @@ function prepare(L: Lane): void {
   const phase = L.phase;
   const pb = L.padBlock;
   if (phase === P_IPAD) {
-    for (let i: usize = 0; i < 32; i += 4) store<u32>(pb + i, load<u32>(L.key + i) ^ 0x36363636);
-    fill32(pb + 32, i32x4.splat(0x36363636));
+    const ipad = i32x4.splat(0x36363636);
+    v128.store(pb, v128.xor(v128.load(L.key), ipad));
+    v128.store(pb, v128.xor(v128.load(L.key, 16), ipad), 16);
+    fill32(pb + 32, ipad);
     copy32(L.inner, IV);
     L.statePtr = L.inner;
     L.blockPtr = pb;
     return;
   }
   if (phase === P_OPAD) {
-    for (let i: usize = 0; i < 64; i += 4) store<u32>(pb + i, load<u32>(pb + i) ^ 0x6a6a6a6a);
+    // 0x36 ^ 0x5c turns each ipad byte into its opad byte.
+    const flip = i32x4.splat(0x6a6a6a6a);
+    for (let i: usize = 0; i < 64; i += 16) v128.store(pb + i, v128.xor(v128.load(pb + i), flip));
     copy32(L.outer, IV);
     L.statePtr = L.outer;
     L.blockPtr = pb;
@@ -225,6 +238,14 @@ function prepare(L: Lane): void {
       const msg = L.msg;
       let i: usize = 0;
       for (; i + 16 <= rest; i += 16) v128.store(st + i, v128.load(msg + i));
+      if (i + 8 <= rest) {
+        store<u64>(st + i, load<u64>(msg + i));
+        i += 8;
+      }
+      if (i + 4 <= rest) {
+        store<u32>(st + i, load<u32>(msg + i));
+        i += 4;
+      }
       for (; i < rest; i++) store<u8>(st + i, load<u8>(msg + i));
       store<u8>(st + rest, 0x80);
       store<u64>(st + padded - 8, bswap<u64>((u64(64) + u64(L.len)) << 3));
@@ -234,7 +255,7 @@ function prepare(L: Lane): void {
     return;
   }
   // P_OUTER: the inner digest, padded as the second block of the outer hash (96 bytes in all).
-  for (let i: usize = 0; i < 32; i += 4) store<u32>(st + i, bswap<u32>(load<u32>(L.state + i)));
+  digest32(st, L.state);
   fill32(st + 32, v128.splat<i64>(0));
   store<u8>(st + 32, 0x80);
   store<u64>(st + 56, bswap<u64>(768));
@@ -262,7 +283,7 @@ function after(L: Lane): bool {
     }
     return false;
   }
-  for (let i: usize = 0; i < 32; i += 4) store<u32>(L.out + i, bswap<u32>(load<u32>(L.state + i)));
+  digest32(L.out, L.state);
   return true;
 }
 

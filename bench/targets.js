@@ -42,7 +42,9 @@ export function evaluateTargets(report) {
     const label = `${w.id} ${wasmBatch ?? 'WASM batch'} (batch ${w.requests})`;
     targets.push(ratioTarget(`${label} vs js-macaroon`, w.results, wasmBatch, 'js-macaroon', 20));
     targets.push(ratioTarget(`${label} vs node:crypto verifier`, w.results, wasmBatch, 'node-crypto', 8));
-    targets.push(ratioTarget(`${label} vs libmacaroons`, w.results, wasmBatch, 'libmacaroons', 3.5));
+    // W1, the gateway shape, at 3.5x; the others at 3x.
+    const libGoal = w.id === 'W1' ? 3.5 : 3;
+    targets.push(ratioTarget(`${label} vs libmacaroons`, w.results, wasmBatch, 'libmacaroons', libGoal));
   }
   const w1 = report.workloads.find((w) => w.id === 'W1');
   if (w1) {
