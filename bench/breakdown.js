@@ -87,7 +87,7 @@ function copyCost(list) {
 }
 
 /** µs per item of the general check on the caveats it is handed (counted in one pass of the batch). */
-function generalCost(v, calls) {
+function generalCost(calls) {
   const texts = [...calls.keys()];
   const perBatch = [...calls.values()].reduce((a, b) => a + b, 0);
   const t = cpu();
@@ -188,7 +188,7 @@ for (const build of ['simd', 'scalar']) {
   splitMatching = false;
   const matchUs = Math.max(0, perItem(spent.verifyBatch - spent.unmatched));
   const hashUs = (compressions * kernel[build]) / 1000;
-  const general = generalCost(v, generalCalls);
+  const general = generalCost(generalCalls);
   const gcUs = perItem(gcMs);
   results[build] = {
     tokensPerSecond: Math.round(1e6 / totalUs),
