@@ -9,6 +9,10 @@
  * - `<prefix>keys`: sorted set of key ids by creation time (for bakery's FindLatestKey);
  * - `<prefix>revocations`: hash of `<kind>:<value>` to the entry's expiry (ms);
  * - channel `<prefix>revocations`: each new revocation as JSON.
+ *
+ * Each change is one atomic step on the server: a revocation is stored and published by one script
+ * (EVAL), a key written or deleted with its index entry in one MULTI/EXEC, so a client that dies halfway
+ * never leaves a revocation stored that no node heard of, or a key the index does not list.
  */
 import { createClient } from 'redis';
 import { bytesToHex, hexToBytes } from '../bytes.js';
@@ -25,17 +29,30 @@ interface RedisClient {
   duplicate(): RedisClient;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   get(key: string): Promise<unknown>;
-  del(key: string): Promise<unknown>;
   sendCommand(args: string[]): Promise<unknown>;
-  zAdd(key: string, member: { score: number; value: string }): Promise<unknown>;
+  multi(): RedisTransaction;
   zRem(key: string, member: string): Promise<unknown>;
-  hGet(key: string, field: string): Promise<unknown>;
-  hSet(key: string, field: string, value: string): Promise<unknown>;
   hGetAll(key: string): Promise<unknown>;
   hDel(key: string, fields: string[]): Promise<unknown>;
-  publish(channel: string, message: string): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
 }
+
+/** node-redis's MULTI: commands queued, then run together by exec. */
+interface RedisTransaction {
+  addCommand(args: string[]): RedisTransaction;
+  exec(): Promise<unknown>;
+}
+
+/**
+ * Stores a revocation (keeping the later expiry if it is known already) and publishes it, in one step.
+ * KEYS[1]: the revocation hash; ARGV: field, expiry (ms), channel, message. Scripts run atomically: no
+ * other command, and no failure of the caller's connection, comes between the two.
+ */
+const ADD_REVOCATION = `local known = redis.call('HGET', KEYS[1], ARGV[1])
+if not known or tonumber(known) < tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return redis.call('PUBLISH', ARGV[3], ARGV[4])`;
 
 export interface RedisBackingOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -132,28 +149,33 @@ export class RedisBacking implements RootKeyBacking {
 
   async insertKey(key: RootKeyRecord): Promise<void> {
     const value = JSON.stringify({ key: bytesToHex(key.key), created: key.created, expires: key.expires });
-    await this.#client.sendCommand([
-      'SET',
-      `${this.#prefix}key:${key.id}`,
-      value,
-      'PXAT',
-      String(Math.ceil(key.expires) + 1),
-    ]);
-    await this.#client.zAdd(`${this.#prefix}keys`, { score: key.created, value: key.id });
+    await this.#client
+      .multi()
+      .addCommand(['SET', `${this.#prefix}key:${key.id}`, value, 'PXAT', String(Math.ceil(key.expires) + 1)])
+      .addCommand(['ZADD', `${this.#prefix}keys`, String(key.created), key.id])
+      .exec();
   }
 
   async deleteKey(id: string): Promise<void> {
-    await this.#client.del(`${this.#prefix}key:${id}`);
-    await this.#client.zRem(`${this.#prefix}keys`, id);
+    await this.#client
+      .multi()
+      .addCommand(['DEL', `${this.#prefix}key:${id}`])
+      .addCommand(['ZREM', `${this.#prefix}keys`, id])
+      .exec();
   }
 
   async addRevocation(revocation: Revocation): Promise<void> {
-    const field = `${revocation.kind}:${revocation.value}`;
-    const known = await this.#client.hGet(`${this.#prefix}revocations`, field);
-    if (known == null || Number(known) < revocation.expires) {
-      await this.#client.hSet(`${this.#prefix}revocations`, field, String(revocation.expires));
-    }
-    await this.#client.publish(`${this.#prefix}revocations`, JSON.stringify(revocation));
+    const hash = `${this.#prefix}revocations`;
+    await this.#client.sendCommand([
+      'EVAL',
+      ADD_REVOCATION,
+      '1',
+      hash,
+      `${revocation.kind}:${revocation.value}`,
+      String(revocation.expires),
+      hash,
+      JSON.stringify(revocation),
+    ]);
   }
 
   async loadRevocations(now: number): Promise<Revocation[]> {
