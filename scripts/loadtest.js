@@ -5,9 +5,15 @@
 //   npm run loadtest -- --sweep           # micro-batch settings (maxBatchSize x maxWaitMs), 4 s each
 //   npm run loadtest -- --reuse[=N]       # the verified-token cache: N distinct tokens (default 10,000)
 //                                         # drawn Zipf-like, all-distinct tokens, Redis and PostgreSQL
-//   options: --duration=<s> --connections=<n> --rounds=<n> --only=<id,...> (ids: none, ts, wasm,
-//   batch, batch-401, cache, pool; with --reuse: none, nocache, cache, distinct, redis, postgres)
-//   --pool-seconds=<s> --no-pool-scaling
+//   options: --duration=<s> --warmup=<s> --connections=<n> --rounds=<n> --only=<id,...> (ids: none,
+//   ts, wasm, batch, batch-401, cache, pool; with --reuse: none, nocache, cache, distinct, redis,
+//   postgres) --pool-seconds=<s> --no-pool-scaling --no-pin
+//
+// With --reuse on a machine with 2+ CPUs and taskset, the server runs on CPU 0 alone and this process
+// (autocannon) on CPU 1: the load generator cannot take the server's core, so the server, not the
+// generator, sets the pace (the "server CPU" column shows how busy its core was: near 100% means the
+// server was the bottleneck). Each configuration is warmed up (--warmup, default 6 s with --reuse) so
+// the cache is in its steady state; hit rates count the measured window only.
 //
 // Then the pool alone: W1 verification throughput with 1..N worker threads (no HTTP).
 //
@@ -17,7 +23,7 @@
 // in `Authorization: Macaroon`. 256 distinct tokens, one per account, requested in turn. With --reuse,
 // N distinct tokens requested in a Zipf-distributed order (exponent 1: a few tokens are very frequent,
 // most are rare, as a gateway's clients are), and for the all-distinct case a fresh token per request.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -41,6 +47,7 @@ const sweep = args.sweep === 'true';
 const reuse = args.reuse !== undefined;
 const REUSE_TOKENS = reuse && args.reuse !== 'true' ? Number(args.reuse) : 10_000;
 const duration = Number(args.duration ?? (sweep ? 4 : 8));
+const warmup = Number(args.warmup ?? (reuse ? 6 : 1));
 const connections = Number(args.connections ?? 32);
 const TOKENS = 256;
 const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture Node supports
@@ -109,16 +116,18 @@ const REUSE_CONFIGS = [
   },
 ];
 
-/** Ranks 0..n-1 drawn with probability proportional to 1/(rank+1): Zipf with exponent 1. */
-function zipfSequence(n, length) {
+/**
+ * A draw of ranks 0..n-1 with probability proportional to 1/(rank+1): Zipf with exponent 1. Each call
+ * is a fresh draw (a stream that never cycles: rare tokens keep turning up for the first time).
+ */
+function zipf(n) {
   const cumulative = new Float64Array(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     sum += 1 / (i + 1);
     cumulative[i] = sum;
   }
-  const out = new Array(length);
-  for (let k = 0; k < length; k++) {
+  return () => {
     const u = Math.random() * sum;
     let lo = 0;
     let hi = n - 1;
@@ -127,10 +136,21 @@ function zipfSequence(n, length) {
       if (cumulative[mid] < u) lo = mid + 1;
       else hi = mid;
     }
-    out[k] = lo;
-  }
-  return out;
+    return lo;
+  };
 }
+
+/** CPU pinning with taskset: the server on CPU 0, the load generator (this process) on CPU 1. */
+function canPin() {
+  if (args['no-pin'] === 'true' || availableParallelism() < 2) return false;
+  try {
+    execFileSync('taskset', ['-apc', '1', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const PINNED = reuse && canPin();
 
 function sweepConfigs() {
   const out = [{ id: 'none', name: 'no auth', env: { GATEWAY_AUTH: 'none' } }];
@@ -170,14 +190,18 @@ function mintW1(rootKey, account, deadline, identifier = `key-2026-11:${randomBy
 
 function startServer(env, rootKeyHex) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'examples/gateway/server.js')], {
+    const command = [process.execPath, join(ROOT, 'examples/gateway/server.js')];
+    const [file, ...argv] = PINNED ? ['taskset', '-c', '0', ...command] : command;
+    const child = spawn(file, argv, {
       env: { GATEWAY_CACHE: '0', ...process.env, ...env, PORT: '0', GATEWAY_ROOT_KEY: rootKeyHex },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
+    child.stats = [];
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       out += chunk;
+      for (const m of chunk.matchAll(/gateway-stats (\{.*\})/g)) child.stats.push(JSON.parse(m[1]));
       const m = /gateway listening on (http:\/\/\S+) \(auth \S+, engine ([^,]+),/.exec(out);
       if (m && !child.url) {
         child.url = m[1];
@@ -203,6 +227,28 @@ function stopServer(child) {
     });
     child.kill('SIGTERM');
   });
+}
+
+/** The server's counters now (it prints them on SIGUSR2). */
+async function serverStats(child) {
+  const n = child.stats.length;
+  child.kill('SIGUSR2');
+  const end = Date.now() + 5000;
+  while (child.stats.length === n) {
+    if (Date.now() > end) return undefined;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return child.stats[child.stats.length - 1];
+}
+
+/** Resident memory of a process, in bytes, from /proc (Linux; elsewhere undefined). */
+function processRss(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // utime + stime of a process (all threads), in ms, from /proc (Linux; elsewhere undefined).
@@ -238,13 +284,36 @@ async function run(config, streams, rootKeyHex, probe) {
       throw new Error(`sanity check failed: valid token -> ${ok}, tampered -> ${bad}`);
     }
     const load = (seconds) => autocannon({ url: child.url, connections, duration: seconds, requests });
-    await load(1); // warm-up: JIT tiers, WASM tier-up, worker start
+    // Warm-up: JIT tiers, WASM tier-up, worker start, and the cache's steady state.
+    await load(warmup);
+    const before = await serverStats(child);
     const cpuBefore = processCpuMs(child.pid);
+    const wallBefore = performance.now();
     const r = await load(duration);
     const cpuAfter = processCpuMs(child.pid);
+    const wallMs = performance.now() - wallBefore;
+    const after = await serverStats(child);
+    const rss = processRss(child.pid);
     const engine = child.engine;
     const stats = await stopServer(child);
     child = undefined;
+    // The measured window only: the counters after it less those before it.
+    const window =
+      before && after
+        ? {
+            batches: after.batches - before.batches,
+            items: after.items - before.items,
+            cache:
+              after.cache && before.cache
+                ? {
+                    ...after.cache,
+                    hits: after.cache.hits - before.cache.hits,
+                    misses: after.cache.misses - before.cache.misses,
+                    evictions: after.cache.evictions - before.cache.evictions,
+                  }
+                : after.cache,
+          }
+        : stats;
     return {
       name: config.name,
       engine,
@@ -258,16 +327,22 @@ async function run(config, streams, rootKeyHex, probe) {
         cpuBefore === undefined || cpuAfter === undefined
           ? null
           : Number(((1000 * (cpuAfter - cpuBefore)) / r.requests.total).toFixed(1)),
-      meanBatchSize: stats && stats.batches > 0 ? Number((stats.items / stats.batches).toFixed(2)) : null,
-      // The cache over the whole run (warm-up included): hit rate, and the bytes it holds at the end.
-      cache: stats?.cache
+      // How busy the server's threads were during the run (100%: one core, all the time).
+      serverCpuShare:
+        cpuBefore === undefined || cpuAfter === undefined
+          ? null
+          : Number(((cpuAfter - cpuBefore) / wallMs).toFixed(3)),
+      serverRssBytes: rss ?? null,
+      meanBatchSize: window && window.batches > 0 ? Number((window.items / window.batches).toFixed(2)) : null,
+      // The cache in the measured window (hit rate), and what it holds at its end (estimated bytes).
+      cache: window?.cache
         ? {
             hitRate: Number(
-              (stats.cache.hits / Math.max(1, stats.cache.hits + stats.cache.misses)).toFixed(4),
+              (window.cache.hits / Math.max(1, window.cache.hits + window.cache.misses)).toFixed(4),
             ),
-            entries: stats.cache.entries,
-            bytes: stats.cache.bytes,
-            evictions: stats.cache.evictions,
+            entries: window.cache.entries,
+            bytes: window.cache.bytes,
+            evictions: window.cache.evictions,
           }
         : null,
       env: config.env,
@@ -354,6 +429,8 @@ function medianRun(list) {
       : null,
     serverCpuUsPerRequest:
       ok[0].serverCpuUsPerRequest === null ? null : Number(pick((r) => r.serverCpuUsPerRequest).toFixed(1)),
+    serverCpuShare: ok[0].serverCpuShare === null ? null : pick((r) => r.serverCpuShare),
+    serverRssBytes: ok[0].serverRssBytes === null ? null : pick((r) => r.serverRssBytes),
     rounds: ok.map((r) => ({
       requestsPerSecond: r.requestsPerSecond,
       p50: r.latencyMs.p50,
@@ -391,25 +468,22 @@ async function main() {
   const lists = { default: { requests, probe } };
   const servers = [];
   if (reuse) {
-    const zipf = zipfSequence(REUSE_TOKENS, 100_000);
+    const draw = zipf(REUSE_TOKENS);
     const mintList = async (mint, count, order) => {
       const tokens = [];
       for (let i = 0; i < count; i++) tokens.push(await mint(i + 1));
-      const asRequest = (i) => ({
-        method: 'GET',
-        path: `/accounts/${i + 1}`,
-        headers: { authorization: `Macaroon ${tokens[i]}` },
-      });
+      const paths = tokens.map((_, i) => `/accounts/${i + 1}`);
+      const headers = tokens.map((t) => ({ authorization: `Macaroon ${t}` }));
       const one = await mint(7);
       // One request template whose path and token are picked per request: autocannon builds every
       // listed request once per connection, which for 100,000 tokens x 32 connections is gigabytes.
       let next = 0;
-      const pick = order ? () => order[next++ % order.length] : () => next++ % tokens.length;
+      const pick = order ?? (() => next++ % tokens.length);
       const template = {
         method: 'GET',
         setupRequest: (req) => {
-          const r = asRequest(pick());
-          return { ...req, path: r.path, headers: { ...req.headers, ...r.headers } };
+          const i = pick();
+          return { ...req, path: paths[i], headers: headers[i] };
         },
       };
       return {
@@ -422,8 +496,8 @@ async function main() {
       };
     };
     const withKey = (account) => mintW1(rootKey, account, deadline);
-    process.stderr.write(`minting ${REUSE_TOKENS} tokens (Zipf order over 100,000 requests)...\n`);
-    lists.zipf = await mintList(withKey, REUSE_TOKENS, zipf);
+    process.stderr.write(`minting ${REUSE_TOKENS} tokens (requested in a Zipf order)...\n`);
+    lists.zipf = await mintList(withKey, REUSE_TOKENS, draw);
     if (configs.some((c) => c.tokens === 'distinct')) {
       // More distinct tokens than any run serves: no token repeats within a run.
       const count = Number(args['distinct-tokens'] ?? 200_000);
@@ -441,7 +515,7 @@ async function main() {
           return mintW1(key, account, deadline, identifier);
         };
         process.stderr.write(`minting ${REUSE_TOKENS} tokens through the ${kind} store...\n`);
-        lists[kind] = await mintList(mintFromStore, REUSE_TOKENS, zipf);
+        lists[kind] = await mintList(mintFromStore, REUSE_TOKENS, draw);
         await store.close();
         for (const c of configs) if (c.store === kind) c.env = { ...c.env, GATEWAY_STORE: server.url };
       } catch (e) {
@@ -473,12 +547,12 @@ async function main() {
 
   const base = results.find((r) => r.name === 'no auth' && !r.skipped);
   const lines = [
-    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | server CPU µs/req | CPU vs no auth | mean batch | cache hit rate | cache entries / MiB | non-2xx |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | server CPU µs/req | CPU vs no auth | server CPU busy | mean batch | cache hit rate | cache entries / MiB | server RSS MiB | non-2xx |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     if (r.skipped) {
-      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | | | | | |`);
+      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | | | | | | | |`);
       continue;
     }
     const ratio = base ? `${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)}%` : '';
@@ -488,7 +562,7 @@ async function main() {
         ? `${((100 * base.serverCpuUsPerRequest) / r.serverCpuUsPerRequest).toFixed(1)}%`
         : '';
     lines.push(
-      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.serverCpuUsPerRequest ?? ''} | ${cpuRatio} | ${r.meanBatchSize ?? ''} | ${r.cache ? `${(100 * r.cache.hitRate).toFixed(1)}%` : ''} | ${r.cache ? `${r.cache.entries} / ${(r.cache.bytes / 1048576).toFixed(1)}` : ''} | ${r.non2xx} |`,
+      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.serverCpuUsPerRequest ?? ''} | ${cpuRatio} | ${r.serverCpuShare === null ? '' : `${(100 * r.serverCpuShare).toFixed(0)}%`} | ${r.meanBatchSize ?? ''} | ${r.cache ? `${(100 * r.cache.hitRate).toFixed(1)}%` : ''} | ${r.cache ? `${r.cache.entries} / ${(r.cache.bytes / 1048576).toFixed(1)}` : ''} | ${r.serverRssBytes ? (r.serverRssBytes / 1048576).toFixed(0) : ''} | ${r.non2xx} |`,
     );
   }
   console.log(lines.join('\n'));
@@ -517,8 +591,10 @@ async function main() {
       tool: 'autocannon',
       connections,
       durationSeconds: duration,
-      warmupSeconds: 1,
-      tokens: reuse ? { distinct: REUSE_TOKENS, order: 'Zipf (exponent 1) over 100,000 requests' } : TOKENS,
+      warmupSeconds: warmup,
+      // The server alone on CPU 0, the load generator on CPU 1 (taskset), or neither pinned.
+      pinned: PINNED,
+      tokens: reuse ? { distinct: REUSE_TOKENS, order: 'Zipf (exponent 1), drawn per request' } : TOKENS,
     },
     workload: 'W1: 5 first-party caveats + 1 third-party caveat with a bound discharge (1 caveat)',
     results,

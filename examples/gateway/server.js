@@ -141,10 +141,15 @@ server.listen(port, host, async () => {
   }
 });
 
-async function shutdown() {
-  // The load test reads this line to report the batch sizes the server saw.
+// The load test reads this line (at shutdown, and on SIGUSR2) for the batch sizes and the cache's hits.
+function printStats() {
   const stats = gateway ? { ...gateway.stats, cache: gateway.cacheStats ?? null } : { batches: 0, items: 0 };
   console.log(`gateway-stats ${JSON.stringify(stats)}`);
+}
+process.on('SIGUSR2', printStats);
+
+async function shutdown() {
+  printStats();
   server.close();
   server.closeAllConnections();
   await pool?.close();
