@@ -73,14 +73,14 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
   const authorization = headers.get('authorization');
   if (authorization) {
     const trimmed = authorization.trim();
-    const space = firstWhitespace(trimmed);
-    const scheme = space < 0 ? trimmed : trimmed.slice(0, space);
+    const space = whitespaceFrom(trimmed, 0, true);
     // Other schemes (Bearer, Basic) belong to someone else: not ours to reject.
-    if (isScheme(scheme, options.schemes)) {
-      const token = space < 0 ? '' : trimmed.slice(space).trim();
+    if (isScheme(trimmed, space < 0 ? trimmed.length : space, options.schemes)) {
+      // `trimmed` ends in no whitespace: the token is what follows the whitespace after the scheme.
+      const token = space < 0 ? '' : trimmed.slice(whitespaceFrom(trimmed, space, false));
       out.push(
         token === ''
-          ? unreadable('authorization', `Authorization: ${scheme} without a token`)
+          ? unreadable('authorization', `Authorization: ${trimmed.slice(0, space)} without a token`)
           : { source: 'authorization', value: token },
       );
     }
@@ -150,24 +150,44 @@ class Candidates {
   }
 }
 
-/** The position of the first character `\s` matches (as `String.prototype.trim` understands space). */
-function firstWhitespace(s: string): number {
-  for (let i = 0; i < s.length; i++) {
+/**
+ * The position, from `from`, of the first character that is (`is` true) or is not whitespace as `\s`
+ * and `String.prototype.trim` understand it; -1 (is) or the length (is not) when there is none.
+ */
+function whitespaceFrom(s: string, from: number, is: boolean): number {
+  for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return i;
-    if (c >= 0xa0 && /\s/.test(s[i] as string)) return i;
+    const space = c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0xa0 && /\s/.test(s[i] as string));
+    if (space === is) return i;
   }
-  return -1;
+  return is ? -1 : s.length;
 }
 
-/** Whether `scheme` names one of `schemes` (default DEFAULT_SCHEMES), case-insensitively. */
-function isScheme(scheme: string, schemes: readonly string[] | undefined): boolean {
-  const lower = scheme.toLowerCase();
-  for (const s of schemes ?? DEFAULT_SCHEMES_LOWER) if (s.toLowerCase() === lower) return true;
+/**
+ * Whether `header.slice(0, end)` names one of `schemes` (default DEFAULT_SCHEMES), case-insensitively
+ * as `toLowerCase` compares them (the usual case, ASCII names equal but for case, without a copy).
+ */
+function isScheme(header: string, end: number, schemes: readonly string[] | undefined): boolean {
+  for (const s of schemes ?? DEFAULT_SCHEMES) {
+    if (end === s.length && asciiSameIgnoringCase(header, s)) return true;
+  }
+  // Otherwise as toLowerCase has it (a non-ASCII letter may lower-case to an ASCII one: K to k).
+  const lower = header.slice(0, end).toLowerCase();
+  for (const s of schemes ?? DEFAULT_SCHEMES) if (s.toLowerCase() === lower) return true;
   return false;
 }
 
-const DEFAULT_SCHEMES_LOWER: readonly string[] = DEFAULT_SCHEMES.map((s) => s.toLowerCase());
+/** The first `name.length` characters of `text` equal `name` (ASCII) but for the case of letters. */
+function asciiSameIgnoringCase(text: string, name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const a = text.charCodeAt(i);
+    const b = name.charCodeAt(i);
+    if (a === b) continue;
+    const lower = a | 0x20;
+    if (lower !== (b | 0x20) || lower < 0x61 || lower > 0x7a) return false;
+  }
+  return true;
+}
 
 function unreadable(source: TokenSource, message: string): TokenCandidate {
   return { source, value: '', error: new DecodeError(message) };
