@@ -41,6 +41,7 @@ function encodedLength(m: MacaroonData): number {
  * ```ts
  * import { canonicalTokenKey, Macaroon } from 'macaroon-engine';
  *
+ * const seen = new Set<string>();
  * const m = Macaroon.deserialize(token);
  * if (seen.has(canonicalTokenKey(m))) throw new Error('replayed');
  * seen.add(canonicalTokenKey(m));

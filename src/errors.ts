@@ -54,6 +54,20 @@ export type MacaroonErrorCode =
   | 'ERR_USAGE'
   | 'ERR_INPUT';
 
+/**
+ * The base of every error this package throws: branch on its stable `code` (and `reason` where a
+ * subclass has one), never on the message.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Verifier().verify(token, rootKey);
+ * } catch (e) {
+ *   if (!(e instanceof MacaroonError)) throw e;
+ *   console.warn(e.code); // e.g. 'ERR_NOT_AUTHORIZED' or 'ERR_DECODE'
+ * }
+ * ```
+ */
 export class MacaroonError extends Error {
   readonly code: MacaroonErrorCode = 'ERR_MACAROON';
 
@@ -63,32 +77,97 @@ export class MacaroonError extends Error {
   }
 }
 
-/** An argument of the wrong type, size or content was passed to the API. */
+/**
+ * An argument of the wrong type, size or content was passed to the API.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Verifier({ limits: { maxCaveats: -1 } });
+ * } catch (e) {
+ *   console.log(e instanceof InvalidArgumentError); // true: "limit maxCaveats must be a non-negative integer"
+ * }
+ * ```
+ */
 export class InvalidArgumentError extends MacaroonError {
   override readonly code = 'ERR_INVALID_ARGUMENT';
 }
 
-/** Bytes or text that are not a well-formed macaroon (or bundle) in any supported format. */
+/**
+ * Bytes or text that are not a well-formed macaroon (or bundle) in any supported format.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   Macaroon.deserialize('not a macaroon');
+ * } catch (e) {
+ *   if (e instanceof DecodeError) console.log(e.code); // 'ERR_DECODE'
+ * }
+ * ```
+ */
 export class DecodeError extends MacaroonError {
   override readonly code = 'ERR_DECODE';
 }
 
-/** A macaroon that cannot be written in the requested format (e.g. a binary identifier in V1). */
+/**
+ * A macaroon that cannot be written in the requested format (e.g. a binary identifier in V1).
+ *
+ * @example
+ * ```ts
+ * const binaryId = Macaroon.create('https://api.example/', rootKey, new Uint8Array([0xff, 0x00]));
+ * try {
+ *   binaryId.serialize('v1j');
+ * } catch (e) {
+ *   console.log(e instanceof EncodeError); // true: V1 JSON carries only UTF-8 identifiers; use 'v2' or 'v2j'
+ * }
+ * ```
+ */
 export class EncodeError extends MacaroonError {
   override readonly code = 'ERR_ENCODE';
 }
 
-/** An input exceeds a configured limit (size, count or depth); raised before any expensive work. */
+/**
+ * An input exceeds a configured limit (size, count or depth); raised before any expensive work.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   Macaroon.deserialize(token, { limits: { maxTokenBytes: 16 } });
+ * } catch (e) {
+ *   if (e instanceof LimitExceededError) console.log(e.code); // 'ERR_LIMIT_EXCEEDED'
+ * }
+ * ```
+ */
 export class LimitExceededError extends MacaroonError {
   override readonly code = 'ERR_LIMIT_EXCEEDED';
 }
 
-/** The verification engine is unavailable (e.g. WASM requested before `ready()`) or failed internally. */
+/**
+ * The verification engine is unavailable (e.g. WASM requested before `ready()`) or failed internally.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Verifier({ engine: 'wasm' }).verify(token, rootKey); // before `await ready()`
+ * } catch (e) {
+ *   if (e instanceof EngineError) await ready(); // then retry
+ * }
+ * ```
+ */
 export class EngineError extends MacaroonError {
   override readonly code = 'ERR_ENGINE';
 }
 
-/** Why a macaroon was not authorized. Stable strings: callers may branch on them. */
+/**
+ * Why a macaroon was not authorized. Stable strings: callers may branch on them.
+ *
+ * @example
+ * ```ts
+ * function explain(reason: NotAuthorizedReason): string {
+ *   return reason === 'caveat-not-satisfied' ? 'forbidden' : 'invalid token';
+ * }
+ * ```
+ */
 export type NotAuthorizedReason =
   | 'signature-mismatch'
   | 'caveat-not-satisfied'
@@ -98,7 +177,19 @@ export type NotAuthorizedReason =
   | 'decryption-failed'
   | 'depth-exceeded';
 
-/** The macaroon is well formed but does not authorize the request. */
+/**
+ * The macaroon is well formed but does not authorize the request.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Verifier().satisfyExact('account = 42').verify(macaroon, rootKey, discharges);
+ * } catch (e) {
+ *   if (e instanceof NotAuthorizedError && e.reason === 'caveat-not-satisfied') console.log(e.message);
+ *   // 'caveat "time < 2020-01-01T00:00:00Z" of the root macaroon is not satisfied'
+ * }
+ * ```
+ */
 export class NotAuthorizedError extends MacaroonError {
   override readonly code = 'ERR_NOT_AUTHORIZED';
   readonly reason: NotAuthorizedReason;

@@ -7,6 +7,17 @@ import { utf8Encode } from './bytes.js';
 import { InvalidArgumentError, LimitExceededError } from './errors.js';
 import type { MacaroonData } from './model.js';
 
+/**
+ * Resource limits applied to untrusted input before any expensive work. Any limit not given keeps its
+ * default (DEFAULT_LIMITS).
+ *
+ * @example
+ * ```ts
+ * const limits: Partial<Limits> = { maxCaveats: 32, maxDischarges: 4 };
+ * const verifier = new Verifier({ limits });
+ * Macaroon.deserialize(token, { limits }); // throws LimitExceededError past them
+ * ```
+ */
 export interface Limits {
   /** Largest serialized macaroon or bundle accepted, in bytes (or characters for text). */
   readonly maxTokenBytes: number;
@@ -20,6 +31,15 @@ export interface Limits {
   readonly maxDischargeDepth: number;
 }
 
+/**
+ * The default limits: 64 KiB per token, 16 KiB per field, 256 caveats, 64 discharges, depth 16.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_LIMITS.maxTokenBytes; // 65536
+ * new Verifier({ limits: { maxTokenBytes: DEFAULT_LIMITS.maxTokenBytes / 4 } });
+ * ```
+ */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxTokenBytes: 64 * 1024,
   maxFieldBytes: 16 * 1024,

@@ -34,7 +34,15 @@ import { randomBytes } from './random.js';
 export type { BundleFormat } from './codec/bundle.js';
 export type { Format } from './codec/detect.js';
 
-/** libmacaroons' MACAROON_SUGGESTED_SECRET_LENGTH: root and caveat keys should have this many random bytes. */
+/**
+ * libmacaroons' MACAROON_SUGGESTED_SECRET_LENGTH: root and caveat keys should have this many random bytes.
+ *
+ * @example
+ * ```ts
+ * const key = crypto.getRandomValues(new Uint8Array(SUGGESTED_SECRET_LENGTH)); // 32 random bytes
+ * Macaroon.create('https://api.example/', key, 'user-42');
+ * ```
+ */
 export const SUGGESTED_SECRET_LENGTH = 32;
 
 /**
@@ -55,11 +63,29 @@ export interface Caveat {
   readonly location?: string | undefined;
 }
 
+/**
+ * Options of `Macaroon.deserialize` and `Macaroon.deserializeBundle`.
+ *
+ * @example
+ * ```ts
+ * const options: DeserializeOptions = { limits: { maxCaveats: 16 } };
+ * Macaroon.deserialize(token, options); // LimitExceededError over 16 caveats
+ * ```
+ */
 export interface DeserializeOptions {
   /** Resource limits; any not given keeps its default (DEFAULT_LIMITS). */
   readonly limits?: Partial<Limits> | undefined;
 }
 
+/**
+ * Options of `Macaroon.create`.
+ *
+ * @example
+ * ```ts
+ * const options: CreateOptions = { version: 1 };
+ * Macaroon.create('https://api.example/', rootKey, 'id', options).serialize(); // V1 binary, base64url
+ * ```
+ */
 export interface CreateOptions {
   /** Wire version: decides the default serialization. 2 (the default) or 1. */
   readonly version?: 1 | 2 | undefined;
@@ -96,6 +122,18 @@ function copyCaveat(c: CaveatData): Caveat {
   });
 }
 
+/**
+ * A macaroon: immutable; `create` mints one, `addFirstPartyCaveat` and `addThirdPartyCaveat` return a
+ * new one, `serialize` and `deserialize` convert in every libmacaroons format.
+ *
+ * @example
+ * ```ts
+ * const m = Macaroon.create('https://api.example/', rootKey, 'user-42').addFirstPartyCaveat('account = 42');
+ * const copy = Macaroon.deserialize(m.serialize());
+ * copy.equals(m); // true
+ * copy.caveats.map((c) => c.predicate); // ['account = 42']
+ * ```
+ */
 export class Macaroon {
   /** @internal */
   readonly [DATA]: MacaroonData;

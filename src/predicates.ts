@@ -11,6 +11,13 @@ import { InvalidArgumentError } from './errors.js';
 /**
  * A general check: true when it satisfies the predicate. `context` is what the request passed in
  * `VerifyOptions.context` (or the batch item's `context`): the request's own facts, e.g. the account id.
+ *
+ * @example
+ * ```ts
+ * const notExpired: GeneralCheck = (predicate) =>
+ *   predicate.startsWith('time < ') && Date.parse(predicate.slice(7)) > Date.now();
+ * new Verifier().satisfyGeneral(notExpired);
+ * ```
  */
 export type GeneralCheck = (predicate: string, context: unknown) => boolean;
 
@@ -19,6 +26,15 @@ export type GeneralCheck = (predicate: string, context: unknown) => boolean;
  * `macaroon-engine/bakery`), whose `declared` conditions are inferred from every macaroon verified.
  * Given every first-party condition (as text) of the macaroons verified and the request's context, it
  * returns the test of one condition.
+ *
+ * @example
+ * ```ts
+ * // Satisfies `role = admin` only when some caveat of the slice also says `user = root`.
+ * const checker: SliceChecker = {
+ *   forSlice: (conditions) => (c) => c === 'role = admin' && conditions.includes('user = root'),
+ * };
+ * new Verifier().satisfyChecker(checker);
+ * ```
  */
 export interface SliceChecker {
   forSlice(conditions: readonly string[], context: unknown): (condition: string) => boolean;

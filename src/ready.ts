@@ -12,6 +12,16 @@ export type { ReadyInfo } from './engine/registry.js';
 
 let loading: Promise<ReadyInfo> | undefined;
 
+/**
+ * Loads the WebAssembly engine once (later calls return the same promise) and resolves with the
+ * engine `auto` now uses; it never rejects: without WebAssembly, `auto` keeps the TypeScript engine.
+ *
+ * @example
+ * ```ts
+ * const { engine } = await ready(); // 'wasm-simd', 'wasm-scalar' or 'js'
+ * new Verifier().verify(token, rootKey); // on that engine
+ * ```
+ */
 export function ready(): Promise<ReadyInfo> {
   const loaded = wasmEngineLoaded();
   if (loaded) return Promise.resolve({ engine: loaded.name });

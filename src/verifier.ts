@@ -37,6 +37,15 @@ import {
 
 export type { GeneralCheck, SliceChecker } from './predicates.js';
 
+/**
+ * Options of a Verifier: the engine, the discharge rule and the resource limits.
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = { engine: 'auto', allowUnusedDischarges: false, limits: { maxDischarges: 8 } };
+ * const verifier = new Verifier(options);
+ * ```
+ */
 export interface VerifierOptions {
   /** 'auto' (default): WASM once `ready()` has loaded it, TS before. 'wasm' requires `ready()`. */
   readonly engine?: EngineChoice | undefined;
@@ -49,7 +58,15 @@ export interface VerifierOptions {
   readonly limits?: Partial<Limits> | undefined;
 }
 
-/** Per-request additions to what the verifier satisfies. */
+/**
+ * Per-request additions to what the verifier satisfies.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyOptions = { exact: ['account = 42'], context: { now: Date.now() } };
+ * new Verifier().verify(macaroon, rootKey, discharges, options);
+ * ```
+ */
 export interface VerifyOptions {
   /** Predicates satisfied exactly for this request only (e.g. `account = 42` from the URL). */
   readonly exact?: readonly (string | Uint8Array)[] | undefined;
@@ -57,16 +74,44 @@ export interface VerifyOptions {
   readonly context?: unknown;
 }
 
+/**
+ * One item of `verifyBatch`: a macaroon, its root key and discharges, and the request's own facts.
+ *
+ * @example
+ * ```ts
+ * const items: BatchItem[] = [
+ *   { macaroon: token, rootKey, exact: ['account = 42'] },
+ *   { macaroon, rootKey, discharges },
+ * ];
+ * new Verifier().verifyBatch(items); // [{ ok: true }, { ok: false, error: NotAuthorizedError }]
+ * ```
+ */
 export interface BatchItem extends VerifyOptions {
   readonly macaroon: Macaroon | string | Uint8Array;
   readonly rootKey: string | Uint8Array;
   readonly discharges?: readonly (Macaroon | string | Uint8Array)[] | undefined;
 }
 
-/** A macaroon as `verify` and `verifyBatch` take it: decoded, or serialized in any format (text or bytes). */
+/**
+ * A macaroon as `verify` and `verifyBatch` take it: decoded, or serialized in any format (text or bytes).
+ *
+ * @example
+ * ```ts
+ * const inputs: MacaroonInput[] = [macaroon, macaroon.serialize('v2j'), macaroon.toBytes()];
+ * for (const m of inputs) new Verifier().verifyUnsafe(m, rootKey); // the same verdict for each
+ * ```
+ */
 export type MacaroonInput = Macaroon | string | Uint8Array;
 
-/** What `verifyBatch` gives for one item: `ok`, or the error `verify` would have thrown for it alone. */
+/**
+ * What `verifyBatch` gives for one item: `ok`, or the error `verify` would have thrown for it alone.
+ *
+ * @example
+ * ```ts
+ * const results: BatchResult[] = new Verifier().verifyBatch([{ macaroon: token, rootKey }]);
+ * for (const r of results) if (!r.ok) console.warn(r.error.code); // r.error is a MacaroonError
+ * ```
+ */
 export type BatchResult =
   | { readonly ok: true; readonly error?: undefined }
   | { readonly ok: false; readonly error: MacaroonError };
@@ -134,6 +179,19 @@ function verdictError(verdict: Verdict): MacaroonError | undefined {
   }
 }
 
+/**
+ * Verifies macaroons: the predicates it satisfies (`satisfyExact`, `satisfyGeneral`,
+ * `satisfyChecker`), then `verify` (throws), `verifyUnsafe` (boolean) or `verifyBatch` (one result per
+ * item), on the WebAssembly engine once `ready()` has loaded it.
+ *
+ * @example
+ * ```ts
+ * await ready();
+ * const verifier = new Verifier().satisfyExact('account = 42');
+ * verifier.verify(token, rootKey); // throws NotAuthorizedError unless authorized
+ * verifier.verifyUnsafe(token, rootKey); // true / false
+ * ```
+ */
 export class Verifier {
   readonly #predicates = new Predicates();
   /** The exact predicates that are valid UTF-8, as text: what a cache hit compares against. */

@@ -10,7 +10,15 @@ import type { Limits } from './limits.js';
 import { Macaroon } from './macaroon.js';
 import { type MacaroonInput, Verifier } from './verifier.js';
 
-/** Options of {@link verifySignature}. */
+/**
+ * Options of {@link verifySignature}.
+ *
+ * @example
+ * ```ts
+ * const options: VerifySignatureOptions = { limits: { maxDischarges: 4 } };
+ * verifySignature(macaroon, rootKey, discharges, options);
+ * ```
+ */
 export interface VerifySignatureOptions {
   /** Resource limits; any not given keeps its default (see DEFAULT_LIMITS). */
   readonly limits?: Partial<Limits> | undefined;
@@ -27,7 +35,7 @@ export interface VerifySignatureOptions {
  * ```ts
  * const root = Macaroon.create('https://api.example/', rootKey, 'id').addFirstPartyCaveat('account = 42');
  * const predicates = verifySignature(root.serialize(), rootKey); // ['account = 42']
- * if (!predicates.every((p) => typeof p === 'string' && myPolicy(p))) throw new Error('denied');
+ * if (!predicates.every((p) => p === 'account = 42')) throw new Error('denied'); // the caller's own policy
  * ```
  */
 export function verifySignature(

@@ -27,8 +27,12 @@ export type CaveatDecodeReason =
  *
  * @example
  * ```ts
- * try { decodeCaveat(keyPair, caveat); }
- * catch (e) { if (e instanceof CaveatDecodeError && e.reason === 'public-key-mismatch') … }
+ * const caveatId = new Uint8Array(64); // a third-party caveat id, as the macaroon carries it
+ * try {
+ *   decodeCaveat(KeyPair.generate(), caveatId);
+ * } catch (e) {
+ *   if (e instanceof CaveatDecodeError && e.reason === 'public-key-mismatch') console.warn('not for us');
+ * }
  * ```
  */
 export class CaveatDecodeError extends MacaroonError {

@@ -36,12 +36,26 @@ function encodeWith(alphabet: string, bytes: Uint8Array, pad: boolean): string {
   return out;
 }
 
-/** URL-safe alphabet, no padding: what every peer writes for tokens. */
+/**
+ * URL-safe alphabet, no padding: what every peer writes for tokens.
+ *
+ * @example
+ * ```ts
+ * base64UrlEncode(new Uint8Array([251, 255])); // '-_8'
+ * ```
+ */
 export function base64UrlEncode(bytes: Uint8Array): string {
   return encodeWith(URL, bytes, false);
 }
 
-/** Standard alphabet with padding: what macaroon-bakery uses for cookies and `Macaroons` headers. */
+/**
+ * Standard alphabet with padding: what macaroon-bakery uses for cookies and `Macaroons` headers.
+ *
+ * @example
+ * ```ts
+ * base64StdEncode(new Uint8Array([251, 255])); // '+/8='
+ * ```
+ */
 export function base64StdEncode(bytes: Uint8Array): string {
   return encodeWith(STD, bytes, true);
 }
@@ -49,6 +63,12 @@ export function base64StdEncode(bytes: Uint8Array): string {
 /**
  * Decodes standard or URL-safe base64, padded or not, skipping whitespace. Throws DecodeError naming the
  * offending position (never echoing the input) for anything else.
+ *
+ * @example
+ * ```ts
+ * base64Decode('-_8'); // Uint8Array [251, 255]
+ * base64Decode('+/8='); // the same bytes
+ * ```
  */
 export function base64Decode(text: string, what = 'base64 data'): Uint8Array<ArrayBuffer> {
   return decodePlain(text) ?? decodeLenient(text, what);

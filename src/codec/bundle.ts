@@ -16,6 +16,18 @@ import { encodeV1 } from './v1.js';
 import { encodeV2 } from './v2.js';
 import { FIELD_SIGNATURE, V2Framing } from './v2-framing.js';
 
+/**
+ * How a bundle (a root macaroon and its discharges) is written: `binary` (V2 macaroons back to back,
+ * base64url, as go-macaroon's Slice), `json` (a JSON array) or `bakery` (base64 of the JSON array, as
+ * httpbakery's `Macaroons` header and cookies).
+ *
+ * @example
+ * ```ts
+ * const format: BundleFormat = 'bakery';
+ * const header = Macaroon.serializeBundle([macaroon, ...discharges], format);
+ * Macaroon.deserializeBundle(header); // [macaroon, ...discharges], whichever format
+ * ```
+ */
 export type BundleFormat = 'binary' | 'json' | 'bakery';
 
 export function encodeBinaryBundle(list: readonly MacaroonData[]): Uint8Array {

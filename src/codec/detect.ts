@@ -12,6 +12,15 @@ import { fromJsonObject, parseJson } from './json.js';
 import { decodeV1, looksLikeV1 } from './v1.js';
 import { decodeV2 } from './v2.js';
 
+/**
+ * The wire format of one macaroon: `v1` and `v2` binary (serialized as base64url), `v1j` and `v2j` JSON.
+ *
+ * @example
+ * ```ts
+ * const formats: Format[] = ['v1', 'v2', 'v1j', 'v2j'];
+ * for (const f of formats) Macaroon.deserialize(macaroon.serialize(f)); // each read back, format detected
+ * ```
+ */
 export type Format = 'v1' | 'v2' | 'v1j' | 'v2j';
 
 /** Decodes one binary macaroon (V1 packets or V2) at `start`; returns it and where it ended. */

@@ -6,11 +6,29 @@ import { EngineError, InvalidArgumentError } from '../errors.js';
 import { tsEngine } from './ts.js';
 import type { Engine, EngineName } from './types.js';
 
+/**
+ * Which engine a Verifier uses: `auto` (the WebAssembly engine once `ready()` has loaded it, the
+ * TypeScript engine before), `wasm` (required; throws EngineError before `ready()`), or `js`.
+ *
+ * @example
+ * ```ts
+ * const choice: EngineChoice = 'js';
+ * new Verifier({ engine: choice }).engine; // 'js'
+ * ```
+ */
 export type EngineChoice = 'auto' | 'wasm' | 'js';
 
 export type { EngineName } from './types.js';
 
-/** What `ready()` and `initWasm` resolve with. */
+/**
+ * What `ready()` and `initWasm` resolve with.
+ *
+ * @example
+ * ```ts
+ * const info: ReadyInfo = await ready();
+ * console.log(info.engine); // 'wasm-simd' where SIMD is supported, 'wasm-scalar' else, 'js' without WebAssembly
+ * ```
+ */
 export interface ReadyInfo {
   /** The engine 'auto' now uses. */
   readonly engine: EngineName;

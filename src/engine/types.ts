@@ -106,7 +106,15 @@ export interface Verdict {
   readonly error?: MacaroonError;
 }
 
-/** The engines: the TypeScript one, and the two builds of the WebAssembly one. */
+/**
+ * The engines: the TypeScript one, and the two builds of the WebAssembly one.
+ *
+ * @example
+ * ```ts
+ * const name: EngineName = new Verifier().engine;
+ * if (name === 'js') console.warn('WebAssembly engine not loaded: await ready() first');
+ * ```
+ */
 export type EngineName = 'js' | 'wasm-simd' | 'wasm-scalar';
 
 /**

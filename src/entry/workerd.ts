@@ -13,7 +13,17 @@ export * from '../index.js';
 
 let installed: Promise<ReadyInfo> | undefined;
 
-/** Installs the WASM engine from the imported module; resolves with the engine 'auto' now uses. */
+/**
+ * Installs the WASM engine from the imported module; resolves with the engine 'auto' now uses.
+ *
+ * @example
+ * ```ts
+ * import { ready, Verifier } from 'macaroon-engine'; // this entry, under the `workerd` condition
+ *
+ * await ready(); // { engine: 'wasm-simd' }
+ * new Verifier().engine; // 'wasm-simd'
+ * ```
+ */
 export function ready(): Promise<ReadyInfo> {
   installed ??= Promise.resolve().then(install);
   return installed;

@@ -2,7 +2,9 @@
  * A strict consumer: every README snippet compiles against the built package (dist, through the
  * package's `exports`) with `strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` and
  * `skipLibCheck: false`, under both `node16` and `bundler` module resolution; with them
- * test/types/fixtures/, which holds what the types must refuse (`@ts-expect-error`).
+ * test/types/fixtures/, which holds what the types must refuse (`@ts-expect-error`); and the `@example`
+ * of every public export (test/docs/tsdoc-examples.ts), so no example names an API that does not exist
+ * or calls one wrongly.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,11 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_GLOBALS, tsdocExamples } from '../docs/tsdoc-examples.js';
 import { readmeSnippets } from './readme-snippets.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const run = promisify(execFile);
+
+/** The entry points whose exports' `@example`s are compiled. */
+const EXAMPLES_COMPILED = ['macaroon-engine'];
 
 const STRICT = {
   strict: true,
@@ -35,6 +41,7 @@ const RESOLUTIONS = {
 
 let dir: string;
 const snippets = readmeSnippets(join(ROOT, 'README.md'));
+const examples = tsdocExamples(EXAMPLES_COMPILED);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'macaroon-engine-consumer-'));
@@ -42,7 +49,7 @@ beforeAll(() => {
   // The package as a dependency: its package.json `exports` and dist, as installed.
   symlinkSync(ROOT, join(dir, 'node_modules', 'macaroon-engine'), 'dir');
   // The frameworks the adapter examples use, as the consumer would install them.
-  for (const name of ['express', 'fastify', 'hono', '@types']) {
+  for (const name of ['express', 'fastify', 'hono', 'pg', 'redis', '@redis', '@types']) {
     symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   }
   writeFileSync(
@@ -55,6 +62,8 @@ beforeAll(() => {
     "declare module '*.wasm' {\n  const module: WebAssembly.Module;\n  export default module;\n}\n",
   );
   for (const s of snippets) writeFileSync(join(dir, s.name), s.code);
+  writeFileSync(join(dir, 'example-globals.ts'), EXAMPLE_GLOBALS);
+  for (const e of examples) writeFileSync(join(dir, e.name), e.code);
   // What the types promise beyond the README: literal unions, the BatchResult union, explicit undefined.
   copyFileSync(join(ROOT, 'test', 'types', 'fixtures', 'unions.ts'), join(dir, 'unions.ts'));
   for (const [name, resolution] of Object.entries(RESOLUTIONS)) {
@@ -67,9 +76,10 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.concurrent('README snippets in a strict consumer', () => {
+describe.concurrent('README snippets and TSDoc examples in a strict consumer', () => {
   it('finds the snippets', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(5);
+    expect(examples.map((e) => e.id)).toContain('src/macaroon.ts:Macaroon');
   });
 
   it.each(Object.keys(RESOLUTIONS))('compile with %s resolution', { timeout: 300_000 }, async (name) => {
@@ -78,6 +88,7 @@ describe.concurrent('README snippets in a strict consumer', () => {
       (e: { stdout?: string }) => e.stdout ?? String(e),
     );
     // Each error names the snippet file; the README line of each snippet:
+    // and each example file names its export (example-<file>-<Name>-<n>.ts).
     const where = snippets.map((s) => `${s.name} = README.md:${s.line}`).join(', ');
     expect(r, where).toBe('');
   });
