@@ -41,6 +41,16 @@ interface JsMacaroon {
 const rootKey = 'migration root key, 32 bytes long!';
 const caveatKey = 'migration caveat key for the third party';
 
+/**
+ * A js-macaroon macaroon with a third-party caveat, read here through its V2 JSON: js-macaroon 3.0.4's
+ * ByteBuffer never reads its own capacity (`_capacity` is undefined), so it doubles on every append and
+ * `exportBinary()` of a macaroon with a few more fields asks for a typed array of over 4 GiB, which Node
+ * 20 refuses (Node 22 allows it). Its bytes are compared with ours where they fit (first-party tokens).
+ */
+function fromJs(m: JsMacaroon): Macaroon {
+  return Macaroon.deserialize(JSON.stringify(m.exportJSON()));
+}
+
 function pair() {
   const theirs = js.newMacaroon({
     identifier: 'id-1',
@@ -75,7 +85,7 @@ describe('js-macaroon → macaroon-engine, call by call', () => {
   it('addThirdPartyCaveat(key, id, location) = addThirdPartyCaveat(location, key, id); bindToRoot = prepareForRequest', () => {
     const { theirs } = pair();
     theirs.addThirdPartyCaveat(caveatKey, 'tp-1', 'https://auth.example/');
-    const ours = Macaroon.deserialize(theirs.exportBinary());
+    const ours = fromJs(theirs);
     expect(ours.thirdPartyCaveats()).toEqual([
       { location: 'https://auth.example/', identifier: new TextEncoder().encode('tp-1') },
     ]);
@@ -153,7 +163,7 @@ describe('js-macaroon → macaroon-engine, call by call', () => {
       }
       return bound;
     }
-    const root = Macaroon.deserialize(theirs.exportBinary());
+    const root = fromJs(theirs);
     const ours = await discharge(root, async (_loc, id) =>
       Macaroon.deserialize(mintDischarge(new TextDecoder().decode(id)).exportBinary()),
     );
