@@ -5,6 +5,18 @@
  */
 
 export type { Caveat } from './checkers/caveat.js';
+/**
+ * The first-party checkers and caveat helpers (bakery's `checkers` package): `checkers.std()` checks
+ * `time-before`, `declared`, `allow` and `deny` conditions, and is extended with `register`.
+ *
+ * @example
+ * ```ts
+ * import { checkers } from 'macaroon-engine/bakery';
+ *
+ * const checker = checkers.std();
+ * checker.check('time-before 2030-01-01T00:00:00Z', { now: Date.now() }); // undefined: satisfied
+ * ```
+ */
 export * as checkers from './checkers/index.js';
 export { decodeCaveat, type EncodeParams, encodeCaveat, type ThirdPartyCaveatInfo } from './codec.js';
 export {

@@ -15,7 +15,16 @@ import type { CaveatToCheck, CompiledCaveats } from '../verifier.js';
 import { TokenIndex } from './token-index.js';
 import type { VerifiedToken } from './verified-token.js';
 
-/** One verified token. Immutable once stored. */
+/**
+ * One verified token. Immutable once stored.
+ *
+ * @example
+ * ```ts
+ * const cache = new VerifiedTokenCache();
+ * const gateway = new Gateway({ rootKey, verifier: new Verifier(), cache });
+ * cache.deleteWhere((entry: CacheEntry) => entry.verified.rootKeyId === 'k1'); // drop one key's tokens
+ * ```
+ */
 export interface CacheEntry {
   /** The root key it verified under, as the key source gave it: a hit requires the same key again. */
   readonly rootKey: string | Uint8Array;
@@ -40,6 +49,15 @@ export interface CacheEntry {
   readonly size: number;
 }
 
+/**
+ * Options of a VerifiedTokenCache: its bounds, and whether a token is cached the first time it verifies.
+ *
+ * @example
+ * ```ts
+ * const options: VerifiedTokenCacheOptions = { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 };
+ * new Gateway({ rootKey, verifier: new Verifier(), cache: new VerifiedTokenCache(options) });
+ * ```
+ */
 export interface VerifiedTokenCacheOptions {
   /** Most tokens held (default 10,000). */
   readonly maxEntries?: number | undefined;
@@ -52,7 +70,15 @@ export interface VerifiedTokenCacheOptions {
   readonly admitOnFirstSight?: boolean | undefined;
 }
 
-/** Hits, misses and what the cache holds now. */
+/**
+ * Hits, misses and what the cache holds now.
+ *
+ * @example
+ * ```ts
+ * const stats: CacheStats | undefined = gateway.cacheStats;
+ * if (stats) console.log(`hit ratio ${(stats.hits / Math.max(1, stats.hits + stats.misses)).toFixed(2)}`);
+ * ```
+ */
 export interface CacheStats {
   readonly hits: number;
   readonly misses: number;

@@ -8,7 +8,17 @@ import { utf8DecodeStrict } from '../bytes.js';
 import type { MacaroonData } from '../model.js';
 import type { CaveatToCheck } from '../verifier.js';
 
-/** A first-party caveat of a verified token. */
+/**
+ * A first-party caveat of a verified token.
+ *
+ * @example
+ * ```ts
+ * withMacaroonAuth((req, auth) => {
+ *   const account = auth.verified.caveats.find((c: VerifiedCaveat) => c.predicate?.startsWith('account = '));
+ *   return new Response(account?.predicate ?? 'any account');
+ * }, { gateway });
+ * ```
+ */
 export interface VerifiedCaveat {
   /** 0 for the root macaroon, else the discharge's index in the request. */
   readonly macaroon: number;

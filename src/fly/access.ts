@@ -6,7 +6,20 @@
 import { InvalidArgumentError } from '../errors.js';
 import { actionFromInput } from './action.js';
 
-/** A request to a Fly-style service (flyio.Access, JSON field names). */
+/**
+ * A request to a Fly-style service (flyio.Access, JSON field names).
+ *
+ * @example
+ * ```ts
+ * const key = crypto.getRandomValues(new Uint8Array(32));
+ * const kid = new TextEncoder().encode('key-1');
+ * const token = FlyMacaroon.create({ key, kid, location: FLY_PERMISSION_LOCATION })
+ *   .attenuate([{ type: 'Organization', body: { id: 7, mask: 'r' } }])
+ *   .encode();
+ * const access: FlyAccess = { action: 'r', orgid: 7 };
+ * verifyFly(toFlyHeader([token]), { keys: key, access }).ok; // true; with action 'w' it is false
+ * ```
+ */
 export interface FlyAccess {
   /** Letters (`'r'`, `'rw'`, `'*'`) or a 16-bit mask. */
   readonly action?: string | number | undefined;
@@ -30,6 +43,19 @@ export interface FlyAccess {
  * What a third party knows when it is asked for a discharge (auth.DischargeRequest): the logins it has
  * checked and the expiry it intends to give the discharge. The auth caveats of a ticket are checked
  * against it.
+ *
+ * @example
+ * ```ts
+ * const who: FlyDischargeRequest = { flyio: [{ userId: 42, organizationIds: [7] }], expiry: Date.now() + 3_600_000 };
+ * flyDischargeHandler({
+ *   key: crypto.getRandomValues(new Uint8Array(32)),
+ *   location: 'https://auth.example/',
+ *   discharge: ({ check }) => {
+ *     if (check(who).length > 0) throw new FlyDischargeError('https://auth.example/', 403, 'not allowed');
+ *     return [];
+ *   },
+ * });
+ * ```
  */
 export interface FlyDischargeRequest {
   readonly flyio?:
@@ -78,13 +104,31 @@ export type CheckedAccess =
       readonly expiry: number;
     };
 
-/** Why a caveat (or the access itself) denies; `kind` is stable, `message` is for people. */
+/**
+ * Why a caveat (or the access itself) denies; `kind` is stable, `message` is for people.
+ *
+ * @example
+ * ```ts
+ * const r = verifyFly(`FlyV1 ${token}`, { keys: rootKey, access: { action: 'w', orgid: 7 } });
+ * if (!r.ok && r.error instanceof FlyNotAuthorizedError) {
+ *   for (const d of r.error.denials as readonly FlyDenial[]) console.info(d.kind, d.message); // 'unauthorized-for-action', …
+ * }
+ * ```
+ */
 export interface FlyDenial {
   readonly kind: FlyDenialKind;
   readonly message: string;
 }
 
-/** superfly's error sentinels, by name. */
+/**
+ * superfly's error sentinels, by name.
+ *
+ * @example
+ * ```ts
+ * const denials = validateFlyCaveats([], { action: 'r' });
+ * const kinds: FlyDenialKind[] = denials.map((d) => d.kind); // e.g. ['resource-unspecified']
+ * ```
+ */
 export type FlyDenialKind =
   | 'unauthorized'
   | 'invalid-access'

@@ -14,10 +14,31 @@ import { type FlyCaveatInput, FlyMacaroon } from './macaroon.js';
 import { decodeStdBase64, stripFlyScheme } from './text.js';
 import { FLY_PERMISSION_LOCATION, parseFlyHeader, validateTicketCaveats } from './verify.js';
 
-/** Path of the protocol's first request, under the third party's location. */
+/**
+ * Path of the protocol's first request, under the third party's location.
+ *
+ * @example
+ * ```ts
+ * const handler = flyDischargeHandler({ key: rootKey, location: 'https://auth.example', discharge: () => [] });
+ * export default {
+ *   fetch: (req: Request) => (new URL(req.url).pathname === FLY_DISCHARGE_PATH ? handler(req) : new Response(null, { status: 404 })),
+ * };
+ * ```
+ */
 export const FLY_DISCHARGE_PATH = '/.well-known/macfly/3p';
 
-/** A discharge the third party refused, or a protocol failure (code `ERR_FLY_DISCHARGE`). */
+/**
+ * A discharge the third party refused, or a protocol failure (code `ERR_FLY_DISCHARGE`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await fetchFlyDischarges(`FlyV1 ${token}`);
+ * } catch (e) {
+ *   if (e instanceof FlyDischargeError) console.warn(`${e.location} refused: ${e.status}`);
+ * }
+ * ```
+ */
 export class FlyDischargeError extends MacaroonError {
   override readonly code = 'ERR_FLY_DISCHARGE';
   /** The HTTP status the third party answered (0 when no response). */
@@ -35,6 +56,19 @@ function initUrl(location: string): string {
   return location.endsWith('/') ? location + FLY_DISCHARGE_PATH.slice(1) : location + FLY_DISCHARGE_PATH;
 }
 
+/**
+ * Options of `fetchFlyDischarges`: which tickets to discharge, the fetch to use, and user interaction.
+ *
+ * @example
+ * ```ts
+ * const options: FetchDischargesOptions = {
+ *   ignore: ['https://slow-3p.example'],
+ *   headers: (location) => (location === 'https://auth.example' ? { authorization: 'Bearer s3cret' } : undefined),
+ *   onUserUrl: (url) => console.log(`open ${url} to log in`),
+ * };
+ * const header = await fetchFlyDischarges(`FlyV1 ${token}`, options); // the tokens and their discharges
+ * ```
+ */
 export interface FetchDischargesOptions {
   /** The permission token's location (default Fly's); discharges are fetched for its tickets. */
   readonly location?: string | undefined;
@@ -58,7 +92,8 @@ export interface FetchDischargesOptions {
  *
  * @example
  * ```ts
- * const header = await fetchFlyDischarges('FlyV1 fm2_…', { headers: () => ({ authorization: `Bearer ${session}` }) });
+ * const session = 's3cret'; // the caller's credentials at the third party
+ * const header = await fetchFlyDischarges(`FlyV1 ${token}`, { headers: () => ({ authorization: `Bearer ${session}` }) });
  * ```
  */
 export async function fetchFlyDischarges(
@@ -191,6 +226,19 @@ async function poll(
   throw new FlyDischargeError(location, 0, `no discharge after ${maxPolls} polls`);
 }
 
+/**
+ * Options of `flyDischargeHandler`: the third party's key and location, and its decision.
+ *
+ * @example
+ * ```ts
+ * const options: DischargeHandlerOptions = {
+ *   key: rootKey,
+ *   location: 'https://auth.example',
+ *   discharge: ({ check }) => (check({ flyio: [{ userId: 42 }] }).length === 0 ? [] : Promise.reject(new FlyDischargeError('https://auth.example', 403, 'denied'))),
+ * };
+ * flyDischargeHandler(options);
+ * ```
+ */
 export interface DischargeHandlerOptions {
   /** The 32-byte key shared with the services whose tokens name this third party. */
   readonly key: Uint8Array;
@@ -227,6 +275,7 @@ function reply(status: number, body: object): Response {
  *
  * @example
  * ```ts
+ * const authKey = crypto.getRandomValues(new Uint8Array(32)); // shared with the services that name this 3p
  * const handler = flyDischargeHandler({ key: authKey, location: 'https://auth.example', discharge: ({ check }) => {
  *   if (check({ flyio: [{ userId: 5, organizationIds: [7] }] }).length) throw new FlyDischargeError('https://auth.example', 403, 'not a member');
  *   const now = Math.floor(Date.now() / 1000);

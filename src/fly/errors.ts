@@ -7,6 +7,14 @@ import type { FlyDenial } from './access.js';
  * key lookup returned nothing), `unfinalized-proof`, `discharge-missing`, `decryption-failed`,
  * `discharge-bound-elsewhere`, `attestation-not-allowed`, `discharge-invalid`, `signature-mismatch` (the
  * chain), `denied` (a caveat, or the access itself, denies the request; see `denials`).
+ *
+ * @example
+ * ```ts
+ * const r = verifyFly(`FlyV1 ${token}`, { keys: () => undefined, access: { orgid: 7 } });
+ * if (!r.ok && r.error instanceof FlyNotAuthorizedError) {
+ *   const reason: FlyFailureReason = r.error.reason; // 'unknown-key' here
+ * }
+ * ```
  */
 export type FlyFailureReason =
   | 'no-permission-token'
@@ -27,7 +35,7 @@ export type FlyFailureReason =
  * @example
  * ```ts
  * import { verifyFly, FlyNotAuthorizedError } from 'macaroon-engine/fly';
- * const r = verifyFly(header, { keys, access: { action: 'r', orgid: 7 } });
+ * const r = verifyFly(`FlyV1 ${token}`, { keys: rootKey, access: { action: 'r', orgid: 7 } });
  * if (!r.ok && r.error instanceof FlyNotAuthorizedError) console.log(r.error.reason, r.error.denials);
  * ```
  */

@@ -26,7 +26,15 @@ import {
   verifySelected,
 } from './verify.js';
 
-/** Read access to request headers (a Web `Headers` fits). */
+/**
+ * Read access to request headers (a Web `Headers` fits).
+ *
+ * @example
+ * ```ts
+ * const headers: FlyHeaderLookup = { get: (name) => (name === 'authorization' ? `FlyV1 ${token}` : null) };
+ * await new FlyGateway({ keys: rootKey }).authorize(headers, { action: 'r', orgid: 7 });
+ * ```
+ */
 export interface FlyHeaderLookup {
   get(name: string): string | null | undefined;
 }
@@ -43,13 +51,32 @@ export interface FlyHeaderLookup {
  */
 export type FlyDenialReason = FlyFailureReason | 'missing-token' | MacaroonErrorCode;
 
-/** What a FlyGateway answers. */
+/**
+ * What a FlyGateway answers.
+ *
+ * @example
+ * ```ts
+ * const d: FlyDecision = await new FlyGateway({ keys: rootKey }).authorize(request.headers, { action: 'r', orgid: 7 });
+ * if (d.status === 200) console.log(d.caveats);
+ * else if (d.status === 401) console.log(d.reason, d.stage);
+ * ```
+ */
 export type FlyDecision =
   | { readonly status: 200; readonly token: FlyMacaroon; readonly caveats: FlyCaveat[] }
   | { readonly status: 400; readonly code: MacaroonErrorCode }
   | { readonly status: 401; readonly reason: FlyDenialReason; readonly stage?: FlyStage | undefined }
   | { readonly status: 503; readonly code: MacaroonErrorCode };
 
+/**
+ * Options of a FlyGateway: root keys by key id, trusted third parties, location, caveat types, limits.
+ *
+ * @example
+ * ```ts
+ * const keys = new Map<string, Uint8Array>([['key-1', rootKey]]);
+ * const options: FlyGatewayOptions = { keys: async (kid) => keys.get(new TextDecoder().decode(kid)) };
+ * new FlyGateway(options);
+ * ```
+ */
 export interface FlyGatewayOptions {
   /** Root key by key id; may be async (a database, a KMS). Undefined: unknown key (401). */
   readonly keys: Uint8Array | ((kid: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>);
@@ -77,7 +104,8 @@ const MISSING: FlyDecision = Object.freeze({ status: 401, reason: 'missing-token
  * @example
  * ```ts
  * import { FlyGateway, withFlyAuth } from 'macaroon-engine/fly';
- * const gateway = new FlyGateway({ keys: async (kid) => db.rootKey(kid), batch: true });
+ * const keys = new Map<string, Uint8Array>(); // root keys by key id, e.g. from a database
+ * const gateway = new FlyGateway({ keys: async (kid) => keys.get(new TextDecoder().decode(kid)), batch: true });
  * export default { fetch: withFlyAuth(() => new Response('ok'), {
  *   gateway, access: (req) => ({ action: req.method === 'GET' ? 'r' : 'w', orgid: 7 }) }) };
  * ```
@@ -146,8 +174,8 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-
  *
  * @example
  * ```ts
- * const d = await gateway.authorize(request.headers, access);
- * if (d.status !== 200) return flyDenial(d);
+ * const d = await new FlyGateway({ keys: rootKey }).authorize(request.headers, { action: 'r', orgid: 7 });
+ * const response = d.status === 200 ? new Response('ok') : flyDenial(d); // 400, 401 or 503, JSON
  * ```
  */
 export function flyDenial(decision: Exclude<FlyDecision, { status: 200 }>): Response {
@@ -176,6 +204,7 @@ export function flyDenial(decision: Exclude<FlyDecision, { status: 200 }>): Resp
  *
  * @example
  * ```ts
+ * const gateway = new FlyGateway({ keys: rootKey });
  * const handler = withFlyAuth((req, auth) => Response.json(auth.caveats), {
  *   gateway, access: (req) => ({ action: 'r', orgid: 7, appid: Number(new URL(req.url).searchParams.get('app')) }),
  * });

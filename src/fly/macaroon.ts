@@ -14,7 +14,15 @@ import { finalizeProof, hmac, seal, sha256, unseal } from './crypto.js';
 import { MsgpackReader, MsgpackWriter } from './msgpack.js';
 import { decodeStdBase64, encodeFlyToken, TOKEN_LABELS } from './text.js';
 
-/** The nonce: key id, 16 random bytes, proof flag (absent in legacy 2-field nonces). */
+/**
+ * The nonce: key id, 16 random bytes, proof flag (absent in legacy 2-field nonces).
+ *
+ * @example
+ * ```ts
+ * const nonce: FlyNonce = FlyMacaroon.decode(token).nonce;
+ * new TextDecoder().decode(nonce.kid ?? new Uint8Array()); // the key id the token was minted under
+ * ```
+ */
 export interface FlyNonce {
   readonly kid: Uint8Array | null;
   readonly rnd: Uint8Array | null;
@@ -23,7 +31,15 @@ export interface FlyNonce {
   readonly version: 0 | 1;
 }
 
-/** Options for decoding. */
+/**
+ * Options for decoding.
+ *
+ * @example
+ * ```ts
+ * const options: FlyDecodeOptions = { registry: FlyCaveatRegistry.standard(), limits: { maxCaveats: 32 } };
+ * FlyMacaroon.decode(token, options);
+ * ```
+ */
 export interface FlyDecodeOptions {
   /** Caveat types to recognise (default: superfly's standard ones). */
   readonly registry?: FlyCaveatRegistry | undefined;
@@ -31,7 +47,18 @@ export interface FlyDecodeOptions {
   readonly limits?: Partial<Limits> | undefined;
 }
 
-/** A caveat to add: superfly's JSON form, or an entry taken from another token. */
+/**
+ * A caveat to add: superfly's JSON form, or an entry taken from another token.
+ *
+ * @example
+ * ```ts
+ * const caveats: FlyCaveatInput[] = [
+ *   { type: 'Organization', body: { id: 7, mask: 'r' } },
+ *   { type: 'ValidityWindow', body: { not_before: 0, not_after: Math.floor(Date.now() / 1000) + 3600 } },
+ * ];
+ * FlyMacaroon.decode(token).attenuate(caveats);
+ * ```
+ */
 export type FlyCaveatInput =
   | FlyCaveat
   | {

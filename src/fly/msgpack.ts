@@ -197,7 +197,16 @@ export class MsgpackWriter {
   }
 }
 
-/** Bounds for reading untrusted MessagePack. */
+/**
+ * Bounds for reading untrusted MessagePack.
+ *
+ * @example
+ * ```ts
+ * const bounds: ReadBounds = { maxDepth: 8, maxElements: 64, maxFieldBytes: 4096 };
+ * const r = new MsgpackReader(new MsgpackWriter().str('hello').bytes(), bounds);
+ * r.str('greeting'); // 'hello'
+ * ```
+ */
 export interface ReadBounds {
   /** Deepest nesting of arrays/maps (and of IfPresent caveat sets). */
   readonly maxDepth: number;
@@ -207,7 +216,15 @@ export interface ReadBounds {
   readonly maxFieldBytes: number;
 }
 
-/** A generic decoded value (the body of an unregistered caveat, for display). */
+/**
+ * A generic decoded value (the body of an unregistered caveat, for display).
+ *
+ * @example
+ * ```ts
+ * const r = new MsgpackReader(new MsgpackWriter().array(2).uint(1).str('x').bytes(), { maxDepth: 4, maxElements: 16, maxFieldBytes: 64 });
+ * const v: MsgpackValue = r.any('value'); // [1, 'x']
+ * ```
+ */
 export type MsgpackValue =
   | null
   | boolean
@@ -224,8 +241,9 @@ export type MsgpackValue =
  *
  * @example
  * ```ts
+ * const bytes = new MsgpackWriter().uint(450825).bytes();
  * const r = new MsgpackReader(bytes, { maxDepth: 16, maxElements: 512, maxFieldBytes: 16384 });
- * const id = r.uint(64, 'id');
+ * const id = r.uint(64, 'id'); // 450825n
  * ```
  */
 export class MsgpackReader {

@@ -68,7 +68,8 @@ export const OAUTH_LABEL = 'fo1';
  *
  * @example
  * ```ts
- * encodeFlyToken(token.toBytes()) === token.encode(); // true
+ * const m = FlyMacaroon.create({ key: rootKey, kid: new Uint8Array([1]), location: FLY_PERMISSION_LOCATION });
+ * encodeFlyToken(m.toBytes()) === m.encode(); // true
  * ```
  */
 export function encodeFlyToken(bytes: Uint8Array): string {

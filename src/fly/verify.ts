@@ -32,7 +32,8 @@ export type { FlyTrustedThirdParties } from './verify-chains.js';
  *
  * @example
  * ```ts
- * const caveats = verifyFlySignature(FlyMacaroon.decode(t), rootKey, [FlyMacaroon.decode(d)]);
+ * const [permission, ...discharges] = parseFlyHeader(`FlyV1 ${token}`);
+ * if (permission) verifyFlySignature(permission, rootKey, discharges); // the caveats; throws FlyNotAuthorizedError
  * ```
  */
 export function verifyFlySignature(
@@ -53,7 +54,8 @@ export function verifyFlySignature(
  *
  * @example
  * ```ts
- * validateFlyCaveats(token.entries, { action: 'r', orgid: 7, appid: 9 }); // [] when allowed
+ * const entries = verifyFlySignature(FlyMacaroon.decode(token), rootKey);
+ * validateFlyCaveats(entries, { action: 'r', orgid: 7, appid: 9 }); // [] when allowed
  * ```
  */
 export function validateFlyCaveats(
@@ -75,7 +77,9 @@ export function validateFlyCaveats(
  *
  * @example
  * ```ts
- * const denials = validateTicketCaveats(opened.entries, { flyio: [{ userId: 5, organizationIds: [7] }] });
+ * const ticket = new Uint8Array(); // a ticket from a permission token's third-party caveat
+ * const opened = FlyMacaroon.openTicket(rootKey, ticket);
+ * const denials = opened && validateTicketCaveats(opened.entries, { flyio: [{ userId: 5, organizationIds: [7] }] });
  * ```
  */
 export function validateTicketCaveats(
@@ -102,10 +106,30 @@ function validateChecked(
   return out;
 }
 
-/** Where a header verification stopped. */
+/**
+ * Where a header verification stopped.
+ *
+ * @example
+ * ```ts
+ * const r = verifyFly(`FlyV1 ${token}`, { keys: rootKey, access: { orgid: 7 } });
+ * if (!r.ok) {
+ *   const stage: FlyStage = r.stage;
+ *   const status = stage === 'parse' || stage === 'decode' ? 400 : 401;
+ * }
+ * ```
+ */
 export type FlyStage = 'parse' | 'select' | 'decode' | 'verify' | 'validate';
 
-/** The result of verifyFly. */
+/**
+ * The result of verifyFly.
+ *
+ * @example
+ * ```ts
+ * const r: FlyVerifyResult = verifyFly(`FlyV1 ${token}`, { keys: rootKey, access: { orgid: 7 } });
+ * if (r.ok) console.log(r.caveats); // superfly's JSON form
+ * else console.warn(r.stage, r.error.code);
+ * ```
+ */
 export type FlyVerifyResult =
   | {
       readonly ok: true;
@@ -117,7 +141,15 @@ export type FlyVerifyResult =
     }
   | { readonly ok: false; readonly stage: FlyStage; readonly error: MacaroonError };
 
-/** Options of verifyFly. */
+/**
+ * Options of verifyFly.
+ *
+ * @example
+ * ```ts
+ * const options: FlyVerifyOptions = { keys: rootKey, access: [{ action: 'r', orgid: 7 }, { action: 'r', appid: 9 }], now: new Date() };
+ * verifyFly(`FlyV1 ${token}`, options);
+ * ```
+ */
 export interface FlyVerifyOptions {
   /** Root key for a key id (the permission token's kid); undefined when unknown. */
   readonly keys: Uint8Array | ((kid: Uint8Array) => Uint8Array | undefined);
@@ -143,7 +175,7 @@ export interface FlyVerifyOptions {
  *
  * @example
  * ```ts
- * verifyFly(header, { keys, access, location: FLY_PERMISSION_LOCATION });
+ * verifyFly(`FlyV1 ${token}`, { keys: rootKey, access: { orgid: 7 }, location: FLY_PERMISSION_LOCATION });
  * ```
  */
 export const FLY_PERMISSION_LOCATION = 'https://api.fly.io/v1';
@@ -156,11 +188,12 @@ export const FLY_PERMISSION_LOCATION = 'https://api.fly.io/v1';
  *
  * @example
  * ```ts
- * const r = verifyFly(req.headers.get('authorization') ?? '', {
- *   keys: (kid) => rootKeys.get(hex(kid)),
+ * const rootKeys = new Map<string, Uint8Array>(); // by key id
+ * const r = verifyFly(request.headers.get('authorization') ?? '', {
+ *   keys: (kid) => rootKeys.get(new TextDecoder().decode(kid)),
  *   access: { action: 'r', orgid: 7, appid: 9 },
  * });
- * if (!r.ok) return new Response(r.stage === 'parse' ? 'bad token' : 'forbidden', { status: r.stage === 'parse' ? 400 : 403 });
+ * const response = r.ok ? new Response('ok') : new Response(r.stage === 'parse' ? 'bad token' : 'forbidden', { status: r.stage === 'parse' ? 400 : 403 });
  * ```
  */
 export function verifyFly(header: string, options: FlyVerifyOptions): FlyVerifyResult {
@@ -430,7 +463,8 @@ export function parseFlyHeader(
  *
  * @example
  * ```ts
- * fetch(url, { headers: { authorization: toFlyHeader([token, discharge]) } });
+ * const discharges: string[] = []; // from fetchFlyDischarges, say
+ * await fetch('https://api.example/apps', { headers: { authorization: toFlyHeader([token, ...discharges]) } });
  * ```
  */
 export function toFlyHeader(tokens: readonly (FlyMacaroon | string)[]): string {

@@ -21,7 +21,17 @@ declare global {
   }
 }
 
-/** Options of {@link macaroonAuth}. */
+/**
+ * Options of {@link macaroonAuth}.
+ *
+ * @example
+ * ```ts
+ * import { type ExpressAuthOptions, macaroonAuth } from 'macaroon-engine/express';
+ *
+ * const options: ExpressAuthOptions = { gateway, facts: (req) => ({ exact: [`account = ${req.params.id}`] }) };
+ * const auth = macaroonAuth(options);
+ * ```
+ */
 export interface ExpressAuthOptions {
   readonly gateway: Gateway;
   /** The request's own facts (e.g. `account = ${req.params.id}`); `req.params` is the route's. */
@@ -36,6 +46,10 @@ export interface ExpressAuthOptions {
  *
  * @example
  * ```ts
+ * import express from 'express';
+ * import { macaroonAuth } from 'macaroon-engine/express';
+ *
+ * const app = express();
  * app.get('/accounts/:id', macaroonAuth({ gateway, facts: (req) => ({ exact: [`account = ${req.params.id}`] }) }),
  *   (req, res) => { res.json({ caveats: req.macaroon?.macaroon.caveats.length }) });
  * ```

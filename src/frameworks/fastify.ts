@@ -29,7 +29,18 @@ declare module 'fastify' {
   }
 }
 
-/** Options of the {@link macaroonPlugin}. */
+/**
+ * Options of the {@link macaroonPlugin}.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { type FastifyMacaroonOptions, macaroonPlugin } from 'macaroon-engine/fastify';
+ *
+ * const options: FastifyMacaroonOptions = { gateway, onDenied: (d) => d.problem };
+ * await Fastify().register(macaroonPlugin, options);
+ * ```
+ */
 export interface FastifyMacaroonOptions {
   readonly gateway: Gateway;
   /** The request's own facts (e.g. `account = ${request.params.id}`). */
@@ -68,6 +79,10 @@ function plugin(
  *
  * @example
  * ```ts
+ * import Fastify from 'fastify';
+ * import { macaroonPlugin } from 'macaroon-engine/fastify';
+ *
+ * const app = Fastify();
  * await app.register(macaroonPlugin, { gateway, facts: (req) => ({ exact: [`account = ${(req.params as { id: string }).id}`] }) });
  * app.get('/accounts/:id', { onRequest: app.macaroonAuth }, async (req) => ({ caveats: req.macaroon?.macaroon.caveats.length }));
  * ```

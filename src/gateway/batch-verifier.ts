@@ -13,24 +13,61 @@ import { MicroBatcher, type MicroBatcherOptions } from './batcher.js';
 import { KeyLookupError, UnknownRootKeyError } from './errors.js';
 import { type RootKey, type RootKeyResolver, type RootKeySource, resolveRootKey } from './keys.js';
 
-/** A root macaroon and its discharges as one serialized bundle (any form Macaroon.deserializeBundle reads). */
+/**
+ * A root macaroon and its discharges as one serialized bundle (any form Macaroon.deserializeBundle reads).
+ *
+ * @example
+ * ```ts
+ * const item: BundleItem = { bundle: Macaroon.serializeBundle([macaroon, ...discharges]), rootKey };
+ * await new BatchVerifier(new Verifier()).verify(item); // { ok: true } or { ok: false, error }
+ * ```
+ */
 export interface BundleItem extends VerifyOptions {
   readonly bundle: string | Uint8Array;
   readonly rootKey: RootKey;
 }
 
+/**
+ * What `BatchVerifier.verify` takes: a macaroon with its discharges, or a whole bundle, with a root key
+ * or a resolver of it.
+ *
+ * @example
+ * ```ts
+ * const byKey: GatewayItem = { macaroon: token, rootKey, exact: ['account = 42'] };
+ * const byResolver: GatewayItem = { bundle: token, rootKey: (id) => (new TextDecoder().decode(id) === 'k1' ? rootKey : undefined) };
+ * ```
+ */
 export type GatewayItem =
   | (Omit<BatchItem, 'rootKey'> & { readonly bundle?: undefined; readonly rootKey: RootKeySource })
   | (Omit<BundleItem, 'rootKey'> & { readonly rootKey: RootKeySource });
 
 type SingleItem = Omit<BatchItem, 'rootKey'> & { readonly rootKey: RootKeySource };
 
-/** What runs a batch: `verifier.verifyBatch`, or a worker pool's. */
+/**
+ * What runs a batch: `verifier.verifyBatch`, or a worker pool's.
+ *
+ * @example
+ * ```ts
+ * const verifier = new Verifier();
+ * const run: BatchVerify = (items) => verifier.verifyBatch(items);
+ * const batches = new BatchVerifier(run);
+ * ```
+ */
 export type BatchVerify = (items: BatchItem[]) => BatchResult[] | Promise<BatchResult[]>;
 
 /**
  * A target that decodes bundles itself (a VerifierPool does, in its workers): bundles are passed to it
  * as they came, so the thread feeding it spends nothing on decoding.
+ *
+ * @example
+ * ```ts
+ * const target: BundleTarget = {
+ *   decodesBundles: true,
+ *   concurrency: 4,
+ *   verifyBatch: (items) => items.map(() => ({ ok: true })), // e.g. a worker pool that decodes in its workers
+ * };
+ * new BatchVerifier(target);
+ * ```
  */
 export interface BundleTarget {
   readonly decodesBundles: true;
@@ -39,11 +76,31 @@ export interface BundleTarget {
   verifyBatch(items: (BatchItem | BundleItem)[]): BatchResult[] | Promise<BatchResult[]>;
 }
 
+/**
+ * Options of a BatchVerifier: the micro-batching ones, and limits for decoding tokens.
+ *
+ * @example
+ * ```ts
+ * const options: BatchVerifierOptions = { maxBatchSize: 128, maxWaitMs: 0, limits: { maxDischarges: 4 } };
+ * new BatchVerifier(new Verifier(), options);
+ * ```
+ */
 export interface BatchVerifierOptions extends MicroBatcherOptions {
   /** Limits for decoding tokens given as text or bytes (the verifier applies its own again). */
   readonly limits?: Partial<Limits> | undefined;
 }
 
+/**
+ * Verifies one request at a time through micro-batches of a Verifier (or a worker pool): what a Gateway
+ * runs.
+ *
+ * @example
+ * ```ts
+ * const batches = new BatchVerifier(new Verifier().satisfyExact('account = 42'));
+ * const result = await batches.verify({ macaroon: token, rootKey }); // joins this turn's batch
+ * if (!result.ok) console.warn(result.error.code);
+ * ```
+ */
 export class BatchVerifier {
   readonly #batcher: MicroBatcher<BatchItem | BundleItem, BatchResult>;
   readonly #limits: Partial<Limits> | undefined;

@@ -9,12 +9,37 @@
 import { describeType } from '../bytes.js';
 import { InvalidArgumentError } from '../errors.js';
 
-/** Runs a whole batch; returns one result per item, in order. */
+/**
+ * Runs a whole batch; returns one result per item, in order.
+ *
+ * @example
+ * ```ts
+ * const run: BatchRunner<string, number> = (items) => items.map((s) => s.length);
+ * await new MicroBatcher(run).submit('abc'); // 3
+ * ```
+ */
 export type BatchRunner<I, R> = (items: I[]) => R[] | Promise<R[]>;
 
-/** Calls `run` soon: after `delayMs`, or at the end of the current turn when `delayMs` is 0. */
+/**
+ * Calls `run` soon: after `delayMs`, or at the end of the current turn when `delayMs` is 0.
+ *
+ * @example
+ * ```ts
+ * const schedule: Scheduler = (run, delayMs) => void setTimeout(run, delayMs);
+ * new MicroBatcher((xs: number[]) => xs, { schedule });
+ * ```
+ */
 export type Scheduler = (run: () => void, delayMs: number) => void;
 
+/**
+ * Options of a MicroBatcher (and of a BatchVerifier): batch size, wait, scheduler, batches in flight.
+ *
+ * @example
+ * ```ts
+ * const options: MicroBatcherOptions = { maxBatchSize: 256, maxWaitMs: 1, maxInFlight: 2 };
+ * new MicroBatcher((xs: number[]) => xs.map((x) => x * 2), options);
+ * ```
+ */
 export interface MicroBatcherOptions {
   /**
    * Most items in one batch (default 64). From `npm run loadtest -- --sweep` (W1 tokens, 32 connections,
@@ -39,7 +64,23 @@ export interface MicroBatcherOptions {
   readonly maxInFlight?: number | undefined;
 }
 
+/**
+ * The default `maxBatchSize`: 64 items.
+ *
+ * @example
+ * ```ts
+ * new BatchVerifier(new Verifier(), { maxBatchSize: DEFAULT_MAX_BATCH_SIZE * 2 });
+ * ```
+ */
 export const DEFAULT_MAX_BATCH_SIZE = 64;
+/**
+ * The default `maxWaitMs`: 0, a batch runs at the end of the current event-loop turn.
+ *
+ * @example
+ * ```ts
+ * new BatchVerifier(new Verifier(), { maxWaitMs: DEFAULT_MAX_WAIT_MS }); // the default, said explicitly
+ * ```
+ */
 export const DEFAULT_MAX_WAIT_MS = 0;
 
 interface Waiting<R> {
@@ -61,6 +102,16 @@ function checkCount(value: unknown, name: string, min: number): number {
   return value;
 }
 
+/**
+ * Runs the items submitted close together as one batch: at `maxBatchSize` items, or `maxWaitMs` after
+ * the first (by default at the end of the current event-loop turn).
+ *
+ * @example
+ * ```ts
+ * const squares = new MicroBatcher((xs: number[]) => xs.map((x) => x * x));
+ * const [a, b] = await Promise.all([squares.submit(2), squares.submit(3)]); // one batch: 4, 9
+ * ```
+ */
 export class MicroBatcher<I, R> {
   readonly #run: BatchRunner<I, R>;
   readonly #maxBatchSize: number;

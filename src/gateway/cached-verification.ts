@@ -28,6 +28,13 @@ import { decodeCandidate, type TokenCandidate } from './transport.js';
 
 /**
  * Revocations a gateway checks on every verification: a RootKeyStore is one. Must answer from memory.
+ *
+ * @example
+ * ```ts
+ * const revoked = new Set<string>(); // hex SHA-256 digests of root identifiers
+ * const revocations: RevocationCheck = { isRevoked: (digest) => revoked.has(digest) };
+ * new Gateway({ rootKey, verifier: new Verifier(), revocations });
+ * ```
  */
 export interface RevocationCheck {
   /** `digest`: hex SHA-256 of the root identifier; `keyId`: its root key's id, if known. */

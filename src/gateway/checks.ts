@@ -3,7 +3,15 @@
  */
 import { timeCaveatDeadline } from '../time-caveat.js';
 
-/** A context that fixes the clock for `timeBefore` (milliseconds since the epoch). */
+/**
+ * A context that fixes the clock for `timeBefore` (milliseconds since the epoch).
+ *
+ * @example
+ * ```ts
+ * const context: ClockContext = { now: Date.parse('2029-12-31T23:59:59Z') };
+ * new Verifier().satisfyGeneral(timeBefore).verify(token, rootKey, [], { context });
+ * ```
+ */
 export interface ClockContext {
   readonly now?: number | undefined;
 }

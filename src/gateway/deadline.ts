@@ -13,7 +13,8 @@ export type { GatewayHook } from './errors.js';
  *
  * @example
  * ```ts
- * new Gateway({ rootKey, verifier, onTimeout: ({ hook, timeoutMs }) => metrics.increment(`timeout.${hook}`) });
+ * const timeouts = new Map<string, number>(); // e.g. exported as metrics
+ * new Gateway({ rootKey, verifier, onTimeout: ({ hook }) => void timeouts.set(hook, (timeouts.get(hook) ?? 0) + 1) });
  * ```
  */
 export interface TimeoutEvent {

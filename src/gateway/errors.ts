@@ -14,14 +14,36 @@ import { MacaroonError } from '../errors.js';
  */
 export type GatewayHook = 'root-key' | 'facts' | 'verification';
 
-/** No live root key matches the macaroon's identifier (unknown, expired or not yet valid). */
+/**
+ * No live root key matches the macaroon's identifier (unknown, expired or not yet valid).
+ *
+ * @example
+ * ```ts
+ * const keys = new KeyStore();
+ * const gateway = new Gateway({ rootKey: keys.resolver, verifier: new Verifier() });
+ * await gateway.authorize(request.headers); // a token of a forgotten key: { status: 401, reason: 'unknown-root-key' }
+ * ```
+ */
 export class UnknownRootKeyError extends MacaroonError {
   override readonly code = 'ERR_UNKNOWN_ROOT_KEY';
   /** The reason code a 401 response carries, alongside NotAuthorizedError's reasons. */
   readonly reason = 'unknown-root-key' as const;
 }
 
-/** The root-key lookup itself failed (e.g. its store is unreachable): not the token's fault. */
+/**
+ * The root-key lookup itself failed (e.g. its store is unreachable): not the token's fault.
+ *
+ * @example
+ * ```ts
+ * const gateway = new Gateway({
+ *   verifier: new Verifier(),
+ *   rootKey: async () => {
+ *     throw new KeyLookupError('key service unreachable');
+ *   },
+ * });
+ * await gateway.authorize(request.headers); // { status: 503, code: 'ERR_KEY_LOOKUP' }
+ * ```
+ */
 export class KeyLookupError extends MacaroonError {
   override readonly code = 'ERR_KEY_LOOKUP';
 }

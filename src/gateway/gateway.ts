@@ -37,6 +37,16 @@ export {
 /**
  * A shared root-key store as a gateway uses it (a `RootKeyStore` from `macaroon-engine/store` is one):
  * keys by identifier, revocations from memory, and news of revocations to drop cached tokens.
+ *
+ * @example
+ * ```ts
+ * import { Gateway } from 'macaroon-engine/gateway';
+ * import { MemoryBacking, RootKeyStore } from 'macaroon-engine/store';
+ * import { Verifier } from 'macaroon-engine';
+ *
+ * const store = await RootKeyStore.open(new MemoryBacking(), { policy: { expiryMs: 86_400_000 } });
+ * new Gateway({ store, verifier: new Verifier() }); // store is a GatewayKeyStore
+ * ```
  */
 export interface GatewayKeyStore extends RevocationCheck, KeyLookup {
   readonly resolver: RootKeyResolver;
@@ -122,6 +132,17 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const MISSING: Decision = Object.freeze({ status: 401, reason: 'missing-token' });
 
+/**
+ * The runtime-neutral core of every adapter: from a request's headers and facts to a Decision (200,
+ * 400, 401 or 5xx).
+ *
+ * @example
+ * ```ts
+ * const gateway = new Gateway({ rootKey, verifier: new BatchVerifier(new Verifier().satisfyGeneral(timeBefore)) });
+ * const d = await gateway.authorize(request.headers, { exact: ['account = 42'] });
+ * if (d.status !== 200) console.log(d.status === 401 ? d.reason : d.code);
+ * ```
+ */
 export class Gateway {
   readonly #rootKey: RootKeySource;
   readonly #verifier: BatchVerifier;

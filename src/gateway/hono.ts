@@ -14,12 +14,27 @@ import type { RequestFacts } from './web.js';
  *
  * @example
  * ```ts
+ * import { Hono } from 'hono';
+ * import { honoMacaroonAuth, type MacaroonVariables } from 'macaroon-engine/hono';
+ *
  * const app = new Hono<{ Variables: MacaroonVariables }>();
  * app.get('/me', honoMacaroonAuth({ gateway }), (c) => c.json({ caveats: c.get('macaroon').macaroon.caveats.length }));
  * ```
  */
 export type MacaroonVariables = { macaroon: Authorized };
 
+/**
+ * Options of `honoMacaroonAuth`: the gateway, the request's facts from the Hono context, the denial hook.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { type HonoAuthOptions, honoMacaroonAuth, type MacaroonVariables } from 'macaroon-engine/hono';
+ *
+ * const options: HonoAuthOptions = { gateway, facts: (c) => ({ exact: [`account = ${c.req.param('id')}`] }) };
+ * new Hono<{ Variables: MacaroonVariables }>().get('/accounts/:id', honoMacaroonAuth(options), (c) => c.text('ok'));
+ * ```
+ */
 export interface HonoAuthOptions {
   readonly gateway: Gateway;
   readonly facts?: RequestFacts<Context> | undefined;
@@ -27,7 +42,19 @@ export interface HonoAuthOptions {
   readonly onDenied?: DenialHook<Context> | undefined;
 }
 
-/** Sets `c.get('macaroon')` for authorized requests; answers 400/401/5xx for the others. */
+/**
+ * Sets `c.get('macaroon')` for authorized requests; answers 400/401/5xx for the others.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { honoMacaroonAuth, type MacaroonVariables } from 'macaroon-engine/hono';
+ *
+ * const app = new Hono<{ Variables: MacaroonVariables }>();
+ * app.use('/api/*', honoMacaroonAuth({ gateway }));
+ * app.get('/api/me', (c) => c.json({ id: c.get('macaroon').verified.identifierText }));
+ * ```
+ */
 export function honoMacaroonAuth(
   options: HonoAuthOptions,
 ): MiddlewareHandler<{ Variables: MacaroonVariables }> {

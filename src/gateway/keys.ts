@@ -10,14 +10,50 @@ import { InvalidArgumentError } from '../errors.js';
 import { SUGGESTED_SECRET_LENGTH } from '../macaroon.js';
 import { randomBytes } from '../random.js';
 
-/** What a resolver may return: the key, or nothing when no key matches. */
+/**
+ * What a resolver may return: the key, or nothing when no key matches.
+ *
+ * @example
+ * ```ts
+ * const key: RootKey = rootKeyFromHex('8f3a7c2e9b1d4f6a0c5e8b2d7f1a3c6e9b0d4f7a2c5e8b1d3f6a9c0e2b5d8f1a');
+ * new Gateway({ rootKey: key, verifier: new Verifier() });
+ * ```
+ */
 export type RootKey = string | Uint8Array;
+/**
+ * Finds the root key of a macaroon from its identifier (sync or async); undefined or null when none.
+ *
+ * @example
+ * ```ts
+ * const keys = new Map<string, Uint8Array>([['k1', rootKey]]);
+ * const resolver: RootKeyResolver = (identifier) => keys.get(new TextDecoder().decode(identifier).split(':')[0] ?? '');
+ * new Gateway({ rootKey: resolver, verifier: new Verifier() });
+ * ```
+ */
 export type RootKeyResolver = (
   identifier: Uint8Array,
 ) => RootKey | undefined | null | Promise<RootKey | undefined | null>;
-/** A fixed key for every identifier, or a (sync or async) function of the identifier. */
+/**
+ * A fixed key for every identifier, or a (sync or async) function of the identifier.
+ *
+ * @example
+ * ```ts
+ * const fixed: RootKeySource = rootKey;
+ * const looked: RootKeySource = async (identifier) => (identifier.length > 0 ? rootKey : undefined);
+ * ```
+ */
 export type RootKeySource = RootKey | RootKeyResolver;
 
+/**
+ * A root key of a KeyStore: its id, bytes and validity window.
+ *
+ * @example
+ * ```ts
+ * const keys = new KeyStore();
+ * const k: StoredKey = keys.add('k1', rootKey, { expiresAt: Date.now() + 30 * 86_400_000 });
+ * k.notBefore <= Date.now(); // true: valid from now on
+ * ```
+ */
 export interface StoredKey {
   readonly id: string;
   readonly key: Uint8Array;
@@ -27,11 +63,29 @@ export interface StoredKey {
   readonly expiresAt: number;
 }
 
+/**
+ * When a key added to a KeyStore starts and stops being valid (milliseconds since the epoch).
+ *
+ * @example
+ * ```ts
+ * const options: AddKeyOptions = { notBefore: Date.now(), expiresAt: Date.now() + 86_400_000 };
+ * new KeyStore().add('k1', rootKey, options);
+ * ```
+ */
 export interface AddKeyOptions {
   readonly notBefore?: number | undefined;
   readonly expiresAt?: number | undefined;
 }
 
+/**
+ * Options of a KeyStore: its clock, and how to find a key id in a macaroon identifier.
+ *
+ * @example
+ * ```ts
+ * const options: KeyStoreOptions = { keyIdOf: (id) => new TextDecoder().decode(id).split('/')[0] };
+ * new KeyStore(options);
+ * ```
+ */
 export interface KeyStoreOptions {
   /** The clock, in milliseconds since the epoch (default Date.now). */
   readonly now?: (() => number) | undefined;
@@ -42,6 +96,15 @@ export interface KeyStoreOptions {
   readonly keyIdOf?: ((identifier: Uint8Array) => string | undefined) | undefined;
 }
 
+/**
+ * Options of `KeyStore.rotate`: the new key, and how long the keys it replaces stay valid.
+ *
+ * @example
+ * ```ts
+ * const options: RotateOptions = { graceMs: 7 * 86_400_000 }; // tokens live at most a week
+ * new KeyStore().rotate(options); // a new current key; the others expire in a week
+ * ```
+ */
 export interface RotateOptions {
   /** The new key's id (default: random). */
   readonly id?: string | undefined;
@@ -69,7 +132,18 @@ function checkTime(value: unknown, name: string): number {
   return value;
 }
 
-/** Several live keys at once, each with a validity window; expired keys are dropped from memory. */
+/**
+ * Several live keys at once, each with a validity window; expired keys are dropped from memory.
+ *
+ * @example
+ * ```ts
+ * const keys = new KeyStore();
+ * keys.rotate({ graceMs: 86_400_000 });
+ * const { identifier, key } = keys.newIdentifier(); // '<key id>:<random>' and the current key
+ * const token = Macaroon.create('https://api.example/', key, identifier).serialize();
+ * new Gateway({ rootKey: keys.resolver, verifier: new Verifier() });
+ * ```
+ */
 export class KeyStore {
   readonly #keys = new Map<string, StoredKey>();
   readonly #now: () => number;
@@ -176,6 +250,11 @@ export class KeyStore {
 /**
  * Resolves the root key for `identifier`: synchronously when `source` is a key or a sync resolver (the
  * common case, with no promise on the hot path), else as a promise. `undefined` means no key.
+ *
+ * @example
+ * ```ts
+ * const key = await resolveRootKey(rootKey, macaroon.identifier); // the key itself, synchronously here
+ * ```
  */
 export function resolveRootKey(
   source: RootKeySource,
@@ -195,7 +274,15 @@ function checkResolved(value: unknown): RootKey | undefined {
   );
 }
 
-/** Parses a hex root key (as in GATEWAY_ROOT_KEY); throws InvalidArgumentError when it is not hex. */
+/**
+ * Parses a hex root key (as in GATEWAY_ROOT_KEY); throws InvalidArgumentError when it is not hex.
+ *
+ * @example
+ * ```ts
+ * const key = rootKeyFromHex(process.env.GATEWAY_ROOT_KEY ?? ''); // InvalidArgumentError unless hex
+ * new Gateway({ rootKey: key, verifier: new Verifier() });
+ * ```
+ */
 export function rootKeyFromHex(hex: string): Uint8Array {
   const key = typeof hex === 'string' && hex.length > 0 ? hexToBytes(hex) : undefined;
   if (!key) throw new InvalidArgumentError('root key must be a non-empty, even-length hex string');

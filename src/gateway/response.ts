@@ -5,6 +5,15 @@
  */
 import type { Decision } from './gateway.js';
 
+/**
+ * A refusal as status, headers and body, which every adapter sends as it is.
+ *
+ * @example
+ * ```ts
+ * const r: DenialResponse = denial({ status: 400, code: 'ERR_DECODE' });
+ * new Response(r.body, { status: r.status, headers: r.headers });
+ * ```
+ */
 export interface DenialResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;

@@ -10,13 +10,40 @@ import { DecodeError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { Macaroon } from '../macaroon.js';
 
-/** Read access to request headers: a Web `Headers` object fits, and so does a small adapter. */
+/**
+ * Read access to request headers: a Web `Headers` object fits, and so does a small adapter.
+ *
+ * @example
+ * ```ts
+ * const headers: HeaderLookup = { get: (name) => (name === 'authorization' ? `Macaroon ${token}` : undefined) };
+ * extractTokens(headers); // [{ source: 'authorization', value: token }]
+ * ```
+ */
 export interface HeaderLookup {
   get(name: string): string | null | undefined;
 }
 
+/**
+ * Where a request carried a bundle: the Authorization header, a `Macaroons` header or a cookie.
+ *
+ * @example
+ * ```ts
+ * const [first] = extractTokens(request.headers);
+ * const source: TokenSource | undefined = first?.source; // 'authorization', 'macaroons-header' or 'cookie'
+ * ```
+ */
 export type TokenSource = 'authorization' | 'macaroons-header' | 'cookie';
 
+/**
+ * A bundle a request carries, as found by `extractTokens`: where it was and its text.
+ *
+ * @example
+ * ```ts
+ * for (const candidate of extractTokens(request.headers)) {
+ *   const { macaroon, discharges } = decodeCandidate(candidate); // throws DecodeError if malformed
+ * }
+ * ```
+ */
 export interface TokenCandidate {
   readonly source: TokenSource;
   /** The cookie's name, for a cookie. */
@@ -31,6 +58,15 @@ export interface TokenCandidate {
   readonly error?: DecodeError | undefined;
 }
 
+/**
+ * Where and how much `extractTokens` (and so a Gateway) reads: schemes, cookie prefix, most candidates.
+ *
+ * @example
+ * ```ts
+ * const options: ExtractOptions = { schemes: ['Macaroon', 'Bearer'], cookiePrefix: 'macaroon-', maxTokens: 8 };
+ * extractTokens(request.headers, options);
+ * ```
+ */
 export interface ExtractOptions {
   /**
    * Most candidates tried per request, in the order of preference (default: all of them). The ones
@@ -48,10 +84,24 @@ export interface ExtractOptions {
   readonly cookiePrefix?: string | undefined;
 }
 
-/** No cap on candidates: the work is linear in the request's header bytes, which the server bounds. */
+/**
+ * No cap on candidates: the work is linear in the request's header bytes, which the server bounds.
+ *
+ * @example
+ * ```ts
+ * new Gateway({ rootKey, verifier: new Verifier(), maxTokens: Math.min(DEFAULT_MAX_TOKENS, 8) });
+ * ```
+ */
 export const DEFAULT_MAX_TOKENS = Number.POSITIVE_INFINITY;
 
-/** The `Authorization` scheme read by default. */
+/**
+ * The `Authorization` scheme read by default.
+ *
+ * @example
+ * ```ts
+ * new Gateway({ rootKey, verifier: new Verifier(), schemes: [...DEFAULT_SCHEMES, 'Bearer'] });
+ * ```
+ */
 export const DEFAULT_SCHEMES: readonly string[] = Object.freeze(['Macaroon']);
 
 /**
@@ -205,7 +255,17 @@ function cookieValue(raw: string): string | undefined {
   }
 }
 
-/** Decodes one bundle: the root macaroon and its discharges. Throws DecodeError or LimitExceededError. */
+/**
+ * Decodes one bundle: the root macaroon and its discharges. Throws DecodeError or LimitExceededError.
+ *
+ * @example
+ * ```ts
+ * const [candidate] = extractTokens(request.headers);
+ * if (candidate) {
+ *   const { macaroon, discharges } = decodeCandidate(candidate, { maxDischarges: 4 });
+ * }
+ * ```
+ */
 export function decodeCandidate(
   candidate: TokenCandidate,
   limits?: Partial<Limits>,

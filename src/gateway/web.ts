@@ -6,9 +6,26 @@ import type { VerifyOptions } from '../verifier.js';
 import { answerDenial, type DenialHook } from './deny.js';
 import type { Authorized, Gateway } from './gateway.js';
 
-/** The request's own facts: exact predicates it satisfies (from the URL, say) and a check context. */
+/**
+ * The request's own facts: exact predicates it satisfies (from the URL, say) and a check context.
+ *
+ * @example
+ * ```ts
+ * const facts: RequestFacts<Request> = (req) => ({ exact: [`account = ${new URL(req.url).searchParams.get('account')}`] });
+ * withMacaroonAuth(() => new Response('ok'), { gateway, facts });
+ * ```
+ */
 export type RequestFacts<Req> = (request: Req) => VerifyOptions | Promise<VerifyOptions>;
 
+/**
+ * Options of `withMacaroonAuth`: the gateway, the request's facts and the denial hook.
+ *
+ * @example
+ * ```ts
+ * const options: WebAuthOptions = { gateway, facts: () => ({ exact: ['account = 42'] }), onDenied: (d) => d.problem };
+ * withMacaroonAuth(() => new Response('ok'), options);
+ * ```
+ */
 export interface WebAuthOptions {
   readonly gateway: Gateway;
   readonly facts?: RequestFacts<Request> | undefined;
@@ -16,9 +33,28 @@ export interface WebAuthOptions {
   readonly onDenied?: DenialHook<Request> | undefined;
 }
 
+/**
+ * A Web handler that runs only for authorized requests, with what the gateway verified.
+ *
+ * @example
+ * ```ts
+ * const handler: AuthorizedHandler = (req, auth) => Response.json({ caveats: auth.macaroon.caveats.length });
+ * withMacaroonAuth(handler, { gateway });
+ * ```
+ */
 export type AuthorizedHandler = (request: Request, auth: Authorized) => Response | Promise<Response>;
 
-/** Wraps `handler`: it runs only for requests whose macaroons authorize them. */
+/**
+ * Wraps `handler`: it runs only for requests whose macaroons authorize them.
+ *
+ * @example
+ * ```ts
+ * const gateway = new Gateway({ rootKey, verifier: new BatchVerifier(new Verifier()) });
+ * export default {
+ *   fetch: withMacaroonAuth((req, auth) => new Response(`hello ${auth.verified.identifierText}`), { gateway }),
+ * };
+ * ```
+ */
 export function withMacaroonAuth(
   handler: AuthorizedHandler,
   options: WebAuthOptions,

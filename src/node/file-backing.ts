@@ -15,7 +15,17 @@ interface FileContents {
   readonly revocations: Revocation[];
 }
 
-/** Keys and revocations in memory, written to `path` after each change. */
+/**
+ * Keys and revocations in memory, written to `path` after each change.
+ *
+ * @example
+ * ```ts
+ * import { RootKeyStore } from 'macaroon-engine/store';
+ * import { FileBacking } from 'macaroon-engine/store/file';
+ *
+ * const store = await RootKeyStore.open(await FileBacking.open('keys.json'), { policy: { expiryMs: 86_400_000 } });
+ * ```
+ */
 export class FileBacking extends MemoryBacking {
   readonly #path: string;
   #writing: Promise<void> = Promise.resolve();

@@ -8,6 +8,21 @@ import { type DenialResponse, denial } from '../gateway/response.js';
 import type { HeaderLookup } from '../gateway/transport.js';
 import type { RequestFacts } from '../gateway/web.js';
 
+/**
+ * Options of the node:http adapters: the gateway, the request's facts, and the error and denial hooks.
+ *
+ * @example
+ * ```ts
+ * import { type NodeAuthOptions, withMacaroonAuthNode } from 'macaroon-engine/node';
+ *
+ * const options: NodeAuthOptions = {
+ *   gateway,
+ *   facts: (req) => ({ exact: [`account = ${new URL(req.url ?? '/', 'http://x').searchParams.get('account')}`] }),
+ *   onError: (e) => console.error('handler failed', e),
+ * };
+ * withMacaroonAuthNode((req, res) => void res.end('ok'), options);
+ * ```
+ */
 export interface NodeAuthOptions {
   readonly gateway: Gateway;
   readonly facts?: RequestFacts<IncomingMessage> | undefined;
@@ -17,10 +32,36 @@ export interface NodeAuthOptions {
   readonly onDenied?: DenialHook<IncomingMessage> | undefined;
 }
 
-/** A request the middleware has authorized. */
+/**
+ * A request the middleware has authorized.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { type AuthorizedRequest, macaroonMiddleware } from 'macaroon-engine/node';
+ *
+ * const auth = macaroonMiddleware({ gateway });
+ * createServer((req, res) =>
+ *   auth(req, res, () => res.end(`hello ${(req as AuthorizedRequest).macaroon?.verified.identifierText}`)),
+ * );
+ * ```
+ */
 export type AuthorizedRequest = IncomingMessage & { macaroon?: Authorized | undefined };
 
-/** Node's parsed headers as a HeaderLookup (repeated headers are already joined by Node). */
+/**
+ * Node's parsed headers as a HeaderLookup (repeated headers are already joined by Node).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { nodeHeaders } from 'macaroon-engine/node';
+ *
+ * createServer(async (req, res) => {
+ *   const d = await gateway.authorize(nodeHeaders(req));
+ *   res.writeHead(d.status).end();
+ * });
+ * ```
+ */
 export function nodeHeaders(req: IncomingMessage): HeaderLookup {
   return {
     get(name) {
@@ -30,7 +71,21 @@ export function nodeHeaders(req: IncomingMessage): HeaderLookup {
   };
 }
 
-/** Writes the 400/401/5xx answer for a decision; `scheme` names the 401 challenge (default `Macaroon`). */
+/**
+ * Writes the 400/401/5xx answer for a decision; `scheme` names the 401 challenge (default `Macaroon`).
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { nodeHeaders, sendDenial } from 'macaroon-engine/node';
+ *
+ * createServer(async (req, res) => {
+ *   const d = await gateway.authorize(nodeHeaders(req));
+ *   if (d.status !== 200) return sendDenial(res, d, gateway.scheme); // 400, 401 with WWW-Authenticate, 5xx
+ *   res.end('ok');
+ * });
+ * ```
+ */
 export function sendDenial(
   res: ServerResponse,
   decision: Exclude<Decision, { status: 200 }>,
@@ -79,7 +134,17 @@ function withDecision(
   }
 }
 
-/** Wraps `handler`: it runs only for requests whose macaroons authorize them. */
+/**
+ * Wraps `handler`: it runs only for requests whose macaroons authorize them.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { withMacaroonAuthNode } from 'macaroon-engine/node';
+ *
+ * createServer(withMacaroonAuthNode((req, res, auth) => void res.end(`hello ${auth.verified.identifierText}`), { gateway }));
+ * ```
+ */
 export function withMacaroonAuthNode(
   handler: (req: IncomingMessage, res: ServerResponse, auth: Authorized) => void | Promise<void>,
   options: NodeAuthOptions,
@@ -100,7 +165,17 @@ export function withMacaroonAuthNode(
   };
 }
 
-/** Connect/Express-style middleware: sets `req.macaroon` and calls `next()` when authorized. */
+/**
+ * Connect/Express-style middleware: sets `req.macaroon` and calls `next()` when authorized.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { macaroonMiddleware } from 'macaroon-engine/node';
+ *
+ * express().use(macaroonMiddleware({ gateway })); // a connect-style middleware; see also macaroon-engine/express
+ * ```
+ */
 export function macaroonMiddleware(
   options: NodeAuthOptions,
 ): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void {

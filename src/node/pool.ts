@@ -13,6 +13,18 @@ import type { BatchItem, BatchResult } from '../verifier.js';
 import { fromWireResult, KeyTable, toWireItem, type WireItem, type WireResult } from './pool-wire.js';
 import type { PoolTask, PoolWorkerData } from './pool-worker.js';
 
+/**
+ * Options of a VerifierPool: the module that makes each worker's Verifier, its options, the pool size.
+ *
+ * @example
+ * ```ts
+ * import { type VerifierPoolOptions, VerifierPool } from 'macaroon-engine/node';
+ *
+ * // verifier.js: export function createVerifier(options) { return new Verifier(options).satisfyGeneral(timeBefore); }
+ * const options: VerifierPoolOptions = { verifierModule: new URL('./verifier.js', import.meta.url), size: 4 };
+ * const pool = new VerifierPool(options);
+ * ```
+ */
 export interface VerifierPoolOptions {
   /**
    * The module each worker imports to make its Verifier: a path or file: URL exporting
@@ -27,6 +39,20 @@ export interface VerifierPoolOptions {
   readonly minChunk?: number | undefined;
 }
 
+/**
+ * Verifies batches on worker threads (piscina, an optional peer, loaded when the pool is made), each
+ * worker running the Verifier that `verifierModule` makes; a BatchVerifier target for a Gateway.
+ *
+ * @example
+ * ```ts
+ * import { BatchVerifier, Gateway } from 'macaroon-engine/gateway';
+ * import { VerifierPool } from 'macaroon-engine/node';
+ *
+ * const pool = new VerifierPool({ verifierModule: new URL('./verifier.js', import.meta.url) });
+ * const gateway = new Gateway({ rootKey, verifier: new BatchVerifier(pool) });
+ * await pool.verifyBatch([{ macaroon: token, rootKey }]); // [{ ok: true }] or [{ ok: false, error }]
+ * ```
+ */
 export class VerifierPool {
   /** Bundles are decoded in the workers: a BatchVerifier hands them over undecoded. */
   readonly decodesBundles = true;

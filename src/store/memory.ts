@@ -4,7 +4,16 @@
  */
 import type { BackingEvents, Revocation, RootKeyBacking, RootKeyRecord } from './types.js';
 
-/** Keys and revocations in memory (a `RootKeyBacking` for `RootKeyStore.open`). */
+/**
+ * Keys and revocations in memory (a `RootKeyBacking` for `RootKeyStore.open`).
+ *
+ * @example
+ * ```ts
+ * const store = await RootKeyStore.open(new MemoryBacking(), { policy: { expiryMs: 86_400_000 } });
+ * const { identifier, key } = await store.newIdentifier();
+ * Macaroon.create('https://api.example/', key, identifier);
+ * ```
+ */
 export class MemoryBacking implements RootKeyBacking {
   protected readonly keys = new Map<string, RootKeyRecord>();
   protected readonly revocations = new Map<string, Revocation>();

@@ -21,7 +21,18 @@ export async function openStore(url: string, options: RootKeyStoreOptions): Prom
   return RootKeyStore.open(await openBacking(url), options);
 }
 
-/** The backing `url` names (see openStore). */
+/**
+ * The backing `url` names (see openStore).
+ *
+ * @example
+ * ```ts
+ * import { RootKeyStore } from 'macaroon-engine/store';
+ * import { openBacking } from 'macaroon-engine/store/open';
+ *
+ * const backing = await openBacking('redis://localhost:6379'); // or postgres://…, file:keys.json, memory:
+ * const store = await RootKeyStore.open(backing, { policy: { expiryMs: 86_400_000 } });
+ * ```
+ */
 export async function openBacking(url: string): Promise<RootKeyBacking> {
   if (typeof url !== 'string') throw new InvalidArgumentError('a store URL must be a string');
   const scheme = url.slice(0, url.indexOf(':') + 1).toLowerCase();

@@ -12,6 +12,17 @@ import { StoreUnavailableError } from './errors.js';
 import { RootKeyStore, type RootKeyStoreOptions } from './root-key-store.js';
 import type { BackingEvents, Revocation, RootKeyBacking, RootKeyRecord } from './types.js';
 
+/**
+ * Options of `PostgresBacking.connect`: the connection string, the table and the connection deadline.
+ *
+ * @example
+ * ```ts
+ * import { PostgresBacking, type PostgresBackingOptions } from 'macaroon-engine/store/postgres';
+ *
+ * const options: PostgresBackingOptions = { url: 'postgres://app@localhost/app', table: 'api_root_keys' };
+ * await PostgresBacking.connect(options);
+ * ```
+ */
 export interface PostgresBackingOptions {
   /** `postgres://user:password@host:port/database` (any `pg` connection string). */
   readonly url: string;
@@ -76,7 +87,18 @@ function toRecord(row: KeyRow | undefined): RootKeyRecord | undefined {
   });
 }
 
-/** Keys and revocations in PostgreSQL (a `RootKeyBacking` for `RootKeyStore.open`). */
+/**
+ * Keys and revocations in PostgreSQL (a `RootKeyBacking` for `RootKeyStore.open`).
+ *
+ * @example
+ * ```ts
+ * import { RootKeyStore } from 'macaroon-engine/store';
+ * import { PostgresBacking } from 'macaroon-engine/store/postgres';
+ *
+ * const backing = await PostgresBacking.connect({ url: 'postgres://app@localhost/app' });
+ * const store = await RootKeyStore.open(backing, { policy: { expiryMs: 86_400_000 } });
+ * ```
+ */
 export class PostgresBacking implements RootKeyBacking {
   readonly #pool: pg.Pool;
   readonly #url: string;

@@ -54,6 +54,17 @@ if not known or tonumber(known) < tonumber(ARGV[2]) then
 end
 return redis.call('PUBLISH', ARGV[3], ARGV[4])`;
 
+/**
+ * Options of `RedisBacking.connect`: the server URL, the key prefix and the connection deadline.
+ *
+ * @example
+ * ```ts
+ * import { RedisBacking, type RedisBackingOptions } from 'macaroon-engine/store/redis';
+ *
+ * const options: RedisBackingOptions = { url: 'rediss://cache.internal:6380', prefix: 'api:' };
+ * await RedisBacking.connect(options);
+ * ```
+ */
 export interface RedisBackingOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
   readonly url: string;
@@ -72,7 +83,18 @@ function parseRevocation(name: string, expires: unknown): Revocation | undefined
   return { kind, value, expires: at };
 }
 
-/** Keys and revocations in Redis (a `RootKeyBacking` for `RootKeyStore.open`). */
+/**
+ * Keys and revocations in Redis (a `RootKeyBacking` for `RootKeyStore.open`).
+ *
+ * @example
+ * ```ts
+ * import { RootKeyStore } from 'macaroon-engine/store';
+ * import { RedisBacking } from 'macaroon-engine/store/redis';
+ *
+ * const backing = await RedisBacking.connect({ url: 'redis://localhost:6379' });
+ * const store = await RootKeyStore.open(backing, { policy: { expiryMs: 86_400_000 } });
+ * ```
+ */
 export class RedisBacking implements RootKeyBacking {
   readonly #client: RedisClient;
   readonly #subscriber: RedisClient;

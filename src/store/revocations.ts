@@ -7,7 +7,15 @@ import { bytesToHex } from '../bytes.js';
 import { finish, initState, wordsToBytes } from '../crypto/sha256.js';
 import type { Revocation } from './types.js';
 
-/** Hex SHA-256 of a macaroon identifier: how revocations name one macaroon (fixed size, not secret). */
+/**
+ * Hex SHA-256 of a macaroon identifier: how revocations name one macaroon (fixed size, not secret).
+ *
+ * @example
+ * ```ts
+ * const digest = identifierDigest(macaroon.identifier); // 64 hex characters
+ * store.isRevoked(digest, store.keyIdOf(macaroon.identifier));
+ * ```
+ */
 export function identifierDigest(identifier: Uint8Array): string {
   const state = new Int32Array(8);
   initState(state);
@@ -17,6 +25,16 @@ export function identifierDigest(identifier: Uint8Array): string {
   return bytesToHex(out);
 }
 
+/**
+ * Revocations in memory, by identifier digest and by key id, each dropped once it has expired.
+ *
+ * @example
+ * ```ts
+ * const list = new RevocationList();
+ * list.add({ kind: 'identifier', value: identifierDigest(macaroon.identifier), expires: Date.now() + 86_400_000 });
+ * list.isRevoked(identifierDigest(macaroon.identifier), undefined, Date.now()); // true
+ * ```
+ */
 export class RevocationList {
   readonly #identifiers = new Map<string, number>();
   readonly #keys = new Map<string, number>();

@@ -14,6 +14,15 @@ import { StoreUnavailableError } from './errors.js';
 import { identifierDigest, RevocationList } from './revocations.js';
 import type { Revocation, RootKeyBacking, RootKeyRecord, RotationPolicy } from './types.js';
 
+/**
+ * Options of `RootKeyStore.open`: the rotation policy, the clock and the deadlines.
+ *
+ * @example
+ * ```ts
+ * const options: RootKeyStoreOptions = { policy: { generateIntervalMs: 86_400_000, expiryMs: 7 * 86_400_000 }, timeoutMs: 500 };
+ * await RootKeyStore.open(new MemoryBacking(), options);
+ * ```
+ */
 export interface RootKeyStoreOptions {
   readonly policy: RotationPolicy;
   /** The clock, in milliseconds since the epoch (default Date.now). */
@@ -26,12 +35,30 @@ export interface RootKeyStoreOptions {
   readonly resyncIntervalMs?: number | undefined;
 }
 
-/** What a store tells its listeners (a verified-token cache drops what is no longer valid). */
+/**
+ * What a store tells its listeners (a verified-token cache drops what is no longer valid).
+ *
+ * @example
+ * ```ts
+ * store.subscribe((event: StoreEvent) => {
+ *   if (event.kind === 'revoked') console.info('revoked', event.revocation.kind, event.revocation.value);
+ * });
+ * ```
+ */
 export type StoreEvent =
   | { readonly kind: 'revoked'; readonly revocation: Revocation }
   | { readonly kind: 'resync' };
 
-/** What to revoke: one macaroon (by its root identifier) or every macaroon of a root key. */
+/**
+ * What to revoke: one macaroon (by its root identifier) or every macaroon of a root key.
+ *
+ * @example
+ * ```ts
+ * const one: RevocationTarget = { identifier: macaroon.identifier }; // this token and its attenuations
+ * const all: RevocationTarget = { keyId: 'e3b0c44298fc1c149afbf4c8996fb924' }; // every token of a key
+ * await store.revoke(one);
+ * ```
+ */
 export type RevocationTarget = { readonly identifier: Uint8Array | string } | { readonly keyId: string };
 
 const MAX_KEYS = 1024;
@@ -46,13 +73,32 @@ function checkMs(value: unknown, name: string, min: number): number {
   return value;
 }
 
-/** The key id an identifier names: its text before the first `:` (the form newIdentifier writes). */
+/**
+ * The key id an identifier names: its text before the first `:` (the form newIdentifier writes).
+ *
+ * @example
+ * ```ts
+ * keyIdOf(new TextEncoder().encode('e3b0c44298fc1c149afbf4c8996fb924:abc')); // 'e3b0c44298fc1c149afbf4c8996fb924'
+ * ```
+ */
 export function keyIdOf(identifier: Uint8Array): string | undefined {
   const colon = identifier.indexOf(0x3a /* : */);
   if (colon <= 0 || colon > 64) return undefined;
   return utf8DecodeStrict(identifier.subarray(0, colon));
 }
 
+/**
+ * Root keys with macaroon-bakery's rotation semantics, and revocations, over any backing (memory, file,
+ * Redis, PostgreSQL); what a Gateway's `store` option takes.
+ *
+ * @example
+ * ```ts
+ * const store = await RootKeyStore.open(new MemoryBacking(), { policy: { expiryMs: 86_400_000 } });
+ * const { identifier, key } = await store.newIdentifier(); // mint with the current key
+ * const token = Macaroon.create('https://api.example/', key, identifier).serialize();
+ * await store.revoke({ identifier }); // on every node sharing the backing
+ * ```
+ */
 export class RootKeyStore {
   readonly #backing: RootKeyBacking;
   readonly #generateIntervalMs: number;

@@ -5,7 +5,15 @@
  * expiryMs` and is deleted then.
  */
 
-/** One root key. Times are milliseconds since the epoch. */
+/**
+ * One root key. Times are milliseconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * const record: RootKeyRecord = await store.rootKey(); // the key to mint with
+ * Macaroon.create('https://api.example/', record.key, `${record.id}:${crypto.randomUUID()}`);
+ * ```
+ */
 export interface RootKeyRecord {
   /** 32 lower-case hex characters (bakery's form); carried in every macaroon identifier it mints. */
   readonly id: string;
@@ -15,7 +23,15 @@ export interface RootKeyRecord {
   readonly expires: number;
 }
 
-/** When a new key is made and how long keys verify (bakery's `dbrootkeystore.Policy`). */
+/**
+ * When a new key is made and how long keys verify (bakery's `dbrootkeystore.Policy`).
+ *
+ * @example
+ * ```ts
+ * const policy: RotationPolicy = { generateIntervalMs: 86_400_000, expiryMs: 7 * 86_400_000 }; // daily keys, week-long tokens
+ * await RootKeyStore.open(new MemoryBacking(), { policy });
+ * ```
+ */
 export interface RotationPolicy {
   /**
    * How long one key is used for minting, in milliseconds (bakery's GenerateInterval; default:
@@ -29,7 +45,15 @@ export interface RotationPolicy {
   readonly expiryMs: number;
 }
 
-/** A revoked macaroon (by the SHA-256 of its identifier, hex) or a revoked root key (by its id). */
+/**
+ * A revoked macaroon (by the SHA-256 of its identifier, hex) or a revoked root key (by its id).
+ *
+ * @example
+ * ```ts
+ * const revocation: Revocation = await store.revoke({ identifier: macaroon.identifier });
+ * revocation.kind; // 'identifier'; revocation.value is identifierDigest(macaroon.identifier)
+ * ```
+ */
 export interface Revocation {
   readonly kind: 'identifier' | 'key';
   /** For `identifier`: hex SHA-256 of the root macaroon's identifier bytes. For `key`: the key id. */
@@ -38,7 +62,16 @@ export interface Revocation {
   readonly expires: number;
 }
 
-/** Told what a backend heard from other nodes: a new revocation, or that it must reload everything. */
+/**
+ * Told what a backend heard from other nodes: a new revocation, or that it must reload everything.
+ *
+ * @example
+ * ```ts
+ * const backing = new MemoryBacking();
+ * const events: BackingEvents = { revoked: (r) => console.info('revoked', r.value), resync: () => {} };
+ * await backing.subscribe(events);
+ * ```
+ */
 export interface BackingEvents {
   revoked(revocation: Revocation): void;
   /** The backend reconnected (and may have missed events): reload the revocations. */
@@ -48,6 +81,13 @@ export interface BackingEvents {
 /**
  * Where keys and revocations live. Every method may reject when the server is unreachable; the store
  * turns that into a fail-closed answer (503), never into a success.
+ *
+ * @example
+ * ```ts
+ * // A backing over another database implements these eight methods; RootKeyStore does the rest.
+ * const backing: RootKeyBacking = new MemoryBacking();
+ * await RootKeyStore.open(backing, { policy: { expiryMs: 86_400_000 } });
+ * ```
  */
 export interface RootKeyBacking {
   getKey(id: string): Promise<RootKeyRecord | undefined>;

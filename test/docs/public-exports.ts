@@ -29,6 +29,34 @@ export interface PublicExport {
   readonly hasExample: boolean;
 }
 
+/**
+ * The TSDoc of an export: its declaration's, or for a namespace re-export (`export * as name from`),
+ * the comment on that export statement (a module has no declaration of its own to carry one).
+ */
+export function tsdoc(
+  exported: ts.Symbol,
+  symbol: ts.Symbol,
+  checker: ts.TypeChecker,
+): { text: string; tags: { name: string; text: string }[] } {
+  const statement = exported.declarations?.find(ts.isNamespaceExport)?.parent;
+  if (symbol.flags & ts.SymbolFlags.ValueModule && statement) {
+    const docs = ts.getJSDocCommentsAndTags(statement).filter(ts.isJSDoc);
+    return {
+      text: docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join('\n'),
+      tags: docs
+        .flatMap((d) => d.tags ?? [])
+        .map((t) => ({
+          name: t.tagName.text,
+          text: ts.getTextOfJSDocComment(t.comment) ?? '',
+        })),
+    };
+  }
+  return {
+    text: ts.displayPartsToString(symbol.getDocumentationComment(checker)),
+    tags: symbol.getJsDocTags(checker).map((t) => ({ name: t.name, text: ts.displayPartsToString(t.text) })),
+  };
+}
+
 /** Every exported declaration reachable from an entry point, with whether its TSDoc has an @example. */
 export function publicExports(): PublicExport[] {
   const entries = entryPoints();
@@ -53,8 +81,9 @@ export function publicExports(): PublicExport[] {
       const name = symbol.flags & ts.SymbolFlags.ValueModule ? exported.getName() : symbol.getName();
       const id = `${relative(ROOT, declaration.getSourceFile().fileName)}:${name}`;
       if (found.has(id)) continue;
-      const documented = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
-      const hasExample = symbol.getJsDocTags(checker).some((t) => t.name === 'example');
+      const { text, tags } = tsdoc(exported, symbol, checker);
+      const documented = text.trim() !== '';
+      const hasExample = tags.some((t) => t.name === 'example');
       found.set(id, { id, documented, hasExample });
     }
   }

@@ -9,19 +9,22 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { ROOT } from './public-exports.js';
+import { ROOT, tsdoc } from './public-exports.js';
 
 export interface Example {
   /** A file name for the module: `example-<file>-<Name>-<n>.ts`. */
   readonly name: string;
   /** Where the export is declared, `src/file.ts:Name`. */
   readonly id: string;
+  /** The entry point it is documented under: the first in package.json order that exports it. */
+  readonly entry: string;
   readonly code: string;
 }
 
 /** The reader's own values the examples use, declared as globals (a module that defines one shadows it). */
 export const EXAMPLE_GLOBALS = `import type { Macaroon, Verifier } from 'macaroon-engine';
 import type { Gateway } from 'macaroon-engine/gateway';
+import type { RootKeyStore } from 'macaroon-engine/store';
 declare global {
   /** A 32-byte root key the reader keeps secret. */
   const rootKey: Uint8Array;
@@ -33,6 +36,8 @@ declare global {
   /** A Verifier and a gateway the reader configured. */
   const verifier: Verifier;
   const gateway: Gateway;
+  /** A root-key store the reader opened. */
+  const store: RootKeyStore;
   /** An incoming Web request. */
   const request: Request;
 }
@@ -61,8 +66,8 @@ function blocks(text: string): string[] {
   return fenced.length > 0 ? fenced : [text];
 }
 
-/** The examples of the exports whose entry point (the first in package.json order that exports them) is in `only`, or all. */
-export function tsdocExamples(only?: readonly string[]): Example[] {
+/** The examples of every public export. */
+export function tsdocExamples(): Example[] {
   const entries = subpaths();
   const program = ts.createProgram(
     entries.map(([, file]) => file),
@@ -76,7 +81,7 @@ export function tsdocExamples(only?: readonly string[]): Example[] {
   const checker = program.getTypeChecker();
   const namesOf = new Map<string, { value: string[]; type: string[] }>();
   const entryOf = new Map<string, string>();
-  const symbols = new Map<string, ts.Symbol>();
+  const docs = new Map<string, string[]>();
   for (const [specifier, file] of entries) {
     const source = program.getSourceFile(file);
     const module = source && checker.getSymbolAtLocation(source);
@@ -93,18 +98,21 @@ export function tsdocExamples(only?: readonly string[]): Example[] {
       const id = `${relative(ROOT, declaration.getSourceFile().fileName)}:${name}`;
       if (entryOf.has(id)) continue;
       entryOf.set(id, specifier);
-      symbols.set(id, symbol);
+      docs.set(
+        id,
+        tsdoc(exported, symbol, checker)
+          .tags.filter((t) => t.name === 'example')
+          .map((t) => t.text),
+      );
     }
     namesOf.set(specifier, names);
   }
   const main = namesOf.get('macaroon-engine') ?? { value: [], type: [] };
   const examples: Example[] = [];
-  for (const [id, symbol] of [...symbols].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, texts] of [...docs].sort(([a], [b]) => a.localeCompare(b))) {
     const specifier = entryOf.get(id) as string;
-    if (only && !only.includes(specifier)) continue;
     const own = namesOf.get(specifier) ?? { value: [], type: [] };
-    const tags = symbol.getJsDocTags(checker).filter((t) => t.name === 'example');
-    const codes = tags.flatMap((t) => blocks(ts.displayPartsToString(t.text)));
+    const codes = texts.flatMap(blocks);
     codes.forEach((code, i) => {
       let prelude = '';
       if (!/^\s*import\s/m.test(code)) {
@@ -123,7 +131,12 @@ export function tsdocExamples(only?: readonly string[]): Example[] {
         .replace(/^src\//, '')
         .replace(/\.ts:/, '-')
         .replace(/[^A-Za-z0-9-]/g, '_');
-      examples.push({ name: `example-${slug}-${i + 1}.ts`, id, code: `${prelude}${code}\nexport {};\n` });
+      examples.push({
+        name: `example-${slug}-${i + 1}.ts`,
+        id,
+        entry: specifier,
+        code: `${prelude}${code}\nexport {};\n`,
+      });
     });
   }
   return examples;

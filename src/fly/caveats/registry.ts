@@ -21,7 +21,7 @@ const UNREGISTERED = MAX_ID;
  * @example
  * ```ts
  * import { FlyCaveatRegistry, FlyMacaroon } from 'macaroon-engine/fly';
- * const registry = FlyCaveatRegistry.standard().extend([myCaveatType]);
+ * const registry = FlyCaveatRegistry.standard(); // or .extend([...your own caveat types])
  * const m = FlyMacaroon.decode(token, { registry });
  * ```
  */
@@ -53,9 +53,12 @@ export class FlyCaveatRegistry implements CaveatSetCodec {
     return FlyCaveatRegistry.standardRegistry;
   }
 
-  /** A new registry with these types added. */
-  extend(types: readonly FlyCaveatType<never>[]): FlyCaveatRegistry {
-    return new FlyCaveatRegistry([...this.byId.values(), ...(types as readonly FlyCaveatType[])]);
+  /**
+   * A new registry with these types added. Any `FlyCaveatType<V>` is a `FlyCaveatType` (its methods take
+   * V bivariantly), so a strict consumer passes its own types as they are.
+   */
+  extend(types: readonly FlyCaveatType[]): FlyCaveatRegistry {
+    return new FlyCaveatRegistry([...this.byId.values(), ...types]);
   }
 
   get(id: bigint): FlyCaveatType | undefined {

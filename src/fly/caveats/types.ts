@@ -5,7 +5,24 @@
 import type { CheckedAccess, FlyDenial } from '../access.js';
 import type { MsgpackReader, MsgpackValue, MsgpackWriter } from '../msgpack.js';
 
-/** Reads and writes nested caveat sets (IfPresent) with the registry in force. */
+/**
+ * Reads and writes nested caveat sets (IfPresent) with the registry in force.
+ *
+ * @example
+ * ```ts
+ * // The codec a caveat type receives for nested caveat sets (as IfPresent holds them).
+ * const Wrapper: FlyCaveatType<FlyCaveatEntry[]> = {
+ *   id: 2n ** 48n + 8n,
+ *   name: 'Wrapper',
+ *   decode: (r, sets: CaveatSetCodec) => sets.read(r),
+ *   encode: (w, v, sets) => sets.write(w, v),
+ *   fromJSON: (b, sets) => sets.fromJSON(b),
+ *   toJSON: (v, sets) => sets.toJSON(v),
+ *   prohibits: () => [],
+ *   children: (v) => v,
+ * };
+ * ```
+ */
 export interface CaveatSetCodec {
   read(r: MsgpackReader): FlyCaveatEntry[];
   write(w: MsgpackWriter, caveats: readonly FlyCaveatEntry[]): void;
@@ -46,7 +63,16 @@ export interface FlyCaveatType<V = unknown> {
   children?(value: V): readonly FlyCaveatEntry[];
 }
 
-/** A decoded caveat: its type (undefined when unregistered), value, and for unregistered ones the raw body. */
+/**
+ * A decoded caveat: its type (undefined when unregistered), value, and for unregistered ones the raw body.
+ *
+ * @example
+ * ```ts
+ * const m = FlyMacaroon.decode(token);
+ * const entries: readonly FlyCaveatEntry[] = verifyFlySignature(m, rootKey);
+ * validateFlyCaveats(entries, { action: 'r', orgid: 7 }); // [] when allowed
+ * ```
+ */
 export interface FlyCaveatEntry {
   readonly id: bigint;
   readonly type: FlyCaveatType | undefined;
@@ -59,6 +85,12 @@ export interface FlyCaveatEntry {
  * A caveat in superfly's JSON form: `{ type: 'Organization', body: { id: 7, mask: 'r' } }`. Unregistered
  * types have their decimal id as `type`, their body decoded generically (display only) and `raw`, the
  * exact MessagePack bytes.
+ *
+ * @example
+ * ```ts
+ * const caveat: FlyCaveat = { type: 'Organization', body: { id: 7, mask: 'rw' } };
+ * FlyMacaroon.decode(token).attenuate([caveat]).encode();
+ * ```
  */
 export interface FlyCaveat {
   readonly type: string;
