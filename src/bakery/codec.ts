@@ -34,6 +34,9 @@ export const CAVEAT_ROOT_KEY_LENGTH = 24;
  *
  * @example
  * ```ts
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const payload = encodeCaveat({ condition: 'is-user alice', rootKey, thirdPartyPublicKey: tp.public, key: svc, version: 3 });
  * const info: ThirdPartyCaveatInfo = decodeCaveat(tp, payload);
  * info.condition; info.rootKey; info.version;
  * ```
@@ -84,7 +87,10 @@ export function readUvarint(data: Uint8Array, at: number): [number, number] {
  *
  * @example
  * ```ts
- * encodeCaveat({ condition: 'is-user alice', rootKey, thirdPartyPublicKey: tp.public, key: svc, version: 3 });
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const params: EncodeParams = { condition: 'is-user alice', rootKey, thirdPartyPublicKey: tp.public, key: svc, version: 3 };
+ * encodeCaveat(params);
  * ```
  */
 export interface EncodeParams {
@@ -103,6 +109,8 @@ export interface EncodeParams {
  *
  * @example
  * ```ts
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
  * const payload = encodeCaveat({ condition: 'is-user alice', rootKey, thirdPartyPublicKey: tp.public, key: svc, version: 3 });
  * decodeCaveat(tp, payload).condition; // 'is-user alice'
  * ```
@@ -162,6 +170,9 @@ function describeId(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const caveatData = encodeCaveat({ condition: 'is-user alice', rootKey, thirdPartyPublicKey: tp.public, key: svc, version: 3 });
  * const info = decodeCaveat(tp, caveatData);
  * info.condition; info.rootKey; info.version; String(info.firstPartyPublicKey);
  * ```

@@ -39,7 +39,14 @@ export type ThirdPartyCaveatChecker =
  *
  * @example
  * ```ts
- * await discharge({ id, caveat: m.caveatPayload(id), key: tp, checker: () => [] });
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: tp.public, version: 3 });
+ * const m = await BakeryMacaroon.create({ rootKey, id: 'session-1', version: 3 })
+ *   .addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
+ * const id = m.macaroon.thirdPartyCaveats()[0]?.identifier ?? new Uint8Array();
+ * const params: DischargeParams = { id, caveat: m.caveatPayload(id), key: tp, checker: () => [] };
+ * await discharge(params);
  * ```
  */
 export interface DischargeParams {
@@ -105,6 +112,12 @@ async function checkNeedDeclared(checker: ThirdPartyCaveatChecker, info: ThirdPa
  *
  * @example
  * ```ts
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: tp.public, version: 3 });
+ * const m = await BakeryMacaroon.create({ rootKey, id: 'session-1', version: 3 })
+ *   .addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
+ * const id = m.macaroon.thirdPartyCaveats()[0]?.identifier ?? new Uint8Array();
  * const d = await discharge({ id, caveat: m.caveatPayload(id), key: tp, checker: async (info) => {
  *   if (info.condition !== 'is-user alice') throw new Error('not alice');
  *   return [checkers.declaredCaveat('user', 'alice')];
@@ -147,7 +160,15 @@ export async function discharge(params: DischargeParams): Promise<BakeryMacaroon
  *
  * @example
  * ```ts
- * await dischargeAll(m, ({ location, id, caveat }) => discharge({ id, caveat, key: keyFor(location), checker }));
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: tp.public, version: 3 });
+ * const m = await BakeryMacaroon.create({ rootKey, id: 'session-1', version: 3 })
+ *   .addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
+ * const id = m.macaroon.thirdPartyCaveats()[0]?.identifier ?? new Uint8Array();
+ * const keyFor = (location: string) => tp; // the third party at `location`: here the only one
+ * const checker = () => [];
+ * await dischargeAll(m, ({ location, id, caveat }: DischargeRequest) => discharge({ id, caveat, key: keyFor(location), checker }));
  * ```
  */
 export interface DischargeRequest {
@@ -162,6 +183,13 @@ export interface DischargeRequest {
  *
  * @example
  * ```ts
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: tp.public, version: 3 });
+ * const m = await BakeryMacaroon.create({ rootKey, id: 'session-1', version: 3 })
+ *   .addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
+ * const id = m.macaroon.thirdPartyCaveats()[0]?.identifier ?? new Uint8Array();
+ * const getDischarge = ({ id, caveat }: DischargeRequest) => discharge({ id, caveat, key: tp, checker: () => [] });
  * await dischargeAll(m, getDischarge, { maxDischarges: 8, maxDepth: 2 });
  * ```
  */
@@ -179,6 +207,11 @@ export interface DischargeAllOptions {
  *
  * @example
  * ```ts
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: tp.public, version: 3 });
+ * const m = await BakeryMacaroon.create({ rootKey, id: 'session-1', version: 3 })
+ *   .addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
  * const [root, ...discharges] = await dischargeAll(m, ({ location, id, caveat }) =>
  *   discharge({ id, caveat, key: tp, checker: () => [] }));
  * new Verifier().satisfyChecker(checkers.std()).verify(root, rootKey, discharges);

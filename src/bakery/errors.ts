@@ -9,7 +9,12 @@ import { MacaroonError } from '../errors.js';
  *
  * @example
  * ```ts
- * if (e instanceof CaveatDecodeError && e.reason === 'payload-missing') resendWithCaveatData();
+ * const tp = KeyPair.generate();
+ * try {
+ *   decodeCaveat(tp, new Uint8Array([3, 0, 1])); // a short version-3 caveat id: its data travels apart
+ * } catch (e) {
+ *   if (e instanceof CaveatDecodeError && e.reason === 'payload-missing') console.warn('send the caveat data too');
+ * }
  * ```
  */
 export type CaveatDecodeReason =

@@ -41,7 +41,11 @@ export interface BakeryMacaroonInit {
  *
  * @example
  * ```ts
- * await m.addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: tp.public, version: 3 });
+ * const options: AddCaveatOptions = { key: svc, locator };
+ * await BakeryMacaroon.create({ rootKey, id: 'session-1' }).addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, options);
  * ```
  */
 export interface AddCaveatOptions {
@@ -56,7 +60,9 @@ export interface AddCaveatOptions {
  *
  * @example
  * ```ts
- * JSON.stringify(m.toJSON('python')); // caveat data as std base64 with padding
+ * const m = BakeryMacaroon.create({ rootKey, id: 'session-1' });
+ * const style: JsonStyle = 'python';
+ * JSON.stringify(m.toJSON(style)); // caveat data as std base64 with padding
  * ```
  */
 export type JsonStyle = 'go' | 'python';
@@ -66,7 +72,9 @@ export type JsonStyle = 'go' | 'python';
  *
  * @example
  * ```ts
- * m.serialize('v2', { dropCaveatData: true }); // the plain macaroon: it can no longer be discharged
+ * const m = BakeryMacaroon.create({ rootKey, id: 'session-1' });
+ * const options: SerializeOptions = { dropCaveatData: true };
+ * m.serialize('v2', options); // the plain macaroon: it can no longer be discharged
  * ```
  */
 export interface SerializeOptions {
@@ -110,6 +118,9 @@ function freshRandomness(): CaveatRandomness {
  *
  * @example
  * ```ts
+ * const svc = KeyPair.generate(); // the service's key pair
+ * const tp = KeyPair.generate(); // the third party's
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: tp.public, version: 3 });
  * let m = BakeryMacaroon.create({ rootKey, id: 'session-1', location: 'https://api.example', version: 3 });
  * m = await m.addCaveat({ location: 'https://auth.example', condition: 'is-user alice' }, { key: svc, locator });
  * m = await m.addCaveat({ condition: 'time-before 2030-01-01T00:00:00Z' });

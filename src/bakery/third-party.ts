@@ -13,6 +13,7 @@ import { type BakeryVersion, requireBakeryVersion } from './versions.js';
  *
  * @example
  * ```ts
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: KeyPair.generate().public, version: 3 });
  * const info: ThirdPartyInfo = await locator.thirdPartyInfo('https://auth.example');
  * String(info.publicKey); info.version;
  * ```
@@ -40,7 +41,14 @@ export interface ThirdPartyInfoInit {
  *
  * @example
  * ```ts
- * const locator: ThirdPartyLocator = { thirdPartyInfo: async (location) => ({ publicKey: await lookUp(location), version: 3 }) };
+ * const keys = new Map([['https://auth.example', KeyPair.generate().public]]); // e.g. from configuration
+ * const locator: ThirdPartyLocator = {
+ *   thirdPartyInfo: async (location) => {
+ *     const publicKey = keys.get(location);
+ *     if (!publicKey) throw new ThirdPartyNotFoundError(location);
+ *     return { publicKey, version: 3 };
+ *   },
+ * };
  * ```
  */
 export interface ThirdPartyLocator {
@@ -68,6 +76,7 @@ function canonical(location: string): string {
  *
  * @example
  * ```ts
+ * const tp = KeyPair.generate();
  * const locator = new ThirdPartyStore();
  * locator.add('https://auth.example', { publicKey: tp.public, version: 3 });
  * locator.thirdPartyInfo('https://auth.example/'); // the same entry: one trailing slash is ignored

@@ -31,7 +31,12 @@ import { type MacaroonStore, MemoryMacaroonStore, macaroonCookie } from './store
  *
  * @example
  * ```ts
- * try { await client.fetch(url); } catch (e) { if (e instanceof DischargeError) console.log(e.status, e.bakeryCode); }
+ * const client = new BakeryClient();
+ * try {
+ *   await client.fetch('https://api.example/accounts/42');
+ * } catch (e) {
+ *   if (e instanceof DischargeError) console.log(e.status, e.bakeryCode);
+ * }
  * ```
  */
 export class DischargeError extends MacaroonError {
@@ -51,7 +56,8 @@ export class DischargeError extends MacaroonError {
  *
  * @example
  * ```ts
- * new BakeryClient({ interact: async (error) => ({ kind: 'my-login', value: await logIn(error.interaction) }) });
+ * const logIn = async (interaction: InteractionInfo): Promise<string> => 'a token from the login flow';
+ * new BakeryClient({ interact: async (error): Promise<InteractionToken> => ({ kind: 'my-login', value: await logIn(error.interaction) }) });
  * ```
  */
 export interface InteractionToken {

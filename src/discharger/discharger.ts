@@ -37,7 +37,12 @@ import { DischargeRefusedError, InteractionRequiredError } from './errors.js';
  *
  * @example
  * ```ts
- * createDischarger({ key, check: (condition, request, { token }) => (token?.kind === 'my-login' ? [] : []) });
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { createDischarger, DischargeRefusedError, type DischargeToken } from 'macaroon-engine/discharger';
+ *
+ * const key = KeyPair.generate();
+ * const loggedIn = (token: DischargeToken | undefined) => token?.kind === 'my-login';
+ * createDischarger({ key, check: (condition, request, { token }) => (loggedIn(token) ? [] : Promise.reject(new DischargeRefusedError('log in first'))) });
  * ```
  */
 export interface DischargeToken {
@@ -50,7 +55,11 @@ export interface DischargeToken {
  *
  * @example
  * ```ts
- * createDischarger({ key, check: (condition, request, { info, token }) => (token ? [] : []) });
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { type CheckDetails, createDischarger } from 'macaroon-engine/discharger';
+ *
+ * const key = KeyPair.generate();
+ * createDischarger({ key, check: (condition, request, details: CheckDetails) => (details.info.condition === condition ? [] : []) });
  * ```
  */
 export interface CheckDetails {
@@ -67,6 +76,9 @@ export interface CheckDetails {
  *
  * @example
  * ```ts
+ * import { checkers } from 'macaroon-engine/bakery';
+ * import { type DischargeCheck, DischargeRefusedError } from 'macaroon-engine/discharger';
+ *
  * const check: DischargeCheck = async (condition) => {
  *   if (condition !== 'is-user alice') throw new DischargeRefusedError('no');
  *   return [checkers.declaredCaveat('user', 'alice')];
@@ -84,7 +96,11 @@ export type DischargeCheck = (
  *
  * @example
  * ```ts
- * createDischarger({ key, check, prefix: '/auth', maxBodyBytes: 8192, maxFields: 8 });
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { createDischarger, type DischargerOptions } from 'macaroon-engine/discharger';
+ *
+ * const options: DischargerOptions = { key: KeyPair.generate(), check: () => [], prefix: '/auth', maxBodyBytes: 8192, maxFields: 8 };
+ * createDischarger(options);
  * ```
  */
 export interface DischargerOptions {
@@ -114,6 +130,11 @@ export interface DischargerOptions {
  *
  * @example
  * ```ts
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { createDischarger, type Discharger } from 'macaroon-engine/discharger';
+ *
+ * const key = KeyPair.generate();
+ * const check = () => [];
  * const d: Discharger = createDischarger({ key, check });
  * const response = await d.fetch(new Request('https://auth.example/discharge/info'));
  * ```
@@ -192,8 +213,11 @@ function parseForm(body: string, maxFields: number): DischargeForm {
  *
  * @example
  * ```ts
+ * import { checkers, KeyPair } from 'macaroon-engine/bakery';
+ * import { createDischarger, DischargeRefusedError } from 'macaroon-engine/discharger';
+ *
  * const discharger = createDischarger({
- *   key: KeyPair.fromJSON(process.env.DISCHARGER_KEY),
+ *   key: KeyPair.fromJSON(process.env.DISCHARGER_KEY ?? ''),
  *   check: async (condition, request) => {
  *     if (condition !== 'is-user alice') throw new DischargeRefusedError('unknown condition');
  *     return [checkers.declaredCaveat('user', 'alice'), checkers.timeBeforeCaveat(Date.now() + 300_000)];

@@ -11,7 +11,16 @@ import { MacaroonError } from '../errors.js';
  *
  * @example
  * ```ts
- * check: (condition) => { if (condition !== 'is-user alice') throw new DischargeRefusedError('not alice'); return []; }
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { createDischarger, DischargeRefusedError } from 'macaroon-engine/discharger';
+ *
+ * createDischarger({
+ *   key: KeyPair.generate(),
+ *   check: (condition) => {
+ *     if (condition !== 'is-user alice') throw new DischargeRefusedError('not alice');
+ *     return [];
+ *   },
+ * });
  * ```
  */
 export class DischargeRefusedError extends MacaroonError {
@@ -23,7 +32,8 @@ export class DischargeRefusedError extends MacaroonError {
  *
  * @example
  * ```ts
- * throw new InteractionRequiredError('log in', { methods: { 'browser-window': { VisitURL: visit, WaitTokenURL: wait } } });
+ * const info: InteractionInfo = { methods: { 'browser-window': { VisitURL: 'https://auth.example/login', WaitTokenURL: 'https://auth.example/wait' } } };
+ * throw new InteractionRequiredError('log in', info);
  * ```
  */
 export interface InteractionInfo {
@@ -40,6 +50,8 @@ export interface InteractionInfo {
  *
  * @example
  * ```ts
+ * const url = 'https://auth.example/login?session=1';
+ * const wait = 'https://auth.example/wait?session=1';
  * throw new InteractionRequiredError('log in first', { methods: { 'browser-window': { VisitURL: url, WaitTokenURL: wait } } });
  * ```
  */

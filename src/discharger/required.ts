@@ -28,7 +28,11 @@ export interface DischargeRequiredParams {
  *
  * @example
  * ```ts
- * if (!authorized) return dischargeRequiredResponse(await mintFor(request), { cookieNameSuffix: 'api' });
+ * import { BakeryMacaroon } from 'macaroon-engine/bakery';
+ * import { dischargeRequiredResponse } from 'macaroon-engine/discharger';
+ *
+ * const m = BakeryMacaroon.create({ rootKey, id: crypto.randomUUID() }); // with the caveats the client must discharge
+ * const response = dischargeRequiredResponse(m, { cookieNameSuffix: 'api' }); // 401, httpbakery's body
  * ```
  */
 export function dischargeRequiredResponse(
@@ -54,7 +58,11 @@ export function dischargeRequiredResponse(
  *
  * @example
  * ```ts
- * withDischargeRequired(handler, { gateway, mint: (request, version) => BakeryMacaroon.create({ rootKey, id: crypto.randomUUID(), version }) });
+ * import { BakeryMacaroon } from 'macaroon-engine/bakery';
+ * import { type DischargeRequiredOptions, withDischargeRequired } from 'macaroon-engine/discharger';
+ *
+ * const options: DischargeRequiredOptions = { gateway, mint: (request, version) => BakeryMacaroon.create({ rootKey, id: crypto.randomUUID(), version }) };
+ * withDischargeRequired(() => new Response('ok'), options);
  * ```
  */
 export interface DischargeRequiredOptions extends DischargeRequiredParams {
@@ -82,6 +90,11 @@ export interface DischargeRequiredOptions extends DischargeRequiredParams {
  *
  * @example
  * ```ts
+ * import { BakeryMacaroon, KeyPair, ThirdPartyStore } from 'macaroon-engine/bakery';
+ * import { withDischargeRequired } from 'macaroon-engine/discharger';
+ *
+ * const svc = KeyPair.generate();
+ * const locator = new ThirdPartyStore().add('https://auth.example', { publicKey: KeyPair.generate().public, version: 3 });
  * const api = withDischargeRequired((request, auth) => Response.json({ ok: true }), {
  *   gateway,
  *   mint: (request, version) => BakeryMacaroon.create({ rootKey, id: crypto.randomUUID(), version })

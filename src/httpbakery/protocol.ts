@@ -20,7 +20,7 @@ export const ERR_BAD_REQUEST = 'bad request';
  *
  * @example
  * ```ts
- * await fetch(url, { headers: { [BAKERY_PROTOCOL_HEADER]: '3' } });
+ * await fetch('https://api.example/', { headers: { [BAKERY_PROTOCOL_HEADER]: '3' } });
  * ```
  */
 export const BAKERY_PROTOCOL_HEADER = 'Bakery-Protocol-Version';
@@ -30,7 +30,9 @@ export const BAKERY_PROTOCOL_HEADER = 'Bakery-Protocol-Version';
  *
  * @example
  * ```ts
- * const info: HttpBakeryErrorInfo | undefined = body.Info; info?.CookieNameSuffix;
+ * const body = (await (await fetch('https://api.example/')).json()) as HttpBakeryErrorBody;
+ * const info: HttpBakeryErrorInfo | undefined = body.Info;
+ * info?.CookieNameSuffix;
  * ```
  */
 export interface HttpBakeryErrorInfo {
@@ -47,8 +49,9 @@ export interface HttpBakeryErrorInfo {
  *
  * @example
  * ```ts
+ * const response = await fetch('https://api.example/');
  * const body = (await response.json()) as HttpBakeryErrorBody;
- * if (body.Code === 'macaroon discharge required') use(body.Info?.Macaroon);
+ * if (body.Code === 'macaroon discharge required') console.log(body.Info?.Macaroon); // to discharge
  * ```
  */
 export interface HttpBakeryErrorBody {
@@ -133,7 +136,7 @@ export function isBakeryError(response: Response): boolean {
  *
  * @example
  * ```ts
- * await fetch(url, { headers: { Macaroons: encodeMacaroonSlice([root, ...discharges]) } });
+ * await fetch('https://api.example/', { headers: { Macaroons: encodeMacaroonSlice([macaroon, ...discharges]) } });
  * ```
  */
 export function encodeMacaroonSlice(slice: readonly Macaroon[]): string {

@@ -22,7 +22,14 @@ import {
  *
  * @example
  * ```ts
- * createServer(fetchListener(discharger.fetch, { origin: 'https://auth.example', onError: console.error }));
+ * import { createServer } from 'node:http';
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { createDischarger } from 'macaroon-engine/discharger';
+ * import { type FetchListenerOptions, fetchListener } from 'macaroon-engine/node';
+ *
+ * const discharger = createDischarger({ key: KeyPair.generate(), check: () => [] });
+ * const options: FetchListenerOptions = { origin: 'https://auth.example', onError: console.error };
+ * createServer(fetchListener(discharger.fetch, options));
  * ```
  */
 export interface FetchListenerOptions {
@@ -131,7 +138,11 @@ function writePlain(res: ServerResponse, answer: PlainAnswer): void {
  * @example
  * ```ts
  * import { createServer } from 'node:http';
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { createDischarger } from 'macaroon-engine/discharger';
  * import { fetchListener } from 'macaroon-engine/node';
+ *
+ * const discharger = createDischarger({ key: KeyPair.generate(), check: () => [] });
  * createServer(fetchListener(discharger.fetch)).listen(8081);
  * ```
  */

@@ -19,14 +19,6 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const run = promisify(execFile);
 
-/** The entry points whose exports' `@example`s are compiled (all but those listed as not yet). */
-const EXAMPLES_NOT_YET = [
-  'macaroon-engine/bakery',
-  'macaroon-engine/discharger',
-  'macaroon-engine/client',
-  'macaroon-engine/node',
-];
-
 const STRICT = {
   strict: true,
   exactOptionalPropertyTypes: true,
@@ -46,7 +38,7 @@ const RESOLUTIONS = {
 
 let dir: string;
 const snippets = readmeSnippets(join(ROOT, 'README.md'));
-const examples = tsdocExamples().filter((e) => !EXAMPLES_NOT_YET.includes(e.entry));
+const examples = tsdocExamples();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'macaroon-engine-consumer-'));
