@@ -27,6 +27,7 @@ export { parseCaveatTime, timeCaveatDeadline } from './time-caveat.js';
 export {
   type BatchItem,
   type BatchResult,
+  type CaveatToCheck,
   type GeneralCheck,
   type MacaroonInput,
   type SliceChecker,

@@ -37,6 +37,7 @@ export type GeneralCheck = (predicate: string, context: unknown) => boolean;
  * ```
  */
 export interface SliceChecker {
+  /** The test of one condition, for a slice with these first-party conditions and this context. */
   forSlice(conditions: readonly string[], context: unknown): (condition: string) => boolean;
 }
 

@@ -582,7 +582,15 @@ function asMacaroonError(e: unknown): MacaroonError {
   return new MacaroonError('unexpected failure while preparing a batch item', { cause: e });
 }
 
-/** A first-party caveat to check: its predicate's bytes, their text when valid UTF-8, and its macaroon. */
+/**
+ * A first-party caveat to check: its predicate's bytes, their text when valid UTF-8, and its macaroon.
+ *
+ * @example
+ * ```ts
+ * const caveat: CaveatToCheck = { bytes: new TextEncoder().encode('account = 42'), text: 'account = 42', macaroon: 0 };
+ * new Verifier().satisfyExact('account = 42').checkCaveatList([caveat]); // undefined: satisfied
+ * ```
+ */
 export interface CaveatToCheck {
   readonly bytes: Uint8Array;
   readonly text: string | undefined;

@@ -32,7 +32,10 @@ import { macaroonVersion } from './versions.js';
  */
 export type ThirdPartyCaveatChecker =
   | ((info: ThirdPartyCaveatInfo) => readonly Caveat[] | Promise<readonly Caveat[]>)
-  | { checkThirdPartyCaveat(info: ThirdPartyCaveatInfo): readonly Caveat[] | Promise<readonly Caveat[]> };
+  | {
+      /** The caveats to add to the discharge; throws to refuse it. */
+      checkThirdPartyCaveat(info: ThirdPartyCaveatInfo): readonly Caveat[] | Promise<readonly Caveat[]>;
+    };
 
 /**
  * What `discharge` needs: the caveat (its id, and its payload for version 3), the third party's key pair and its checker.

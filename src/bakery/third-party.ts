@@ -52,6 +52,7 @@ export interface ThirdPartyInfoInit {
  * ```
  */
 export interface ThirdPartyLocator {
+  /** The third party's public key and bakery version; throws ThirdPartyNotFoundError when unknown. */
   thirdPartyInfo(location: string): ThirdPartyInfo | Promise<ThirdPartyInfo>;
 }
 
@@ -92,6 +93,7 @@ export class ThirdPartyStore implements ThirdPartyLocator {
     return this;
   }
 
+  /** The entry for `location` (one trailing slash ignored); throws ThirdPartyNotFoundError when there is none. */
   thirdPartyInfo(location: string): ThirdPartyInfo {
     const info = this.#entries.get(canonical(String(location)));
     if (!info) throw new ThirdPartyNotFoundError(location);

@@ -298,6 +298,7 @@ export class VerifiedTokenCache {
     return n;
   }
 
+  /** Drops every entry (the statistics stay). */
   clear(): void {
     this.#slots.clear();
     this.#ring.clear();

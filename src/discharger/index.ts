@@ -24,6 +24,7 @@ export {
 export { DischargeRefusedError, type InteractionInfo, InteractionRequiredError } from './errors.js';
 export {
   type DischargeRequiredOptions,
+  type DischargeRequiredParams,
   dischargeRequiredResponse,
   withDischargeRequired,
 } from './required.js';

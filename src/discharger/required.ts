@@ -13,6 +13,18 @@ import type { RequestFacts } from '../gateway/web.js';
 import { type CorsOptions, withCors } from '../httpbakery/cors.js';
 import { ERR_DISCHARGE_REQUIRED, errorResponse, requestVersion } from '../httpbakery/protocol.js';
 
+/**
+ * The cookie and message of a discharge-required response.
+ *
+ * @example
+ * ```ts
+ * import { BakeryMacaroon } from 'macaroon-engine/bakery';
+ * import { type DischargeRequiredParams, dischargeRequiredResponse } from 'macaroon-engine/discharger';
+ *
+ * const params: DischargeRequiredParams = { cookieNameSuffix: 'api', macaroonPath: '/api', message: 'log in' };
+ * dischargeRequiredResponse(BakeryMacaroon.create({ rootKey, id: crypto.randomUUID() }), params);
+ * ```
+ */
 export interface DischargeRequiredParams {
   /** The cookie the client stores the discharged macaroons in: `macaroon-<suffix>` (default 'auth'). */
   readonly cookieNameSuffix?: string | undefined;

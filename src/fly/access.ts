@@ -70,7 +70,25 @@ export interface FlyDischargeRequest {
   readonly expiry?: Date | number | undefined;
 }
 
-/** Normalized request, as the caveat checks see it. */
+/**
+ * Normalized request, as the caveat checks see it.
+ *
+ * @example
+ * ```ts
+ * const Region: FlyCaveatType<string> = {
+ *   id: 2n ** 48n + 7n,
+ *   name: 'Region',
+ *   decode: (r) => r.str('Region'),
+ *   encode: (w, v) => void w.str(v),
+ *   fromJSON: (b) => String(b),
+ *   toJSON: (v) => v,
+ *   prohibits: (v, access: CheckedAccess) =>
+ *     access.kind === 'flyio' && access.feature !== undefined && access.feature !== v
+ *       ? [{ kind: 'unauthorized', message: `only region ${v}` }]
+ *       : [],
+ * };
+ * ```
+ */
 export type CheckedAccess =
   | {
       readonly kind: 'flyio';

@@ -36,6 +36,7 @@ import {
  * ```
  */
 export interface FlyHeaderLookup {
+  /** The value of the header `name` (lower case), or null or undefined when absent. */
   get(name: string): string | null | undefined;
 }
 

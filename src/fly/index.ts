@@ -3,6 +3,7 @@
  * the tokens of Fly's design. Not interchangeable with libmacaroons tokens (see README "Fly.io tokens").
  */
 export type {
+  CheckedAccess,
   FlyAccess,
   FlyDenial,
   FlyDenialKind,

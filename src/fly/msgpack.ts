@@ -109,16 +109,19 @@ export class MsgpackWriter {
     return this;
   }
 
+  /** Writes nil. */
   nil(): this {
     this.byte(0xc0);
     return this;
   }
 
+  /** Writes a boolean. */
   bool(v: boolean): this {
     this.byte(v ? 0xc3 : 0xc2);
     return this;
   }
 
+  /** Writes a UTF-8 string. */
   str(s: string): this {
     const b = TEXT_ENCODER.encode(s);
     const n = b.length;
@@ -155,6 +158,7 @@ export class MsgpackWriter {
     return this;
   }
 
+  /** Writes the header of an array of `n` elements (then write them). */
   array(n: number): this {
     if (n < 16) this.byte(0x90 | n);
     else if (n <= 0xffff) {
@@ -167,6 +171,7 @@ export class MsgpackWriter {
     return this;
   }
 
+  /** Writes the header of a map of `n` pairs (then write them). */
   map(n: number): this {
     if (n < 16) this.byte(0x80 | n);
     else if (n <= 0xffff) {
@@ -192,6 +197,7 @@ export class MsgpackWriter {
     return this.len;
   }
 
+  /** What was written so far. */
   bytes(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
@@ -258,6 +264,7 @@ export class MsgpackReader {
     this.pos = start;
   }
 
+  /** Throws DecodeError naming `what` and the offset. */
   fail(what: string): never {
     throw new DecodeError(`fly macaroon: ${what} at offset ${this.pos}`);
   }
@@ -266,6 +273,7 @@ export class MsgpackReader {
     if (this.pos + n > this.data.length) this.fail('truncated MessagePack');
   }
 
+  /** The next byte, not consumed. */
   peek(): number {
     this.need(1);
     return this.data[this.pos] as number;
@@ -329,6 +337,7 @@ export class MsgpackReader {
     }
   }
 
+  /** Reads a boolean. */
   bool(what: string): boolean {
     const c = this.u8();
     if (c === 0xc0 || c === 0xc2) return false;
@@ -359,6 +368,7 @@ export class MsgpackReader {
     return n;
   }
 
+  /** Reads a UTF-8 string. */
   str(what: string): string {
     const n = this.bytesLen(what);
     if (n < 0) return '';
@@ -421,12 +431,14 @@ export class MsgpackReader {
     return true;
   }
 
+  /** Enters a nested array or map (throws past maxDepth). */
   enter(what: string): void {
     if (++this.depth > this.bounds.maxDepth) {
       throw new LimitExceededError(`fly macaroon: ${what} nested deeper than ${this.bounds.maxDepth}`);
     }
   }
 
+  /** Leaves the nesting `enter` entered. */
   leave(): void {
     this.depth--;
   }

@@ -73,6 +73,7 @@ export interface BundleTarget {
   readonly decodesBundles: true;
   /** How many batches it runs at once (a pool: its workers); the default for maxInFlight. */
   readonly concurrency?: number | undefined;
+  /** One result per item, in order, as `Verifier.verifyBatch` gives them. */
   verifyBatch(items: (BatchItem | BundleItem)[]): BatchResult[] | Promise<BatchResult[]>;
 }
 

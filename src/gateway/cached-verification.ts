@@ -64,6 +64,7 @@ export interface CachedVerificationOptions {
 /** Keys by id, as a store has them (sync when known). */
 export interface KeyLookup {
   keyIdOf(identifier: Uint8Array): string | undefined;
+  /** The live key with this id (synchronously when known), or undefined. */
   get(
     id: string,
   ): { readonly key: Uint8Array } | undefined | Promise<{ readonly key: Uint8Array } | undefined>;

@@ -51,6 +51,7 @@ export {
 export interface GatewayKeyStore extends RevocationCheck, KeyLookup {
   readonly resolver: RootKeyResolver;
   keyIdOf(identifier: Uint8Array): string | undefined;
+  /** Tells `listener` of revocations and reloads; returns a function that unsubscribes. */
   subscribe?(
     listener: (
       event: { kind: 'revoked'; revocation: { kind: string; value: string } } | { kind: 'resync' },

@@ -172,6 +172,7 @@ export class KeyStore {
     return stored;
   }
 
+  /** Forgets a key now; true when it was there. */
   remove(id: string): boolean {
     return this.#keys.delete(id);
   }

@@ -20,6 +20,7 @@ import { Macaroon } from '../macaroon.js';
  * ```
  */
 export interface HeaderLookup {
+  /** The value of the header `name` (lower case), or null or undefined when absent. */
   get(name: string): string | null | undefined;
 }
 

@@ -18,6 +18,7 @@ export class MemoryBacking implements RootKeyBacking {
   protected readonly keys = new Map<string, RootKeyRecord>();
   protected readonly revocations = new Map<string, Revocation>();
 
+  /** The key with this id, or undefined when there is none. */
   getKey(id: string): Promise<RootKeyRecord | undefined> {
     return Promise.resolve(this.keys.get(id));
   }
@@ -36,6 +37,7 @@ export class MemoryBacking implements RootKeyBacking {
     return Promise.resolve(best);
   }
 
+  /** Stores a new key. */
   async insertKey(key: RootKeyRecord): Promise<void> {
     // As bakery's postgres trigger: inserting a key deletes the expired ones.
     const now = Date.now();
@@ -65,6 +67,7 @@ export class MemoryBacking implements RootKeyBacking {
     return Promise.resolve(); // one process: nobody else publishes
   }
 
+  /** Releases connections; the backing is not used after. */
   close(): Promise<void> {
     return Promise.resolve();
   }

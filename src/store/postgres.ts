@@ -149,6 +149,7 @@ export class PostgresBacking implements RootKeyBacking {
     return backing;
   }
 
+  /** The key with this id, or undefined when there is none. */
   async getKey(id: string): Promise<RootKeyRecord | undefined> {
     const r = await this.#pool.query<KeyRow>(
       `SELECT id, created, expires, rootkey FROM ${this.#table} WHERE id = $1`,
@@ -170,6 +171,7 @@ export class PostgresBacking implements RootKeyBacking {
     return toRecord(r.rows[0]);
   }
 
+  /** Stores a new key. */
   async insertKey(key: RootKeyRecord): Promise<void> {
     await this.#pool.query(
       `INSERT INTO ${this.#table} (id, rootkey, created, expires) VALUES ($1, $2, $3, $4)`,
@@ -218,6 +220,7 @@ export class PostgresBacking implements RootKeyBacking {
     await this.#listen();
   }
 
+  /** Releases connections; the backing is not used after. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#retry) clearTimeout(this.#retry);

@@ -140,6 +140,7 @@ export class RedisBacking implements RootKeyBacking {
     return new RedisBacking(client, subscriber, options.prefix ?? 'macaroon:');
   }
 
+  /** The key with this id, or undefined when there is none. */
   async getKey(id: string): Promise<RootKeyRecord | undefined> {
     const text = await this.#client.get(`${this.#prefix}key:${id}`);
     return text == null ? undefined : this.#parseKey(id, String(text));
@@ -169,6 +170,7 @@ export class RedisBacking implements RootKeyBacking {
     return undefined;
   }
 
+  /** Stores a new key. */
   async insertKey(key: RootKeyRecord): Promise<void> {
     const value = JSON.stringify({ key: bytesToHex(key.key), created: key.created, expires: key.expires });
     await this.#client
@@ -236,6 +238,7 @@ export class RedisBacking implements RootKeyBacking {
     });
   }
 
+  /** Releases connections; the backing is not used after. */
   async close(): Promise<void> {
     await Promise.allSettled([this.#client.close(), this.#subscriber.close()]);
   }

@@ -314,6 +314,7 @@ export class RootKeyStore {
     return this.#revocations.size;
   }
 
+  /** Stops listening to the backing and closes it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -73,6 +73,7 @@ export interface Revocation {
  * ```
  */
 export interface BackingEvents {
+  /** Another node revoked a macaroon or a key. */
   revoked(revocation: Revocation): void;
   /** The backend reconnected (and may have missed events): reload the revocations. */
   resync(): void;
@@ -90,6 +91,7 @@ export interface BackingEvents {
  * ```
  */
 export interface RootKeyBacking {
+  /** The key with this id, or undefined when there is none. */
   getKey(id: string): Promise<RootKeyRecord | undefined>;
   /** The newest key with created >= createdAfter and expiresAfter <= expires <= expiresBefore. */
   findLatestKey(
@@ -97,6 +99,7 @@ export interface RootKeyBacking {
     expiresAfter: number,
     expiresBefore: number,
   ): Promise<RootKeyRecord | undefined>;
+  /** Stores a new key. */
   insertKey(key: RootKeyRecord): Promise<void>;
   /** Removes a key now (an operator's decision; rotation never needs it). */
   deleteKey(id: string): Promise<void>;
@@ -106,5 +109,6 @@ export interface RootKeyBacking {
   loadRevocations(now: number): Promise<Revocation[]>;
   /** Starts delivering events from other nodes. */
   subscribe(events: BackingEvents): Promise<void>;
+  /** Releases connections; the backing is not used after. */
   close(): Promise<void>;
 }

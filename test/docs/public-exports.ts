@@ -1,6 +1,7 @@
 /**
  * The public API as users import it: every export of every entry point in package.json `exports`
- * (dist/x.js ↔ src/x.ts), resolved to its declaration, once per declaration.
+ * (dist/x.js ↔ src/x.ts), resolved to its declaration, once per declaration; the members of a
+ * namespace re-export (`export * as checkers`) included.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,32 +9,42 @@ import ts from 'typescript';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
-export function entryPoints(): string[] {
+/** Each entry point: its specifier (`macaroon-engine/gateway`) and source file, in package.json order. */
+export function entryPoints(): { specifier: string; file: string }[] {
   const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
     exports: Record<string, string | Record<string, string>>;
   };
-  const targets = Object.values(exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)));
-  return [
-    ...new Set(
-      targets
-        .filter((t) => t.startsWith('./dist/') && t.endsWith('.js'))
-        .map((t) => join(ROOT, t.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))),
-    ),
-  ];
+  const found = new Map<string, string>();
+  for (const [key, target] of Object.entries(exports)) {
+    for (const t of typeof target === 'string' ? [target] : Object.values(target)) {
+      if (!t.startsWith('./dist/') || !t.endsWith('.js')) continue;
+      const file = join(ROOT, t.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
+      if (!found.has(file)) found.set(file, `macaroon-engine${key.slice(1)}`);
+    }
+  }
+  return [...found].map(([file, specifier]) => ({ specifier, file }));
 }
 
 export interface PublicExport {
   /** `src/file.ts:Name`, where it is declared. */
   readonly id: string;
+  /** The entry point that exports it first (in package.json order). */
+  readonly entry: string;
+  /** For a member of a namespace re-export: the namespace's name (`checkers`). */
+  readonly namespace: string | undefined;
+  /** A value (function, class, constant), not only a type. */
+  readonly value: boolean;
   readonly documented: boolean;
   readonly hasExample: boolean;
+  /** The text of each `@example` tag. */
+  readonly examples: readonly string[];
 }
 
 /**
  * The TSDoc of an export: its declaration's, or for a namespace re-export (`export * as name from`),
  * the comment on that export statement (a module has no declaration of its own to carry one).
  */
-export function tsdoc(
+function tsdoc(
   exported: ts.Symbol,
   symbol: ts.Symbol,
   checker: ts.TypeChecker,
@@ -45,10 +56,7 @@ export function tsdoc(
       text: docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join('\n'),
       tags: docs
         .flatMap((d) => d.tags ?? [])
-        .map((t) => ({
-          name: t.tagName.text,
-          text: ts.getTextOfJSDocComment(t.comment) ?? '',
-        })),
+        .map((t) => ({ name: t.tagName.text, text: ts.getTextOfJSDocComment(t.comment) ?? '' })),
     };
   }
   return {
@@ -57,35 +65,74 @@ export function tsdoc(
   };
 }
 
-/** Every exported declaration reachable from an entry point, with whether its TSDoc has an @example. */
+/** Every exported declaration reachable from an entry point, with its TSDoc. */
 export function publicExports(): PublicExport[] {
   const entries = entryPoints();
-  const program = ts.createProgram(entries, {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    noEmit: true,
-    skipLibCheck: true,
-  });
+  const program = ts.createProgram(
+    entries.map((e) => e.file),
+    {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      noEmit: true,
+      skipLibCheck: true,
+    },
+  );
   const checker = program.getTypeChecker();
   const found = new Map<string, PublicExport>();
-  for (const entry of entries) {
-    const file = program.getSourceFile(entry);
-    const module = file && checker.getSymbolAtLocation(file);
-    if (!module) continue;
+  const visit = (module: ts.Symbol, entry: string, namespace: string | undefined) => {
     for (const exported of checker.getExportsOfModule(module)) {
+      if (exported.getName() === 'default') continue;
       const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
       const declaration = symbol.declarations?.[0];
       if (!declaration) continue;
       // A namespace re-export (`export * as checkers`) resolves to its module, whose name is the module's
       // absolute path: name it by the export instead, so the id is the same in every checkout.
-      const name = symbol.flags & ts.SymbolFlags.ValueModule ? exported.getName() : symbol.getName();
+      const isNamespace = (symbol.flags & ts.SymbolFlags.ValueModule) !== 0;
+      const name = isNamespace ? exported.getName() : symbol.getName();
       const id = `${relative(ROOT, declaration.getSourceFile().fileName)}:${name}`;
       if (found.has(id)) continue;
       const { text, tags } = tsdoc(exported, symbol, checker);
-      const documented = text.trim() !== '';
-      const hasExample = tags.some((t) => t.name === 'example');
-      found.set(id, { id, documented, hasExample });
+      const examples = tags.filter((t) => t.name === 'example').map((t) => t.text);
+      found.set(id, {
+        id,
+        entry,
+        namespace,
+        value: (symbol.flags & ts.SymbolFlags.Value) !== 0,
+        documented: text.trim() !== '',
+        hasExample: examples.length > 0,
+        examples,
+      });
+      if (isNamespace && namespace === undefined) visit(symbol, entry, name);
     }
+  };
+  for (const { specifier, file } of entries) {
+    const source = program.getSourceFile(file);
+    const module = source && checker.getSymbolAtLocation(source);
+    if (module) visit(module, specifier, undefined);
   }
   return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The names an entry point exports, values and types apart (what an example may use unimported). */
+export function exportedNames(): Map<string, { value: string[]; type: string[] }> {
+  const entries = entryPoints();
+  const program = ts.createProgram(
+    entries.map((e) => e.file),
+    { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true },
+  );
+  const checker = program.getTypeChecker();
+  const names = new Map<string, { value: string[]; type: string[] }>();
+  for (const { specifier, file } of entries) {
+    const source = program.getSourceFile(file);
+    const module = source && checker.getSymbolAtLocation(source);
+    if (!module || names.has(specifier)) continue;
+    const n = { value: [] as string[], type: [] as string[] };
+    for (const exported of checker.getExportsOfModule(module)) {
+      if (exported.getName() === 'default') continue;
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      (symbol.flags & ts.SymbolFlags.Value ? n.value : n.type).push(exported.getName());
+    }
+    names.set(specifier, n);
+  }
+  return names;
 }

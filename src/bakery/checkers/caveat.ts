@@ -24,14 +24,69 @@ export interface Caveat {
   readonly location?: string | undefined;
 }
 
-/** The standard namespace URI. Its prefix is empty, so its conditions are written bare. */
+/**
+ * The standard namespace URI. Its prefix is empty, so its conditions are written bare.
+ *
+ * @example
+ * ```ts
+ * checkers.timeBeforeCaveat(new Date('2030-01-01T00:00:00Z')).namespace === checkers.STD_NAMESPACE; // true
+ * ```
+ */
 export const STD_NAMESPACE = 'std';
 
+/**
+ * The name of the standard `time-before` condition (bakery's `CondTimeBefore`).
+ *
+ * @example
+ * ```ts
+ * checkers.parseCaveat('time-before 2030-01-01T00:00:00Z')[0] === checkers.COND_TIME_BEFORE; // true
+ * ```
+ */
 export const COND_TIME_BEFORE = 'time-before';
+/**
+ * The name of the standard `declared` condition (bakery's `CondDeclared`).
+ *
+ * @example
+ * ```ts
+ * checkers.declaredCaveat('user', 'alice').condition.startsWith(checkers.COND_DECLARED); // true
+ * ```
+ */
 export const COND_DECLARED = 'declared';
+/**
+ * The name of the standard `error` condition (bakery's `CondError`).
+ *
+ * @example
+ * ```ts
+ * checkers.errorCaveat('no such user').condition.startsWith(checkers.COND_ERROR); // true
+ * ```
+ */
 export const COND_ERROR = 'error';
+/**
+ * The name of the standard `need-declared` condition (bakery's `CondNeedDeclared`).
+ *
+ * @example
+ * ```ts
+ * checkers.condition(checkers.COND_NEED_DECLARED, 'user is-user'); // 'need-declared user is-user'
+ * ```
+ */
 export const COND_NEED_DECLARED = 'need-declared';
+/**
+ * The name of the standard `allow` condition (bakery's `CondAllow`).
+ *
+ * @example
+ * ```ts
+ * checkers.allowCaveat(['read']).condition; // `${checkers.COND_ALLOW} read`
+ * ```
+ */
 export const COND_ALLOW = 'allow';
+/**
+ * The name of the standard `deny` condition (bakery's `CondDeny`).
+ *
+ * @example
+ * ```ts
+ * checkers.denyCaveat(['delete']).condition; // `${checkers.COND_DENY} delete`
+ * ```
+ */
 export const COND_DENY = 'deny';
 
 /**

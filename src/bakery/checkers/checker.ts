@@ -24,6 +24,12 @@ import { type Instant, isBefore, parseTime } from './time.js';
  * What a check sees. `now` overrides the clock (milliseconds since the epoch, or a Date);
  * `operations` are the request's operations (for `allow`/`deny`); `declared` holds the declarations
  * inferred from the slice being checked (filled in by the checker). Any other field is the caller's.
+ *
+ * @example
+ * ```ts
+ * const context: checkers.CheckContext = { now: Date.parse('2029-01-01T00:00:00Z'), operations: ['read'] };
+ * checkers.std().check('allow read write', context); // undefined: satisfied
+ * ```
  */
 export interface CheckContext {
   readonly now?: number | Date | undefined;
@@ -35,6 +41,12 @@ export interface CheckContext {
 /**
  * Checks one condition: returns nothing to accept it; returns a string (the reason) or throws to refuse.
  * `condition` is the full name including any prefix, `arg` the rest (bakery's `checkers.Func`).
+ *
+ * @example
+ * ```ts
+ * const isAdmin: checkers.CheckFunction = (context, condition, arg) => (arg === 'yes' ? undefined : 'not an admin');
+ * checkers.std().register('is-admin', 'std', isAdmin).check('is-admin yes'); // undefined: satisfied
+ * ```
  */
 export type CheckFunction = (
   context: CheckContext,
@@ -43,7 +55,15 @@ export type CheckFunction = (
   // biome-ignore lint/suspicious/noConfusingVoidType: a check that accepts may return nothing
 ) => string | undefined | void;
 
-/** A registered condition (bakery's `CheckerInfo`). */
+/**
+ * A registered condition (bakery's `CheckerInfo`).
+ *
+ * @example
+ * ```ts
+ * const registered: checkers.CheckerInfo[] = checkers.std().info();
+ * registered.map((i) => i.name); // ['allow', 'declared', 'deny', 'error', 'time-before']
+ * ```
+ */
 export interface CheckerInfo {
   readonly prefix: string;
   readonly name: string;
@@ -116,6 +136,15 @@ const STD_CHECKS: Record<string, CheckFunction> = {
   [COND_DENY]: checkOperations(false),
 };
 
+/**
+ * Options of a Checker: the namespace its conditions are resolved in.
+ *
+ * @example
+ * ```ts
+ * const options: checkers.CheckerOptions = { namespace: checkers.Namespace.parse('std: http:http') };
+ * new checkers.Checker(options);
+ * ```
+ */
 export interface CheckerOptions {
   /** The namespace conditions are resolved in. Default: empty (std() registers `std` in it). */
   readonly namespace?: Namespace | undefined;
@@ -128,7 +157,7 @@ export interface CheckerOptions {
  * ```ts
  * const checker = checkers.std().register('is-admin', 'std', (ctx) => (ctx.admin ? undefined : 'not an admin'));
  * checker.check('time-before 2000-01-01T00:00:00Z'); // CaveatCheckError: macaroon has expired
- * new Verifier().satisfyChecker(checker).verify(root, rootKey, discharges, { context: { admin: true } });
+ * new Verifier().satisfyChecker(checker).verify(macaroon, rootKey, discharges, { context: { admin: true } });
  * ```
  */
 export class Checker {
@@ -283,7 +312,7 @@ export class Checker {
  *
  * @example
  * ```ts
- * new Verifier().satisfyChecker(checkers.std()).verify(root, rootKey, discharges, { context: { now: Date.now() } });
+ * new Verifier().satisfyChecker(checkers.std()).verify(macaroon, rootKey, discharges, { context: { now: Date.now() } });
  * ```
  */
 export function std(): Checker {

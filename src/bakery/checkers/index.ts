@@ -38,4 +38,4 @@ export {
 } from './checker.js';
 export { inferDeclared } from './declared.js';
 export { conditionWithPrefix, Namespace } from './namespace.js';
-export { formatTime, parseTime } from './time.js';
+export { formatTime, type Instant, parseTime } from './time.js';

@@ -21,7 +21,15 @@ function isWellFormed(text: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
-/** `prefix:condition`, or the bare condition when the prefix is empty. */
+/**
+ * `prefix:condition`, or the bare condition when the prefix is empty.
+ *
+ * @example
+ * ```ts
+ * checkers.conditionWithPrefix('http', 'client-ip-addr'); // 'http:client-ip-addr'
+ * checkers.conditionWithPrefix('', 'time-before'); // 'time-before'
+ * ```
+ */
 export function conditionWithPrefix(prefix: string, condition: string): string {
   return prefix === '' ? condition : `${prefix}:${condition}`;
 }
@@ -91,6 +99,7 @@ export class Namespace {
     return this.uris.map((uri) => `${uri}:${this.#prefixes.get(uri)}`).join(' ');
   }
 
+  /** The namespace in its text form (as `String(ns)`). */
   toJSON(): string {
     return this.toString();
   }

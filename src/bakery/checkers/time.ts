@@ -6,7 +6,15 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 
-/** A parsed instant: milliseconds since the epoch plus the nanoseconds below the millisecond. */
+/**
+ * A parsed instant: milliseconds since the epoch plus the nanoseconds below the millisecond.
+ *
+ * @example
+ * ```ts
+ * const t: checkers.Instant | undefined = checkers.parseTime('2030-01-01T00:00:00.000000001Z');
+ * t?.ms; // Date.parse('2030-01-01T00:00:00Z'); t?.subMsNanos is 1
+ * ```
+ */
 export interface Instant {
   readonly ms: number;
   readonly subMsNanos: number;
@@ -31,7 +39,15 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** Parses an RFC 3339 time as Go does; undefined when Go would refuse it. */
+/**
+ * Parses an RFC 3339 time as Go does; undefined when Go would refuse it.
+ *
+ * @example
+ * ```ts
+ * checkers.parseTime('2030-01-01T00:00:00+01:00')?.ms; // Date.parse('2029-12-31T23:00:00Z')
+ * checkers.parseTime('2030-02-31T00:00:00Z'); // undefined: Go refuses it too
+ * ```
+ */
 export function parseTime(text: string): Instant | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
@@ -67,6 +83,11 @@ export function isBefore(nowMs: number, t: Instant): boolean {
 /**
  * Go's `t.UTC().Format(time.RFC3339Nano)`: UTC, fraction without trailing zeros (none when zero).
  * Years outside 0000–9999 cannot be written in RFC 3339.
+ *
+ * @example
+ * ```ts
+ * checkers.formatTime(Date.parse('2030-01-01T00:00:00.500Z')); // '2030-01-01T00:00:00.5Z'
+ * ```
  */
 export function formatTime(t: Date | number): string {
   const date = typeof t === 'number' ? new Date(t) : t;

@@ -61,6 +61,7 @@ export class FlyCaveatRegistry implements CaveatSetCodec {
     return new FlyCaveatRegistry([...this.byId.values(), ...types]);
   }
 
+  /** The caveat type with this id, if registered. */
   get(id: bigint): FlyCaveatType | undefined {
     return this.byId.get(id);
   }
@@ -81,6 +82,7 @@ export class FlyCaveatRegistry implements CaveatSetCodec {
 
   // ---- CaveatSetCodec --------------------------------------------------------------------------------
 
+  /** Reads a caveat set (a MessagePack array of type id and body pairs). */
   read(r: MsgpackReader): FlyCaveatEntry[] {
     const n = r.arrayLen('caveat set');
     if (n < 0 || n % 2 !== 0) r.fail('bad caveat container');
@@ -94,6 +96,7 @@ export class FlyCaveatRegistry implements CaveatSetCodec {
     return out;
   }
 
+  /** Writes a caveat set. */
   write(w: MsgpackWriter, caveats: readonly FlyCaveatEntry[]): void {
     w.array(caveats.length * 2);
     for (const c of caveats) this.writeOne(w, c);
@@ -106,11 +109,13 @@ export class FlyCaveatRegistry implements CaveatSetCodec {
     else w.raw(c.raw as Uint8Array);
   }
 
+  /** Reads caveats in superfly's JSON form. */
   fromJSON(json: unknown): FlyCaveatEntry[] {
     if (!Array.isArray(json)) throw new InvalidArgumentError('caveats must be an array of { type, body }');
     return json.map((c, i) => this.entryFromJSON(c, i));
   }
 
+  /** Caveats in superfly's JSON form. */
   toJSON(caveats: readonly FlyCaveatEntry[]): FlyCaveat[] {
     return caveats.map((c) => this.entryToJSON(c));
   }
@@ -139,6 +144,7 @@ export class FlyCaveatRegistry implements CaveatSetCodec {
     return Object.freeze({ id, type: undefined, value: undefined, raw: raw.slice() });
   }
 
+  /** One caveat in superfly's JSON form. */
   entryToJSON(c: FlyCaveatEntry): FlyCaveat {
     if (c.type) return Object.freeze({ type: this.nameOf(c.id), body: c.type.toJSON(c.value, this) });
     const raw = c.raw as Uint8Array;

@@ -24,9 +24,13 @@ import type { MsgpackReader, MsgpackValue, MsgpackWriter } from '../msgpack.js';
  * ```
  */
 export interface CaveatSetCodec {
+  /** Reads a nested caveat set. */
   read(r: MsgpackReader): FlyCaveatEntry[];
+  /** Writes a nested caveat set. */
   write(w: MsgpackWriter, caveats: readonly FlyCaveatEntry[]): void;
+  /** Reads a nested caveat set in superfly's JSON form. */
   fromJSON(json: unknown): FlyCaveatEntry[];
+  /** A nested caveat set in superfly's JSON form. */
   toJSON(caveats: readonly FlyCaveatEntry[]): FlyCaveat[];
 }
 
@@ -53,9 +57,13 @@ export interface FlyCaveatType<V = unknown> {
   readonly aliases?: readonly string[] | undefined;
   /** Attestations are positive claims: skipped by validation, only allowed in proofs. */
   readonly attestation?: boolean | undefined;
+  /** Reads the MessagePack body. */
   decode(r: MsgpackReader, sets: CaveatSetCodec): V;
+  /** Writes the MessagePack body. */
   encode(w: MsgpackWriter, value: V, sets: CaveatSetCodec): void;
+  /** Reads the body in superfly's JSON form. */
   fromJSON(body: unknown, sets: CaveatSetCodec): V;
+  /** The body in superfly's JSON form. */
   toJSON(value: V, sets: CaveatSetCodec): unknown;
   /** The reasons this caveat denies the access; empty when it allows. */
   prohibits(value: V, access: CheckedAccess): FlyDenial[];
