@@ -28,6 +28,7 @@ export {
   type BatchItem,
   type BatchResult,
   type CaveatToCheck,
+  type CompiledCaveats,
   type GeneralCheck,
   type MacaroonInput,
   type SliceChecker,

@@ -598,7 +598,17 @@ export interface CaveatToCheck {
   readonly macaroon: number;
 }
 
-/** A caveat list prepared by `Verifier.compileCaveats`; opaque beyond the caveats it holds. */
+/**
+ * A caveat list prepared by `Verifier.compileCaveats`; opaque beyond the caveats it holds.
+ *
+ * @example
+ * ```ts
+ * const v = new Verifier().satisfyExact('action = read');
+ * const bytes = new TextEncoder().encode('account = 42');
+ * const compiled: CompiledCaveats = v.compileCaveats([{ bytes, text: 'account = 42', macaroon: 0 }]);
+ * v.checkCompiled(compiled, { exact: ['account = 42'] }); // undefined: satisfied
+ * ```
+ */
 export interface CompiledCaveats {
   readonly caveats: readonly CaveatToCheck[];
 }

@@ -19,6 +19,7 @@ import type { Macaroon } from '../macaroon.js';
  *
  * @example
  * ```ts
+ * const slice = [macaroon, ...discharges]; // a root macaroon and its bound discharges
  * const cookie: MacaroonCookie = macaroonCookie(new URL('https://api.example/a/b'), slice, { suffix: 'api', macaroonPath: '/a' });
  * cookie.name; // 'macaroon-api'
  * ```
@@ -75,7 +76,7 @@ const SUFFIX = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  *
  * @example
  * ```ts
- * const { name, value, path, expires } = macaroonCookie(new URL(url), [root, ...discharges], { suffix: 'auth', macaroonPath: '/' });
+ * const { name, value, path, expires } = macaroonCookie(new URL('https://api.example/'), [macaroon, ...discharges], { suffix: 'auth', macaroonPath: '/' });
  * ```
  */
 export function macaroonCookie(

@@ -4,7 +4,7 @@
  * `Request`/`Response` exist; on node:http use `fetchListener` from `macaroon-engine/node`.
  */
 
-export { type CorsOptions, withCors } from '../httpbakery/cors.js';
+export { type CorsOptions, type WebHandler, withCors } from '../httpbakery/cors.js';
 export {
   BAKERY_PROTOCOL_HEADER,
   decodeMacaroonSlice,

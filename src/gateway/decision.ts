@@ -39,7 +39,9 @@ export interface Authorized {
  *
  * @example
  * ```ts
- * if (d.status === 401 && d.reason === 'revoked') metrics.count('revoked-token');
+ * const d = await gateway.authorize(request.headers);
+ * const reason: DenialReason | undefined = d.status === 401 ? d.reason : undefined;
+ * if (reason === 'revoked') console.info('a revoked token was presented');
  * ```
  */
 export type DenialReason =
@@ -54,7 +56,9 @@ export type DenialReason =
  *
  * @example
  * ```ts
- * if (d.status === 503 && d.code === 'ERR_TIMEOUT') console.warn('a hook missed its deadline');
+ * const d = await gateway.authorize(request.headers);
+ * const code: DecisionCode | undefined = d.status === 503 ? d.code : undefined;
+ * if (code === 'ERR_TIMEOUT') console.warn('a hook missed its deadline');
  * ```
  */
 export type DecisionCode = MacaroonErrorCode | 'ERR_INTERNAL';
@@ -65,7 +69,7 @@ export type DecisionCode = MacaroonErrorCode | 'ERR_INTERNAL';
  * @example
  * ```ts
  * const d: Decision = await gateway.authorize(request.headers);
- * if (d.status !== 200) return new Response(null, { status: d.status });
+ * const response = d.status === 200 ? new Response('ok') : new Response(null, { status: d.status });
  * ```
  */
 export type Decision =

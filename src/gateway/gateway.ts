@@ -59,6 +59,22 @@ export interface GatewayKeyStore extends RevocationCheck, KeyLookup {
   ): () => void;
 }
 
+/**
+ * Options of a Gateway: where root keys come from, what verifies, and the optional cache, revocations,
+ * required caveats and hook deadline.
+ *
+ * @example
+ * ```ts
+ * const options: GatewayOptions = {
+ *   rootKey,
+ *   verifier: new BatchVerifier(new Verifier().satisfyGeneral(timeBefore)),
+ *   requiredCaveats: ['account = ', 'time < '],
+ *   schemes: ['Macaroon', 'Bearer'],
+ *   timeoutMs: 1000,
+ * };
+ * new Gateway(options);
+ * ```
+ */
 export interface GatewayOptions extends ExtractOptions {
   /** The root key, or a (sync or async) function of the macaroon identifier. Not with `store`. */
   readonly rootKey?: RootKeySource | undefined;

@@ -16,7 +16,11 @@ import { BAKERY_PROTOCOL_HEADER } from './protocol.js';
  *
  * @example
  * ```ts
- * createDischarger({ key, check, cors: { origins: ['https://app.example'], credentials: true } });
+ * import { KeyPair } from 'macaroon-engine/bakery';
+ * import { type CorsOptions, createDischarger } from 'macaroon-engine/discharger';
+ *
+ * const cors: CorsOptions = { origins: ['https://app.example'], credentials: true };
+ * createDischarger({ key: KeyPair.generate(), check: () => [], cors });
  * ```
  */
 export interface CorsOptions {
@@ -86,7 +90,17 @@ function originPredicate(origins: CorsOptions['origins']): (origin: string) => b
   return (origin) => allowed.has(origin);
 }
 
-/** A Web handler, as the discharger and services are. */
+/**
+ * A Web handler, as the discharger and services are.
+ *
+ * @example
+ * ```ts
+ * import { type WebHandler, withCors } from 'macaroon-engine/discharger';
+ *
+ * const handler: WebHandler = () => new Response('ok');
+ * export default { fetch: withCors(handler, { origins: ['https://app.example'] }) };
+ * ```
+ */
 export type WebHandler = (request: Request) => Response | Promise<Response>;
 
 /** CORS decisions on plain data, shared by `withCors` and the discharger's plain (node:http) path. */
@@ -168,7 +182,11 @@ export function corsPolicy(
  *
  * @example
  * ```ts
- * const api = withCors(withDischargeRequired(handler, { gateway, mint }), { origins: ['https://app.example'], credentials: true });
+ * import { BakeryMacaroon } from 'macaroon-engine/bakery';
+ * import { withCors, withDischargeRequired } from 'macaroon-engine/discharger';
+ *
+ * const mint = () => BakeryMacaroon.create({ rootKey, id: crypto.randomUUID() });
+ * const api = withCors(withDischargeRequired(() => new Response('ok'), { gateway, mint }), { origins: ['https://app.example'], credentials: true });
  * ```
  */
 export function withCors(

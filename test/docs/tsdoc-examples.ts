@@ -9,7 +9,7 @@
 import { exportedNames, publicExports } from './public-exports.js';
 
 export interface Example {
-  /** A file name for the module: `example-<file>-<Name>-<n>.ts`. */
+  /** A file name for the module: `example-<file>-<name>-<n>.ts`, each capital written `^c`. */
   readonly name: string;
   /** Where the export is declared, `src/file.ts:Name`. */
   readonly id: string;
@@ -76,7 +76,9 @@ export function tsdocExamples(): Example[] {
         .replace(/^src\//, '')
         .replace(/\.ts:/, '-')
         .replace(/[^A-Za-z0-9-]/g, '_');
-      return { name: `example-${slug}-${i + 1}.ts`, id, code: `${prelude}${code}\nexport {};\n` };
+      // Upper case letters marked, so `Foo` and `foo` stay two files on case-insensitive file systems too.
+      const name = `example-${slug.replace(/[A-Z]/g, (c) => `^${c.toLowerCase()}`)}-${i + 1}.ts`;
+      return { name, id, code: `${prelude}${code}\nexport {};\n` };
     }),
   );
 }
