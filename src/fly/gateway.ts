@@ -46,8 +46,9 @@ export interface FlyHeaderLookup {
  *
  * @example
  * ```ts
- * const d = await gateway.authorize(request.headers, access);
- * if (d.status === 401 && d.reason === 'denied') console.log('the token does not allow this');
+ * const d = await new FlyGateway({ keys: rootKey }).authorize(request.headers, { action: 'r', orgid: 7 });
+ * const reason: FlyDenialReason | undefined = d.status === 401 ? d.reason : undefined;
+ * if (reason === 'denied') console.log('the token does not allow this');
  * ```
  */
 export type FlyDenialReason = FlyFailureReason | 'missing-token' | MacaroonErrorCode;

@@ -27,8 +27,9 @@ import { MsgpackReader } from './msgpack.js';
  *
  * @example
  * ```ts
+ * const authKey = crypto.getRandomValues(new Uint8Array(32)); // shared with the third party
  * const trusted3Ps: FlyTrustedThirdParties = { 'https://auth.example/': [authKey] };
- * verifyFly(header, { keys, access, trusted3Ps });
+ * verifyFly(`FlyV1 ${token}`, { keys: rootKey, access: { action: 'r', orgid: 7 }, trusted3Ps });
  * ```
  */
 export type FlyTrustedThirdParties =

@@ -211,7 +211,8 @@ export function verifyFly(header: string, options: FlyVerifyOptions): FlyVerifyR
  *
  * @example
  * ```ts
- * const requests: FlyBatchRequest[] = [header1, { header: header2, access: { action: 'w', orgid: 7 } }];
+ * const requests: FlyBatchRequest[] = [`FlyV1 ${token}`, { header: `FlyV1 ${token}`, access: { action: 'w', orgid: 7 } }];
+ * verifyFlyBatch(requests, { keys: rootKey, access: { action: 'r', orgid: 7 } });
  * ```
  */
 export type FlyBatchRequest =
@@ -227,7 +228,8 @@ export type FlyBatchRequest =
  *
  * @example
  * ```ts
- * const options: FlyBatchOptions = { keys: (kid) => rootKeys.get(hex(kid)), access: { action: 'r', orgid: 7 } };
+ * const rootKeys = new Map<string, Uint8Array>(); // by key id
+ * const options: FlyBatchOptions = { keys: (kid) => rootKeys.get(new TextDecoder().decode(kid)), access: { action: 'r', orgid: 7 } };
  * ```
  */
 export interface FlyBatchOptions extends Omit<FlyVerifyOptions, 'access'> {
@@ -246,11 +248,14 @@ export interface FlyBatchOptions extends Omit<FlyVerifyOptions, 'access'> {
  * import { ready } from 'macaroon-engine';
  * import { verifyFlyBatch } from 'macaroon-engine/fly';
  * await ready(); // the WASM engine; without it the chains run on the TS engine
+ * // Requests waiting for an answer: their Authorization header, the app they ask for, and their reply.
+ * const queued: { authorization: string; appId: number; resolve: (status: number) => void }[] = [];
+ * const rootKeys = new Map<string, Uint8Array>(); // by key id
  * const results = verifyFlyBatch(
  *   queued.map((q) => ({ header: q.authorization, access: { action: 'r', orgid: 7, appid: q.appId } })),
- *   { keys: (kid) => rootKeys.get(hex(kid)) },
+ *   { keys: (kid) => rootKeys.get(new TextDecoder().decode(kid)) },
  * );
- * results.forEach((r, i) => queued[i].resolve(r.ok ? 200 : 403));
+ * results.forEach((r, i) => queued[i]?.resolve(r.ok ? 200 : 403));
  * ```
  */
 export function verifyFlyBatch(
