@@ -22,8 +22,8 @@ function transposeInto(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128): void
 
 // The sums of rotates as nested shifts: the right shifts of ROTR a ^ ROTR b ^ ROTR c (a < b < c) are
 // ((x >> (c - b) ^ x) >> (b - a) ^ x) >> a, and their left shifts nest the same way, so each sigma is
-// six shifts and five xors with fewer live values than three rotates (V8 then spills less: about 16%
-// fewer instructions per compression, at the same speed within noise on the benchmark machine).
+// six shifts and five xors with fewer live values than three rotates (V8 then spills less: 8-16% fewer
+// instructions per compression, depending on the module it is compiled into, though no faster in time).
 // Σ0: ROTR 2, 13, 22.
 function s0(x: v128): v128 {
   const r = i32x4.shr_u(v128.xor(i32x4.shr_u(v128.xor(i32x4.shr_u(x, 9), x), 11), x), 2);
