@@ -583,7 +583,7 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     command: `npm run loadtest -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { cpus: availableParallelism(), model: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     // Other work on the machine during the run (1-minute load average), which the figures include.
     loadAverage: { before: loadBefore[0], after: loadAfter[0] },
     rounds,
