@@ -113,3 +113,16 @@ describe('Fly caveats round-trip', () => {
     );
   });
 });
+
+describe('resource ids that are names of Object.prototype', () => {
+  it('keep `__proto__` and `constructor` as plain keys through MessagePack and the JSON view', () => {
+    const body = JSON.parse('{"storage_objects":{"__proto__":"r","constructor":"w"}}');
+    const json = [{ type: 'StorageObjects', body }];
+    const bytes = bytesOf(json);
+    const view = registry.toJSON(registry.read(new MsgpackReader(bytes, bounds)));
+    const ids = (view[0]?.body as { storage_objects: Record<string, string> }).storage_objects;
+    expect(Object.keys(ids)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(ids)).toBe(Object.prototype);
+    expect(bytesOf(view.map(({ type, body }) => ({ type, body })))).toEqual(bytes);
+  });
+});

@@ -82,7 +82,15 @@ export function resourceSetToJSON(rs: ResourceSet<ResourceId>): Record<string, s
   if (rs === null) return null;
   const keys = [...rs.keys()].sort((a, b) => compareKeys(String(a), String(b)));
   const out: Record<string, string> = {};
-  for (const k of keys) out[String(k)] = formatAction(rs.get(k) as number);
+  for (const k of keys) {
+    // Defined, not assigned: an id may be any string, `__proto__` included, and must stay a plain key.
+    Object.defineProperty(out, String(k), {
+      value: formatAction(rs.get(k) as number),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 
