@@ -120,7 +120,8 @@ describe('resource ids that are names of Object.prototype', () => {
     const json = [{ type: 'StorageObjects', body }];
     const bytes = bytesOf(json);
     const view = registry.toJSON(registry.read(new MsgpackReader(bytes, bounds)));
-    const ids = (view[0]?.body as { storage_objects: Record<string, string> }).storage_objects;
+    const viewed = view[0]?.body as { storage_objects: Record<string, string> } | undefined;
+    const ids = viewed?.storage_objects ?? {};
     expect(Object.keys(ids)).toEqual(['__proto__', 'constructor']);
     expect(Object.getPrototypeOf(ids)).toBe(Object.prototype);
     expect(bytesOf(view.map(({ type, body }) => ({ type, body })))).toEqual(bytes);
