@@ -147,7 +147,7 @@ export class CachedVerification {
           : caveatsRestrictAll(entry.caveats, required);
       if (!restricts) return UNRESTRICTED;
     }
-    return new CachedGrant(candidate, o.limits, entry.verified);
+    return new LazyGrant(candidate, o.limits, entry.verified);
   }
 
   #miss(candidate: TokenCandidate, facts: VerifyOptions): Promise<Decision> | Decision {
@@ -322,45 +322,20 @@ function lookupFailed(e: unknown): KeyLookupError {
   return new KeyLookupError('the root key lookup failed', { cause: e });
 }
 
-/** A 200 for a cache hit: the verified facts come from the entry; macaroons are decoded only if read. */
-class CachedGrant {
-  readonly #token: TokenCandidate;
-  readonly #limits: Partial<Limits> | undefined;
-  #decoded: { macaroon: Macaroon; discharges: Macaroon[] } | undefined;
-  /** What verification established (from the cache entry). */
-  readonly verified: VerifiedToken;
-
-  constructor(token: TokenCandidate, limits: Partial<Limits> | undefined, verified: VerifiedToken) {
-    this.#token = token;
-    this.#limits = limits;
-    this.verified = verified;
-  }
-
-  get status(): 200 {
-    return 200;
-  }
-
-  get macaroon(): Macaroon {
-    this.#decoded ??= decodeCandidate(this.#token, this.#limits);
-    return this.#decoded.macaroon;
-  }
-
-  get discharges(): readonly Macaroon[] {
-    this.#decoded ??= decodeCandidate(this.#token, this.#limits);
-    return this.#decoded.discharges;
-  }
-}
-
-/** A 200 for a token verified but not decoded (a fixed key, not cached): decoded only if read. */
+/**
+ * A 200 for a token verified but not decoded: a cache hit (its facts come from the entry) or a fixed key
+ * without a cache (its facts are worked out if read). The macaroons are decoded only if read.
+ */
 class LazyGrant {
   readonly #token: TokenCandidate;
   readonly #limits: Partial<Limits> | undefined;
   #decoded: { macaroon: Macaroon; discharges: Macaroon[] } | undefined;
   #verified: VerifiedToken | undefined;
 
-  constructor(token: TokenCandidate, limits: Partial<Limits> | undefined) {
+  constructor(token: TokenCandidate, limits: Partial<Limits> | undefined, verified?: VerifiedToken) {
     this.#token = token;
     this.#limits = limits;
+    this.#verified = verified;
   }
 
   get status(): 200 {
@@ -377,6 +352,7 @@ class LazyGrant {
     return this.#decoded.discharges;
   }
 
+  /** What verification established. */
   get verified(): VerifiedToken {
     this.#verified ??= factsOf(this.macaroon, this.discharges, undefined);
     return this.#verified;
