@@ -14,6 +14,7 @@ import { requireBakeryVersion } from '../bakery/versions.js';
 import { base64UrlEncode } from '../codec/base64.js';
 import { InteractionRequiredError } from '../discharger/errors.js';
 import { InvalidArgumentError, LimitExceededError, MacaroonError } from '../errors.js';
+import { readBodyLimited } from '../httpbakery/body.js';
 import {
   BAKERY_PROTOCOL_HEADER,
   ERR_DISCHARGE_REQUIRED,
@@ -104,32 +105,9 @@ export interface BakeryClientOptions {
 
 /** The body, at most `max` bytes (a LimitExceededError past that; the stream is cancelled, not awaited). */
 async function readBytes(response: Response, max: number): Promise<Uint8Array> {
-  const length = response.headers.get('content-length');
-  if (length !== null && Number(length) > max) {
-    response.body?.cancel().catch(() => {});
-    throw new LimitExceededError(`response body over ${max} bytes`);
-  }
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      reader.cancel().catch(() => {});
-      throw new LimitExceededError(`response body over ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
+  const bytes = await readBodyLimited(response, max);
+  if (bytes === undefined) throw new LimitExceededError(`response body over ${max} bytes`);
+  return bytes;
 }
 
 function parseJson(bytes: Uint8Array): unknown {

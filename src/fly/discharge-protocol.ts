@@ -7,6 +7,7 @@
  */
 import { base64StdEncode } from '../codec/base64.js';
 import { InvalidArgumentError, MacaroonError } from '../errors.js';
+import { readBodyLimited } from '../httpbakery/body.js';
 import type { FlyDischargeRequest } from './access.js';
 import type { FlyCaveatRegistry } from './caveats/registry.js';
 import type { FlyCaveat } from './caveats/types.js';
@@ -84,6 +85,8 @@ export interface FetchDischargesOptions {
   readonly pollIntervalMs?: number | undefined;
   readonly maxPolls?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Largest response body read from a third party (default 1 MiB; a larger one is a FlyDischargeError). */
+  readonly maxResponseBytes?: number | undefined;
 }
 
 /**
@@ -129,11 +132,14 @@ interface ProtocolResponse {
   readonly user_interactive?: { readonly user_url?: string; readonly poll_url?: string };
 }
 
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
 async function call(
   doFetch: typeof fetch,
   location: string,
   url: string,
   init: RequestInit,
+  maxBytes: number,
 ): Promise<{ status: number; body: ProtocolResponse }> {
   let res: Response;
   try {
@@ -141,9 +147,17 @@ async function call(
   } catch (e) {
     throw new FlyDischargeError(location, 0, `third party unreachable: ${(e as Error)?.message ?? e}`);
   }
+  const bytes = await readBodyLimited(res, maxBytes).catch(() => undefined);
+  if (bytes === undefined) {
+    throw new FlyDischargeError(
+      location,
+      res.status,
+      `bad response (${res.status}): unreadable or over ${maxBytes} bytes`,
+    );
+  }
   let body: ProtocolResponse;
   try {
-    body = (await res.json()) as ProtocolResponse;
+    body = JSON.parse(new TextDecoder().decode(bytes)) as ProtocolResponse;
   } catch {
     throw new FlyDischargeError(location, res.status, `bad response (${res.status}): not JSON`);
   }
@@ -166,7 +180,8 @@ async function fetchOne(
     body: JSON.stringify({ ticket: base64StdEncode(ticket) }),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const { status, body } = await call(doFetch, location, initUrl(location), init);
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const { status, body } = await call(doFetch, location, initUrl(location), init, maxBytes);
   if (status < 200 || status >= 300 || body.error) {
     throw new FlyDischargeError(
       location,
@@ -208,10 +223,9 @@ async function poll(
   for (let i = 0; i < maxPolls; i++) {
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 2, Math.max(10_000, options.pollIntervalMs ?? 0));
-    const { status, body } = await call(doFetch, location, url, {
-      method: 'GET',
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const init = { method: 'GET', ...(options.signal ? { signal: options.signal } : {}) };
+    const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const { status, body } = await call(doFetch, location, url, init, maxBytes);
     if (status === 202) continue;
     if (status < 200 || status >= 300 || body.error) {
       throw new FlyDischargeError(
@@ -292,11 +306,11 @@ export function flyDischargeHandler(
   const maxBody = options.maxBodyBytes ?? 16 * 1024;
   return async (request) => {
     if (request.method !== 'POST') return reply(405, { error: 'method not allowed' });
-    const text = await request.text();
-    if (text.length > maxBody) return reply(413, { error: 'request too large' });
+    const bytes = await readBodyLimited(request, maxBody).catch(() => new Uint8Array(0));
+    if (bytes === undefined) return reply(413, { error: 'request too large' });
     let ticket: Uint8Array | undefined;
     try {
-      const body = JSON.parse(text) as { ticket?: unknown };
+      const body = JSON.parse(new TextDecoder().decode(bytes)) as { ticket?: unknown };
       ticket = typeof body?.ticket === 'string' ? decodeStdBase64(body.ticket) : undefined;
     } catch {
       ticket = undefined;
@@ -314,13 +328,11 @@ export function flyDischargeHandler(
     } catch {
       return reply(400, { error: 'bad ticket' });
     }
-    const opened = FlyMacaroon.openTicket(key, ticket, options.registry);
-    const entries = opened?.entries ?? [];
     try {
       const add = await options.discharge({
         request,
         caveats: started.caveats,
-        check: (who, now) => validateTicketCaveats(entries, who, now ?? Date.now()),
+        check: (who, now) => validateTicketCaveats(started.entries, who, now ?? Date.now()),
       });
       return reply(201, { discharge: started.discharge.attenuate([...add]).encode() });
     } catch (e) {

@@ -461,8 +461,9 @@ export class FlyMacaroon {
 
   /**
    * The third party's side (DischargeTicket): opens `ticket` with `key` and starts the discharge, a proof
-   * with kid = ticket and root key = the ticket's key. Check `caveats` (see validateTicketCaveats) before
-   * handing out `discharge.attenuate([...]).encode()`. Throws DecodeError if the ticket does not open.
+   * with kid = ticket and root key = the ticket's key. Check `entries` with validateTicketCaveats
+   * (`caveats` is their JSON view) before handing out `discharge.attenuate([...]).encode()`. Throws
+   * DecodeError if the ticket does not open.
    *
    * @example
    * ```ts
@@ -475,7 +476,7 @@ export class FlyMacaroon {
     location: string;
     ticket: Uint8Array;
     registry?: FlyCaveatRegistry | undefined;
-  }): { caveats: FlyCaveat[]; discharge: FlyMacaroon } {
+  }): { caveats: FlyCaveat[]; entries: FlyCaveatEntry[]; discharge: FlyMacaroon } {
     const registry = options.registry ?? FlyCaveatRegistry.standard();
     const opened = FlyMacaroon.openTicket(options.key, options.ticket, registry);
     if (opened === undefined) throw new DecodeError('ticket does not open with this key');
@@ -486,7 +487,7 @@ export class FlyMacaroon {
       proof: true,
       registry,
     });
-    return { caveats: opened.caveats, discharge };
+    return { caveats: opened.caveats, entries: opened.entries, discharge };
   }
 }
 

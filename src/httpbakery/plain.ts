@@ -5,6 +5,7 @@
  * Request/Response and web streams, which cost more than a discharge itself. On workerd, Deno, Bun and
  * in browsers the handler's Web `fetch` is used as is.
  */
+import { readBodyLimited } from './body.js';
 
 /** The request as a plain handler reads it. */
 export interface PlainRequest {
@@ -49,43 +50,7 @@ export function plainRequest(request: Request): PlainRequest {
     method: request.method,
     pathname: new URL(request.url).pathname,
     headers: request.headers,
-    body: (max) => readLimited(request, max),
+    body: (max) => readBodyLimited(request, max),
     request: () => request,
   };
-}
-
-async function readLimited(request: Request, max: number): Promise<Uint8Array | undefined> {
-  const length = request.headers.get('content-length');
-  if (length !== null && Number(length) > max) return undefined;
-  if (!request.body) return new Uint8Array(0);
-  if (length !== null && /^\d+$/.test(length)) {
-    // The length is known and within the limit (a body longer than it declares is a framing error).
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    return bytes.length > max ? undefined : bytes;
-  }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return concat(chunks, total);
-}
-
-export function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
 }

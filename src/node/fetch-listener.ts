@@ -8,8 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { concatChunks } from '../httpbakery/body.js';
 import {
-  concat,
   isNullBodyStatus,
   PLAIN_HANDLER,
   type PlainAnswer,
@@ -100,7 +100,7 @@ function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | un
       if (total > max) over = true;
       else chunks.push(chunk);
     });
-    req.on('end', () => resolve(over ? undefined : concat(chunks, total)));
+    req.on('end', () => resolve(over ? undefined : concatChunks(chunks, total)));
     req.on('error', reject);
   });
 }

@@ -1,0 +1,61 @@
+/**
+ * Reading a Web Request's or Response's body with a size limit, for every HTTP message the library reads
+ * from a peer (bakery and Fly dischargers, services' discharge-required answers): a peer that sends more
+ * than it should never makes us hold more than the limit.
+ */
+
+/** What a bounded read needs of a Web Request or Response. */
+export interface MessageWithBody {
+  readonly headers: { get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * The body, or undefined when it is longer than `max` bytes. A declared length over the limit is refused
+ * before anything is read; otherwise the stream is read chunk by chunk and cancelled (not awaited, so a
+ * stalled peer cannot hold the caller) as soon as it passes the limit.
+ */
+export async function readBodyLimited(
+  message: MessageWithBody,
+  max: number,
+): Promise<Uint8Array | undefined> {
+  const length = message.headers.get('content-length');
+  if (length !== null && Number(length) > max) {
+    message.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (!message.body) return new Uint8Array(0);
+  if (length !== null && /^\d+$/.test(length)) {
+    // The length is declared and within the limit; a body longer than it declares is a framing error
+    // of the HTTP layer, but check what arrived all the same.
+    const bytes = new Uint8Array(await message.arrayBuffer());
+    return bytes.length > max ? undefined : bytes;
+  }
+  const reader = message.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return concatChunks(chunks, total);
+}
+
+/** The chunks one after another (`total` is the sum of their lengths). */
+export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
+}
