@@ -10,7 +10,7 @@ import {
   verifyJob,
   wipeChain,
 } from './chain';
-import { matchJob } from './exact';
+import { clockOf, matchJob } from './exact';
 import { BATCH_INVALID, batchFits } from './exports';
 import { wipeHmac } from './hmac';
 import { verifyLanes, wipeLanes } from './lanes';
@@ -20,7 +20,7 @@ import { wipeSha256x4 } from './sha256x4';
 
 export { decodeBase64InPlace } from './base64';
 export { hmacChains } from './chains-lanes';
-export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
+export { caveatDeadline, deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
 export { parseItems } from './items';
 
 /** How many tokens one compression serves; JS gives verifyBatch this many times the scalar scratch. */
@@ -36,8 +36,9 @@ export function verifyBatch(
   allowUnused: u32,
   maxDepth: i32,
   exactTable: u32,
+  clocks: u32,
 ): i32 {
-  if (!batchFits(jobCount, jobTable, scratch, scratchLen, exactTable)) return BATCH_INVALID;
+  if (!batchFits(jobCount, jobTable, scratch, scratchLen, exactTable, clocks)) return BATCH_INVALID;
   resetKeyCache();
   const matching = exactTable !== 0;
   if (jobCount === 1) {
@@ -45,11 +46,21 @@ export function verifyBatch(
     if (status === LAYOUT_INVALID) return LAYOUT_INVALID;
     if (matching && status === OK) {
       const job = usize(jobTable);
-      matchJob(exactTable, load<u32>(job, J_MAC_TABLE), load<u32>(job, J_MAC_COUNT), load<u32>(job, J_OUT));
+      const macTable = load<u32>(job, J_MAC_TABLE);
+      matchJob(exactTable, macTable, load<u32>(job, J_MAC_COUNT), load<u32>(job, J_OUT), clockOf(clocks, 0));
     }
     return 0;
   }
-  return verifyLanes(jobCount, jobTable, scratch, scratchLen, allowUnused !== 0, maxDepth, exactTable);
+  return verifyLanes(
+    jobCount,
+    jobTable,
+    scratch,
+    scratchLen,
+    allowUnused !== 0,
+    maxDepth,
+    exactTable,
+    clocks,
+  );
 }
 
 export function wipe(): void {

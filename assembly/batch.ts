@@ -11,7 +11,7 @@ import {
   verifyJob,
   wipeChain,
 } from './chain';
-import { matchJob } from './exact';
+import { clockOf, matchJob } from './exact';
 import { BATCH_INVALID, batchFits } from './exports';
 import { wipeHmac } from './hmac';
 import { wipeSecretbox } from './secretbox';
@@ -19,7 +19,7 @@ import { wipeSha256 } from './sha256';
 
 export { decodeBase64InPlace } from './base64';
 export { hmacChains } from './chains';
-export { deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
+export { caveatDeadline, deriveRootKey, heapBase, hmacSha256, openVerificationId, sha256 } from './exports';
 export { parseItems } from './items';
 
 /** How many tokens one compression serves. */
@@ -30,7 +30,8 @@ export function lanes(): u32 {
 /**
  * Verifies `jobCount` jobs whose entries start at `jobTable`, using `scratchLen` bytes at `scratch` for
  * walk state; with an exact-predicate table (`exactTable` not 0), lists after each OK job's visited
- * list the first-party caveats it does not hold. Returns 0, or a negative code (and leaves later jobs
+ * list the first-party caveats it does not hold (with `clocks`, an f64 per job, not those the library's
+ * `timeBefore` satisfies at the job's clock: ./time.ts). Returns 0, or a negative code (and leaves later jobs
  * unverified) when an offset or length it was handed does not fit.
  */
 export function verifyBatch(
@@ -41,8 +42,9 @@ export function verifyBatch(
   allowUnused: u32,
   maxDepth: i32,
   exactTable: u32,
+  clocks: u32,
 ): i32 {
-  if (!batchFits(jobCount, jobTable, scratch, scratchLen, exactTable)) return BATCH_INVALID;
+  if (!batchFits(jobCount, jobTable, scratch, scratchLen, exactTable, clocks)) return BATCH_INVALID;
   resetKeyCache();
   const matching = exactTable !== 0;
   for (let i: u32 = 0; i < jobCount; i++) {
@@ -50,7 +52,8 @@ export function verifyBatch(
     const status = verifyJob(job, scratch, scratchLen, allowUnused !== 0, maxDepth, matching);
     if (status === LAYOUT_INVALID) return LAYOUT_INVALID;
     if (matching && status === OK) {
-      matchJob(exactTable, load<u32>(job, J_MAC_TABLE), load<u32>(job, J_MAC_COUNT), load<u32>(job, J_OUT));
+      const macTable = load<u32>(job, J_MAC_TABLE);
+      matchJob(exactTable, macTable, load<u32>(job, J_MAC_COUNT), load<u32>(job, J_OUT), clockOf(clocks, i));
     }
   }
   return 0;

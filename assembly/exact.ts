@@ -28,6 +28,7 @@ import {
   O_VISITED,
   OUT_HEADER,
 } from './chain';
+import { timeBefore } from './time';
 
 const SLOT_SIZE: u32 = EXACT_SLOT_WORDS * 4;
 const HEADER_SIZE: u32 = EXACT_HEADER_WORDS * 4;
@@ -95,11 +96,18 @@ export function unmatchedBytes(caveats: u64): u64 {
   return 4 + caveats * UNMATCHED_SIZE;
 }
 
+/** Job `i`'s clock (milliseconds since the epoch) for the time check; NaN without clocks. */
+export function clockOf(clocks: usize, i: u32): f64 {
+  return clocks === 0 ? NaN : load<f64>(clocks + usize(i) * 8);
+}
+
 /**
  * Lists the first-party caveats of the macaroons the job walked that the table does not hold, in walk
- * order, as (macaroon, caveat) pairs after the visited list (jobFits has checked the room).
+ * order, as (macaroon, caveat) pairs after the visited list (jobFits has checked the room). With a
+ * clock (not NaN: the verifier satisfies the library's `timeBefore`), a `time < T` caveat whose T is
+ * after the clock is satisfied too (./time.ts); any other is listed for JS as before.
  */
-export function matchJob(table: usize, macTable: usize, macCount: u32, out: usize): void {
+export function matchJob(table: usize, macTable: usize, macCount: u32, out: usize, clock: f64): void {
   const list = out + OUT_HEADER + macCount * 4;
   const visitedCount = load<u32>(out, O_VISITED);
   let n: u32 = 0;
@@ -111,7 +119,10 @@ export function matchJob(table: usize, macTable: usize, macCount: u32, out: usiz
     for (let ci: u32 = 0; ci < count; ci++) {
       const c = caveats + ci * CAVEAT_SIZE;
       if (load<u32>(c, C_VID_OFF) !== NO_VID) continue;
-      if (has(table, load<u32>(c, C_CID_OFF), load<u32>(c, C_CID_LEN))) continue;
+      const cid = usize(load<u32>(c, C_CID_OFF));
+      const cidLen = load<u32>(c, C_CID_LEN);
+      if (has(table, cid, cidLen)) continue;
+      if (!isNaN(clock) && timeBefore(cid, cidLen, clock)) continue;
       const pair = list + 4 + n * UNMATCHED_SIZE;
       store<u32>(pair, mi);
       store<u32>(pair, ci, 4);

@@ -7,25 +7,40 @@ import { exactTableFits } from './exact';
 import { hmac32 } from './hmac';
 import { secretboxOpen } from './secretbox';
 import { hashFrom, IV } from './sha256';
+import { caveatTime } from './time';
 
 initFixedKeys();
 
 /** The table of jobs or the scratch area does not fit in memory. */
 export const BATCH_INVALID: i32 = -1;
 
-/** Whether the job table, the scratch area and the exact table handed to verifyBatch lie in memory. */
+/**
+ * Whether the job table, the scratch area, the exact table and the clocks (an f64 per job, 0: none)
+ * handed to verifyBatch lie in memory.
+ */
 export function batchFits(
   jobCount: u32,
   jobTable: u32,
   scratch: u32,
   scratchLen: u32,
   exactTable: u32,
+  clocks: u32,
 ): bool {
   return (
     inBounds(jobTable, u64(jobCount) * JOB_SIZE, false) &&
     inBounds(scratch, scratchLen, true) &&
-    exactTableFits(exactTable)
+    exactTableFits(exactTable) &&
+    (clocks === 0 || (exactTable !== 0 && inBounds(clocks, u64(jobCount) * 8, false)))
   );
+}
+
+/**
+ * The instant a caveat time at [at, at + len) names (assembly/time.ts), NaN when it is not in an
+ * accepted form or does not lie in memory: for the tests that hold it to src/time-caveat.ts.
+ */
+export function caveatDeadline(at: u32, len: u32): f64 {
+  if (!inBounds(at, len, false)) return NaN;
+  return caveatTime(at, len);
 }
 
 /** Where the module's static data ends: JS lays out batches from here (16-byte aligned) upwards. */

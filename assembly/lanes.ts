@@ -48,7 +48,7 @@ import {
   ZERO_INNER,
   ZERO_OUTER,
 } from './chain';
-import { matchJob } from './exact';
+import { clockOf, matchJob } from './exact';
 import { secretboxOpen, VID_LENGTH } from './secretbox';
 import { IV } from './sha256';
 import { compress4 } from './sha256x4';
@@ -105,6 +105,8 @@ class Lane {
   child: i32;
   cid: usize;
   cidLen: u32;
+  /** The job's clock for the time check (NaN: none). */
+  clock: f64;
   // The lane's own buffers.
   bufInner: usize;
   bufOuter: usize;
@@ -358,7 +360,7 @@ function leave(L: Lane, f: usize): void {
 
 function finishJob(L: Lane, allowUnused: bool): void {
   finishWalk(L, allowUnused);
-  if (exactTable !== 0 && L.status === OK) matchJob(exactTable, L.macTable, L.macCount, L.result);
+  if (exactTable !== 0 && L.status === OK) matchJob(exactTable, L.macTable, L.macCount, L.result, L.clock);
 }
 
 function finishWalk(L: Lane, allowUnused: bool): void {
@@ -485,10 +487,13 @@ let nextJob: u32 = 0;
 let layoutInvalid = false;
 /** The exact-predicate table of the call (0: no matching). */
 let exactTable: usize = 0;
+/** The clocks of the call's jobs, an f64 each (0: no time check). */
+let clocks: usize = 0;
 
 function takeJob(L: Lane, jobCount: u32, jobTable: usize, laneScratch: u32): bool {
   if (nextJob >= jobCount || layoutInvalid) return false;
   const job = jobTable + nextJob * JOB_SIZE;
+  L.clock = clockOf(clocks, nextJob);
   nextJob++;
   if (!jobFits(job, laneScratch, exactTable !== 0)) {
     layoutInvalid = true;
@@ -510,11 +515,13 @@ export function verifyLanes(
   allowUnused: bool,
   maxDepth: i32,
   table: usize,
+  jobClocks: usize,
 ): i32 {
   const laneScratch = (scratchLen / LANES) & ~15;
   nextJob = 0;
   layoutInvalid = false;
   exactTable = table;
+  clocks = jobClocks;
   let active: u32 = 0;
   for (let i: u32 = 0; i < LANES; i++) {
     const L = lane(i);

@@ -1,5 +1,7 @@
 // The checks every contender applies: the workload's exact predicates and one general time check. The
-// time check is the same function for every JavaScript contender; the C harness does the same comparison.
+// time check below is the same function for every other JavaScript contender, and the C harness does the
+// same comparison on the ISO text; this library's contenders use its own `timeBefore` (the same deadline,
+// read by src/time-caveat.ts), as its README tells users to.
 
 const TIME_PREFIX = 'time < ';
 

@@ -23,6 +23,7 @@ export {
   SUGGESTED_SECRET_LENGTH,
 } from './macaroon.js';
 export { type ReadyInfo, ready } from './ready.js';
+export { type ClockContext, timeBefore } from './time-before.js';
 export { parseCaveatTime, timeCaveatDeadline } from './time-caveat.js';
 export {
   type BatchItem,

@@ -7,6 +7,7 @@
  */
 import { ByteSet, describeType, toBytes, utf8DecodeStrict } from './bytes.js';
 import { InvalidArgumentError } from './errors.js';
+import { timeBefore } from './time-before.js';
 
 /**
  * A general check: true when it satisfies the predicate. `context` is what the request passed in
@@ -74,6 +75,7 @@ export class Predicates {
   readonly exact = new ByteSet();
   readonly #general: GeneralCheck[] = [];
   readonly #sliceCheckers: SliceChecker[] = [];
+  #timeBefore = false;
 
   addExact(predicate: string | Uint8Array): void {
     this.exact.add(toBytes(predicate, 'predicate'));
@@ -83,6 +85,16 @@ export class Predicates {
     if (typeof check !== 'function')
       throw new InvalidArgumentError(`check must be a function, got ${describeType(check)}`);
     this.#general.push(check);
+    if (check === timeBefore) this.#timeBefore = true;
+  }
+
+  /**
+   * Whether the library's own `timeBefore` (../time-before.ts) is one of the general checks, as it is:
+   * a `time < T` caveat it satisfies is then satisfied, whatever the other checks say, so an engine may
+   * judge it without calling the checks (with the clock `clockOf` gives).
+   */
+  get hasTimeBefore(): boolean {
+    return this.#timeBefore;
   }
 
   addSliceChecker(checker: SliceChecker): void {

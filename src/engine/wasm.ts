@@ -4,9 +4,10 @@
  * are and the module decodes them there (base64 and the V2 framing, assembly/items.ts); a token it
  * declines (another format, or anything the codec must name an error for) is decoded by the codec
  * (./decode.ts) and its fields copied in. One call verifies a chunk of items and, in the module, matches
- * the first-party caveats of each OK walk against the verifier's exact predicates (./wasm-exact.ts); TS
- * then hands the caveats left over to the request's own exact predicates and the general checks (on
- * text decoded once per batch).
+ * the first-party caveats of each OK walk against the verifier's exact predicates (./wasm-exact.ts) and,
+ * when the verifier satisfies the library's `timeBefore`, judges `time < T` caveats at each item's clock
+ * (assembly/time.ts); TS then hands the caveats left over to the request's own exact predicates and the
+ * general checks (on text decoded once per batch).
  *
  * A trap is turned into an EngineError and the instance is replaced, so the engine stays usable; key
  * material is wiped from memory after every chunk.
@@ -16,6 +17,7 @@ import { base64DecodedBound } from '../codec/base64.js';
 import { EngineError, InvalidArgumentError } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import type { Predicates, RequestFacts } from '../predicates.js';
+import { clockOf } from '../time-before.js';
 import { decodeTokens } from './decode.js';
 import {
   CAVEAT_CID_LEN,
@@ -86,7 +88,10 @@ export interface EngineExports {
     allowUnused: number,
     maxDepth: number,
     exactTable: number,
+    clocks: number,
   ): number;
+  /** The instant a caveat time names (assembly/time.ts), NaN when not in an accepted form; for tests. */
+  caveatDeadline(at: number, len: number): number;
   /** Decodes and parses serialized items where they lie (assembly/items.ts); 0, or -1 (bad layout). */
   parseItems(count: number, packTable: number, maxFieldBytes: number, maxCaveats: number): number;
   wipe(): void;
@@ -223,6 +228,9 @@ interface Judged {
   readonly slice: readonly string[] | undefined;
 }
 
+/** Table bytes per item: its job and pack entries and its clock (an f64). */
+const ITEM_TABLE_BYTES = (JOB_WORDS + PACK_WORDS) * 4 + 8;
+
 /** A run of consecutive items verified in one call, and the room it needs. */
 interface Chunk {
   readonly start: number;
@@ -251,6 +259,7 @@ export class WasmEngine implements Engine {
   #u8 = new Uint8Array(0);
   #u32 = new Uint32Array(0);
   #i32 = new Int32Array(0);
+  #f64 = new Float64Array(0);
   /** Where the item being written put its macaroon table (word index). */
   #macWord = 0;
   /** The exact set whose table lies at the heap base, its size then, and where the table ends. */
@@ -299,6 +308,8 @@ export class WasmEngine implements Engine {
     if (!Array.isArray(items)) throw new InvalidArgumentError('items must be an array');
     const limits = policy.limits ?? DEFAULT_LIMITS;
     const verdicts: Verdict[] = new Array(items.length);
+    // The clock of the library's timeBefore, read once per call (an item's context `now` overrides it).
+    const now = predicates?.hasTimeBefore ? Date.now() : undefined;
     let start = 0;
     while (start < items.length) {
       let end = start;
@@ -313,8 +324,8 @@ export class WasmEngine implements Engine {
         if (count === 0) throw new InvalidArgumentError(`item ${end} has no macaroon`);
         const kb = keyBound(item.rootKey);
         const db = itemBound(item.macaroons, limits);
-        const tables = (end - start + 1) * (JOB_WORDS + PACK_WORDS) + (tokens + count) * TOKEN_WORDS;
-        const total = tables * 4 + keyBytes + kb + dataBytes + db;
+        const tables = (end - start + 1) * ITEM_TABLE_BYTES + (tokens + count) * TOKEN_WORDS * 4 + 16;
+        const total = tables + keyBytes + kb + dataBytes + db;
         if (end > start && total > CHUNK_BYTES) break;
         keyBytes += kb;
         dataBytes += db;
@@ -323,7 +334,7 @@ export class WasmEngine implements Engine {
         macaroons = Math.max(macaroons, count);
       }
       const chunk = { start, bounds, tokens, keyBytes, dataBytes, macaroons };
-      this.#runChunk(items, chunk, policy, limits, predicates, verdicts);
+      this.#runChunk(items, chunk, policy, limits, predicates, now, verdicts);
       start = end;
     }
     return verdicts;
@@ -335,6 +346,7 @@ export class WasmEngine implements Engine {
     policy: WalkPolicy,
     limits: Limits,
     predicates: Predicates | undefined,
+    now: number | undefined,
     verdicts: Verdict[],
   ): void {
     const { start, bounds } = chunk;
@@ -344,7 +356,8 @@ export class WasmEngine implements Engine {
     const jobTable = this.tablesStart();
     const packTable = jobTable + n * JOB_WORDS * 4;
     const tokenTable = packTable + n * PACK_WORDS * 4;
-    const keysStart = align16(tokenTable + chunk.tokens * TOKEN_WORDS * 4);
+    const clocks = now === undefined ? 0 : align16(tokenTable + chunk.tokens * TOKEN_WORDS * 4);
+    const keysStart = align16(clocks === 0 ? tokenTable + chunk.tokens * TOKEN_WORDS * 4 : clocks + n * 8);
     const dataStart = align16(keysStart + chunk.keyBytes);
     const dataEnd = dataStart + chunk.dataBytes;
     const scratchLen = scratchBytes(chunk.macaroons) * this.#lanes;
@@ -424,6 +437,8 @@ export class WasmEngine implements Engine {
         u32[jt + JOB_MAC_COUNT] = tokens.length;
         u32[jt + JOB_MAC_TABLE] = macTable;
         u32[jt + JOB_OUT] = out;
+        if (clocks !== 0)
+          this.#f64[(clocks >>> 3) + taken.length] = clockOf(item.request?.context, now as number);
         taken.push(k);
         outs.push(out >>> 2);
         macs.push(macTable >>> 2);
@@ -439,6 +454,7 @@ export class WasmEngine implements Engine {
         policy.allowUnusedDischarges ? 1 : 0,
         depthBound(policy.maxDischargeDepth),
         exactTable,
+        clocks,
       );
       if (rc !== 0) throw new EngineError(`the WASM engine rejected the batch layout (code ${rc})`);
       // Read every verdict before any user code (a general check) runs: it could verify in turn.
@@ -701,6 +717,7 @@ export class WasmEngine implements Engine {
     this.#u8 = new Uint8Array(buffer);
     this.#u32 = new Uint32Array(buffer);
     this.#i32 = new Int32Array(buffer);
+    this.#f64 = new Float64Array(buffer);
   }
 
   /**

@@ -1,49 +1,5 @@
 /**
- * General checks a gateway commonly needs, for `Verifier.satisfyGeneral`.
+ * General checks a gateway commonly needs, for `Verifier.satisfyGeneral` (defined with the library's
+ * core, which recognises them: ../time-before.ts).
  */
-import { timeCaveatDeadline } from '../time-caveat.js';
-
-/**
- * A context that fixes the clock for `timeBefore` (milliseconds since the epoch).
- *
- * @example
- * ```ts
- * const context: ClockContext = { now: Date.parse('2029-12-31T23:59:59Z') };
- * new Verifier().satisfyGeneral(timeBefore).verify(token, rootKey, [], { context });
- * ```
- */
-export interface ClockContext {
-  readonly now?: number | undefined;
-}
-
-// Parsed deadlines by predicate: a gateway sees the same few `time <` caveats on every request (and a
-// cache hit hands over the very same strings). NaN marks a predicate that is not a time caveat. Bounded:
-// cleared when full.
-const DEADLINES = new Map<string, number>();
-const MAX_DEADLINES = 4096;
-
-function deadlineOf(predicate: string): number {
-  let deadline = DEADLINES.get(predicate);
-  if (deadline !== undefined) return deadline;
-  deadline = timeCaveatDeadline(predicate) ?? Number.NaN;
-  if (DEADLINES.size >= MAX_DEADLINES) DEADLINES.clear();
-  DEADLINES.set(predicate, deadline);
-  return deadline;
-}
-
-/**
- * Satisfies `time < T` while the clock (the context's `now`, else Date.now()) is before T. Any other
- * predicate, or a T in none of the accepted forms (see `parseCaveatTime`), is not satisfied.
- *
- * @example
- * ```ts
- * const verifier = new Verifier().satisfyGeneral(timeBefore);
- * timeBefore('time < 2030-01-01T00:00:00Z', { now: Date.parse('2029-12-31T23:59:59Z') }); // true
- * ```
- */
-export function timeBefore(predicate: string, context?: unknown): boolean {
-  const deadline = deadlineOf(predicate);
-  if (Number.isNaN(deadline)) return false;
-  const now = (context as ClockContext | undefined)?.now;
-  return (typeof now === 'number' ? now : Date.now()) < deadline;
-}
+export { type ClockContext, timeBefore } from '../time-before.js';

@@ -161,11 +161,15 @@ describe.each(BUILDS)('%s: the serialized path in the module', (_name, module) =
     engine.reserve(scratch + 4096);
     writeExactTable(set, u8, u32, at);
     // An empty batch with a sound table is fine; the broken tables are refused before any job.
-    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at)).toBe(0);
-    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, size - 2)).toBe(-1);
+    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at, 0)).toBe(0);
+    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, size - 2, 0)).toBe(-1);
+    // Clocks (an f64 per job) only with a table, and only inside memory.
+    expect(e.verifyBatch(2, base, scratch, 4096, 0, 16, at, size - 8)).toBe(-1);
+    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, 0, base)).toBe(-1);
+    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at, size - 8)).toBe(0);
     const slots = u32[at >>> 2] as number;
     u32[at >>> 2] = 6; // not a power of two
-    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at)).toBe(-1);
+    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at, 0)).toBe(-1);
     u32[at >>> 2] = slots;
     const first = (at >>> 2) + EXACT_HEADER_WORDS;
     const used = Array.from({ length: slots }, (_, i) => first + i * EXACT_SLOT_WORDS + EXACT_OFF).find(
@@ -173,10 +177,10 @@ describe.each(BUILDS)('%s: the serialized path in the module', (_name, module) =
     ) as number;
     const saved = u32[used] as number;
     u32[used] = size - 2;
-    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at)).toBe(-1);
+    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at, 0)).toBe(-1);
     u32[used] = saved;
     for (let i = 0; i < slots; i++) u32[first + i * EXACT_SLOT_WORDS + EXACT_OFF] = saved;
-    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at)).toBe(-1);
+    expect(e.verifyBatch(0, base, scratch, 4096, 0, 16, at, 0)).toBe(-1);
   });
 
   it('matches exact predicates through its hash table as the TS engine does, for large sets', () => {
