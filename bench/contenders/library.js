@@ -4,8 +4,8 @@
 // WASM engine judges the ones it satisfies in the module); the other contenders check the same
 // deadline with ../checks.js or the C harness's text comparison.
 import { readdirSync, readFileSync } from 'node:fs';
-import * as lib from '../../dist/index.js';
 import { timeBefore } from '../../dist/gateway/index.js';
+import * as lib from '../../dist/index.js';
 
 const { Macaroon, Verifier } = lib;
 const WASM_DIR = new URL('../../dist/wasm/', import.meta.url);
