@@ -139,8 +139,9 @@ async function call(
   location: string,
   url: string,
   init: RequestInit,
-  maxBytes: number,
+  options: FetchDischargesOptions,
 ): Promise<{ status: number; body: ProtocolResponse }> {
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let res: Response;
   try {
     res = await doFetch(url, init);
@@ -180,15 +181,8 @@ async function fetchOne(
     body: JSON.stringify({ ticket: base64StdEncode(ticket) }),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  const { status, body } = await call(doFetch, location, initUrl(location), init, maxBytes);
-  if (status < 200 || status >= 300 || body.error) {
-    throw new FlyDischargeError(
-      location,
-      status,
-      `third party refused (${status}): ${body.error ?? 'no reason'}`,
-    );
-  }
+  const { status, body } = await call(doFetch, location, initUrl(location), init, options);
+  if (status < 200 || status >= 300 || body.error) throw refused(location, status, body);
   if (typeof body.discharge === 'string' && body.discharge !== '') return checked(location, body.discharge);
   if (typeof body.poll_url === 'string' && body.poll_url !== '')
     return poll(doFetch, location, body.poll_url, options);
@@ -200,6 +194,14 @@ async function fetchOne(
     return poll(doFetch, location, ui.poll_url, options);
   }
   throw new FlyDischargeError(location, status, 'bad discharge response');
+}
+
+function refused(location: string, status: number, body: ProtocolResponse): FlyDischargeError {
+  return new FlyDischargeError(
+    location,
+    status,
+    `third party refused (${status}): ${body.error ?? 'no reason'}`,
+  );
 }
 
 function checked(location: string, discharge: string): string {
@@ -224,16 +226,9 @@ async function poll(
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 2, Math.max(10_000, options.pollIntervalMs ?? 0));
     const init = { method: 'GET', ...(options.signal ? { signal: options.signal } : {}) };
-    const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const { status, body } = await call(doFetch, location, url, init, maxBytes);
+    const { status, body } = await call(doFetch, location, url, init, options);
     if (status === 202) continue;
-    if (status < 200 || status >= 300 || body.error) {
-      throw new FlyDischargeError(
-        location,
-        status,
-        `third party refused (${status}): ${body.error ?? 'no reason'}`,
-      );
-    }
+    if (status < 200 || status >= 300 || body.error) throw refused(location, status, body);
     if (typeof body.discharge === 'string' && body.discharge !== '') return checked(location, body.discharge);
     throw new FlyDischargeError(location, status, `bad response (${status}): missing discharge`);
   }

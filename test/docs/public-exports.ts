@@ -25,6 +25,38 @@ export function entryPoints(): { specifier: string; file: string }[] {
   return [...found].map(([file, specifier]) => ({ specifier, file }));
 }
 
+export interface EntryModule {
+  readonly specifier: string;
+  readonly file: string;
+  readonly module: ts.Symbol;
+}
+
+let program: { checker: ts.TypeChecker; entries: EntryModule[] } | undefined;
+
+/** One TypeScript program of every entry point (built once per test file), and each entry's module. */
+export function entryModules(): { checker: ts.TypeChecker; entries: EntryModule[] } {
+  if (program) return program;
+  const points = entryPoints();
+  const built = ts.createProgram(
+    points.map((e) => e.file),
+    {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      noEmit: true,
+      skipLibCheck: true,
+    },
+  );
+  const checker = built.getTypeChecker();
+  const entries: EntryModule[] = [];
+  for (const { specifier, file } of points) {
+    const source = built.getSourceFile(file);
+    const module = source && checker.getSymbolAtLocation(source);
+    if (module) entries.push({ specifier, file, module });
+  }
+  program = { checker, entries };
+  return program;
+}
+
 export interface PublicExport {
   /** `src/file.ts:Name`, where it is declared. */
   readonly id: string;
@@ -67,17 +99,7 @@ function tsdoc(
 
 /** Every exported declaration reachable from an entry point, with its TSDoc. */
 export function publicExports(): PublicExport[] {
-  const entries = entryPoints();
-  const program = ts.createProgram(
-    entries.map((e) => e.file),
-    {
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      noEmit: true,
-      skipLibCheck: true,
-    },
-  );
-  const checker = program.getTypeChecker();
+  const { checker, entries } = entryModules();
   const found = new Map<string, PublicExport>();
   const visit = (module: ts.Symbol, entry: string, namespace: string | undefined) => {
     for (const exported of checker.getExportsOfModule(module)) {
@@ -105,27 +127,16 @@ export function publicExports(): PublicExport[] {
       if (isNamespace && namespace === undefined) visit(symbol, entry, name);
     }
   };
-  for (const { specifier, file } of entries) {
-    const source = program.getSourceFile(file);
-    const module = source && checker.getSymbolAtLocation(source);
-    if (module) visit(module, specifier, undefined);
-  }
+  for (const { specifier, module } of entries) visit(module, specifier, undefined);
   return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** The names an entry point exports, values and types apart (what an example may use unimported). */
 export function exportedNames(): Map<string, { value: string[]; type: string[] }> {
-  const entries = entryPoints();
-  const program = ts.createProgram(
-    entries.map((e) => e.file),
-    { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true },
-  );
-  const checker = program.getTypeChecker();
+  const { checker, entries } = entryModules();
   const names = new Map<string, { value: string[]; type: string[] }>();
-  for (const { specifier, file } of entries) {
-    const source = program.getSourceFile(file);
-    const module = source && checker.getSymbolAtLocation(source);
-    if (!module || names.has(specifier)) continue;
+  for (const { specifier, module } of entries) {
+    if (names.has(specifier)) continue;
     const n = { value: [] as string[], type: [] as string[] };
     for (const exported of checker.getExportsOfModule(module)) {
       if (exported.getName() === 'default') continue;

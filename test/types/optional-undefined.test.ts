@@ -3,44 +3,18 @@
  * `exactOptionalPropertyTypes` can pass `{ limits: options.limits }` without a cast. Checked on the
  * declarations reachable from the package's entry points.
  */
-import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { entryModules, ROOT } from '../docs/public-exports.js';
 
-const ROOT = new URL('..', new URL('..', import.meta.url)).pathname;
 const SRC = join(ROOT, 'src');
-
-/** The source of every entry point in package.json `exports` (dist/x.js ↔ src/x.ts). */
-function entryPoints(): string[] {
-  const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    exports: Record<string, string | Record<string, string>>;
-  };
-  const targets = Object.values(exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)));
-  return [
-    ...new Set(
-      targets
-        .filter((t) => t.startsWith('./dist/') && t.endsWith('.js'))
-        .map((t) => join(ROOT, t.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))),
-    ),
-  ];
-}
 
 /** Optional properties, in the declarations of the types the entry points export, without `undefined`. */
 function offenders(): string[] {
-  const entries = entryPoints();
-  const program = ts.createProgram(entries, {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    noEmit: true,
-    skipLibCheck: true,
-  });
-  const checker = program.getTypeChecker();
+  const { checker, entries } = entryModules();
   const declarations = new Set<ts.Node>();
-  for (const entry of entries) {
-    const file = program.getSourceFile(entry);
-    const module = file && checker.getSymbolAtLocation(file);
-    if (!module) continue;
+  for (const { module } of entries) {
     for (let symbol of checker.getExportsOfModule(module)) {
       if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
       for (const d of symbol.declarations ?? [])
@@ -76,7 +50,7 @@ function offenders(): string[] {
 
 describe('exactOptionalPropertyTypes', () => {
   it('finds the entry points', () => {
-    expect(entryPoints().map((p) => relative(ROOT, p))).toContain('src/index.ts');
+    expect(entryModules().entries.map((e) => relative(ROOT, e.file))).toContain('src/index.ts');
   });
 
   it('every optional property reachable from an entry point says `| undefined`', () => {
