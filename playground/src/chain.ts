@@ -7,7 +7,7 @@
 
 import { utf8DecodeStrict } from '../../src/bytes.js';
 import { bindSignature, deriveKey, hash2, hmacSha256, openVerificationId } from '../../src/crypto/keys.js';
-import type { Macaroon } from '../../src/index.js';
+import type { Macaroon, NotAuthorizedReason } from '../../src/index.js';
 
 export type StepKind = 'derive' | 'identifier' | 'first-party' | 'third-party' | 'bind';
 
@@ -41,14 +41,8 @@ export interface MacaroonTrace {
   readonly hints: readonly string[];
 }
 
-export type FailureReason =
-  | 'signature-mismatch'
-  | 'caveat-not-satisfied'
-  | 'discharge-missing'
-  | 'discharge-reused'
-  | 'discharge-unused'
-  | 'decryption-failed'
-  | 'depth-exceeded';
+/** The trace names a failure as the verifier's NotAuthorizedError does. */
+export type FailureReason = NotAuthorizedReason;
 
 export interface Failure {
   readonly reason: FailureReason;
