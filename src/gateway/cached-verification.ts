@@ -37,8 +37,11 @@ import { decodeCandidate, type TokenCandidate } from './transport.js';
  * ```
  */
 export interface RevocationCheck {
-  /** `digest`: hex SHA-256 of the root identifier; `keyId`: its root key's id, if known. */
-  isRevoked(digest: string, keyId: string | undefined): boolean;
+  /**
+   * `digest`: hex SHA-256 of the root identifier; `keyId`: its root key's id, if known; `now`: the
+   * gateway's reading of Date.now() for this request, when it has one (use it or read a clock of your own).
+   */
+  isRevoked(digest: string, keyId: string | undefined, now?: number): boolean;
   /** The key id an identifier names, if any. */
   keyIdOf?(identifier: Uint8Array): string | undefined;
 }
@@ -64,9 +67,13 @@ export interface CachedVerificationOptions {
 /** Keys by id, as a store has them (sync when known). */
 export interface KeyLookup {
   keyIdOf(identifier: Uint8Array): string | undefined;
-  /** The live key with this id (synchronously when known), or undefined. */
+  /**
+   * The live key with this id (synchronously when known), or undefined. `now`: the gateway's reading of
+   * Date.now() for this request (use it or read a clock of your own).
+   */
   get(
     id: string,
+    now?: number,
   ): { readonly key: Uint8Array } | undefined | Promise<{ readonly key: Uint8Array } | undefined>;
 }
 
@@ -84,24 +91,26 @@ export class CachedVerification {
     const cache = this.#o.cache;
     const entry = cache?.get(candidate.value, this.#o.keyTag);
     if (entry === undefined) return this.#miss(candidate, facts);
-    const live = this.#liveKey(entry);
+    // One reading of the clock for the key's expiry and the revocation check.
+    const now = Date.now();
+    const live = this.#liveKey(entry, now);
     if (live instanceof Promise) {
       return live.then(
-        (k) => this.#afterKeyCheck(candidate, facts, entry, k),
+        (k) => this.#afterKeyCheck(candidate, facts, entry, k, Date.now()),
         (e: unknown) => failure(lookupFailed(e)),
       );
     }
-    return this.#afterKeyCheck(candidate, facts, entry, live);
+    return this.#afterKeyCheck(candidate, facts, entry, live, now);
   }
 
-  #liveKey(entry: CacheEntry): RootKey | undefined | Promise<RootKey | undefined> {
+  #liveKey(entry: CacheEntry, now: number): RootKey | undefined | Promise<RootKey | undefined> {
     const keys = this.#o.keys;
     const id = entry.verified.rootKeyId;
     if (!keys || id === undefined) {
       const source = this.#o.rootKey;
       return typeof source === 'function' ? resolveRootKey(source, entry.identifier) : source;
     }
-    const found = keys.get(id);
+    const found = keys.get(id, now);
     if (found instanceof Promise) return found.then((k) => k?.key);
     return found?.key;
   }
@@ -111,6 +120,7 @@ export class CachedVerification {
     facts: VerifyOptions,
     entry: CacheEntry,
     live: RootKey | undefined,
+    now: number,
   ): Decision | Promise<Decision> {
     if (live === undefined || !sameKey(live, entry.rootKey)) {
       // The key rotated out, expired or was deleted: the entry dies with it, and the token is judged
@@ -118,12 +128,12 @@ export class CachedVerification {
       this.#o.cache?.delete(candidate.value, this.#o.keyTag);
       return this.#miss(candidate, facts);
     }
-    return this.#judge(candidate, facts, entry);
+    return this.#judge(candidate, facts, entry, now);
   }
 
-  #judge(candidate: TokenCandidate, facts: VerifyOptions, entry: CacheEntry): Decision {
+  #judge(candidate: TokenCandidate, facts: VerifyOptions, entry: CacheEntry, now: number): Decision {
     const o = this.#o;
-    if (o.revocations?.isRevoked(entry.digest, entry.verified.rootKeyId)) {
+    if (o.revocations?.isRevoked(entry.digest, entry.verified.rootKeyId, now)) {
       o.cache?.delete(candidate.value, o.keyTag);
       return failure(new RevokedError(REVOKED));
     }

@@ -122,7 +122,9 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
   const out = new Candidates(options.maxTokens ?? DEFAULT_MAX_TOKENS);
 
   const authorization = headers.get('authorization');
-  if (authorization) {
+  const plain = authorization ? plainToken(authorization, options.schemes ?? DEFAULT_SCHEMES) : undefined;
+  if (plain !== undefined) out.push({ source: 'authorization', value: plain });
+  else if (authorization) {
     const trimmed = authorization.trim();
     const space = whitespaceFrom(trimmed, 0, true);
     // Other schemes (Bearer, Basic) belong to someone else: not ours to reject.
@@ -167,10 +169,12 @@ export function extractTokens(headers: HeaderLookup, options: ExtractOptions = {
 
 /**
  * The candidates found so far: in order, each value once (the first), at most `max`. Most requests
- * carry one: values are compared one by one until there are a few, then through a set.
+ * carry one, held without a list; values are compared one by one until there are a few, then through a
+ * set.
  */
 class Candidates {
-  readonly list: TokenCandidate[] = [];
+  #one: TokenCandidate | undefined;
+  #list: TokenCandidate[] | undefined;
   readonly #max: number;
   #seen: Set<string> | undefined;
 
@@ -178,8 +182,19 @@ class Candidates {
     this.#max = max;
   }
 
+  /** What was found, in order: a list of its own for each call. */
+  get list(): TokenCandidate[] {
+    if (this.#list !== undefined) return this.#list;
+    return this.#one === undefined ? [] : [this.#one];
+  }
+
   push(candidate: TokenCandidate): void {
-    const list = this.list;
+    if (this.#one === undefined) {
+      if (!(this.#max <= 0)) this.#one = candidate; // as `list.length >= max` below, for length 0
+      return;
+    }
+    this.#list ??= [this.#one];
+    const list = this.#list;
     if (list.length >= this.#max) return;
     if (candidate.error === undefined) {
       const value = candidate.value;
@@ -215,16 +230,43 @@ function whitespaceFrom(s: string, from: number, is: boolean): number {
 }
 
 /**
+ * The token of a header written the usual way, `<scheme> <token>`: a scheme of `schemes` as given
+ * (printable ASCII, same case), one space, a token with no whitespace at either end. Undefined for any
+ * other header, which the general reading then takes; for these it gives the same token, sooner.
+ */
+function plainToken(header: string, schemes: readonly string[]): string | undefined {
+  for (let k = 0; k < schemes.length; k++) {
+    const scheme = schemes[k] as string;
+    const n = scheme.length;
+    if (header.length < n + 2 || header.charCodeAt(n) !== 0x20) continue;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = header.charCodeAt(i);
+      if (c !== scheme.charCodeAt(i) || c <= 0x20 || c >= 0x7f) break;
+    }
+    if (i < n) continue;
+    // Printable ASCII at both ends of the token (no whitespace there, as `trim` sees it).
+    const first = header.charCodeAt(n + 1);
+    const last = header.charCodeAt(header.length - 1);
+    if (first <= 0x20 || first >= 0x7f || last <= 0x20 || last >= 0x7f) return undefined;
+    return header.slice(n + 1);
+  }
+  return undefined;
+}
+
+/**
  * Whether `header.slice(0, end)` names one of `schemes` (default DEFAULT_SCHEMES), case-insensitively
  * as `toLowerCase` compares them (the usual case, ASCII names equal but for case, without a copy).
  */
 function isScheme(header: string, end: number, schemes: readonly string[] | undefined): boolean {
-  for (const s of schemes ?? DEFAULT_SCHEMES) {
+  const names = schemes ?? DEFAULT_SCHEMES;
+  for (let i = 0; i < names.length; i++) {
+    const s = names[i] as string;
     if (end === s.length && asciiSameIgnoringCase(header, s)) return true;
   }
   // Otherwise as toLowerCase has it (a non-ASCII letter may lower-case to an ASCII one: K to k).
   const lower = header.slice(0, end).toLowerCase();
-  for (const s of schemes ?? DEFAULT_SCHEMES) if (s.toLowerCase() === lower) return true;
+  for (let i = 0; i < names.length; i++) if ((names[i] as string).toLowerCase() === lower) return true;
   return false;
 }
 
