@@ -7,13 +7,22 @@
 //                                         # drawn Zipf-like, all-distinct tokens, Redis and PostgreSQL
 //   options: --duration=<s> --warmup=<s> --connections=<n> --rounds=<n> --only=<id,...> (ids: none,
 //   ts, wasm, batch, batch-401, cache, pool; with --reuse: none, nocache, cache, distinct, redis,
-//   postgres) --pool-seconds=<s> --no-pool-scaling --no-pin
+//   postgres, pool) --pool-seconds=<s> --no-pool-scaling --no-pin --generator=raw|autocannon
+//   --pipeline=<n> (raw generator only; default 1, no pipelining)
+//
+// The load generator: with --reuse, by default, ./loadgen.js (raw keep-alive sockets writing prebuilt
+// request buffers, latency measured per request), which costs a third of what autocannon costs per
+// request, so one core of it keeps a one-core node:http server busy; --generator=autocannon for the
+// old one (the default without --reuse).
 //
 // With --reuse on a machine with 2+ CPUs and taskset, the server runs on CPU 0 alone and this process
-// (autocannon) on CPU 1: the load generator cannot take the server's core, so the server, not the
-// generator, sets the pace (the "server CPU" column shows how busy its core was: near 100% means the
-// server was the bottleneck). Each configuration is warmed up (--warmup, default 6 s with --reuse) so
-// the cache is in its steady state; hit rates count the measured window only.
+// (the generator) on CPU 1: the load generator cannot take the server's core, so the server, not the
+// generator, sets the pace (the "server CPU busy" column shows how busy its core was: near 100% means
+// the server was the bottleneck; "generator busy" shows the generator's own core). Warm-up, with
+// --reuse: every token of the population is requested twice, in a random order (a token is cached on
+// its second sighting, so the cache then holds the population: the steady state of a fixed set of N
+// tokens), then --warmup seconds (default 4) of the measured stream; hit rates count the measured
+// window only.
 //
 // Then the pool alone: W1 verification throughput with 1..N worker threads (no HTTP).
 //
@@ -34,6 +43,7 @@ import { Macaroon } from 'macaroon-engine';
 import { VerifierPool } from 'macaroon-engine/node';
 import { DEFAULT_ROTATION_POLICY } from 'macaroon-engine/store';
 import { openStore } from 'macaroon-engine/store/open';
+import { loadgen, requestBuffer } from './loadgen.js';
 import { startPostgres, startRedis } from './test-servers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,6 +62,10 @@ const connections = Number(args.connections ?? 32);
 const TOKENS = 256;
 const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture Node supports
 const poolSeconds = Number(args['pool-seconds'] ?? 3);
+const generator = args.generator ?? (reuse ? 'raw' : 'autocannon');
+if (!['raw', 'autocannon'].includes(generator)) throw new Error('--generator is raw or autocannon');
+const pipeline = Number(args.pipeline ?? 1);
+if (pipeline !== 1 && generator !== 'raw') throw new Error('--pipeline needs --generator=raw');
 
 const CONFIGS = [
   { id: 'none', name: 'no auth', env: { GATEWAY_AUTH: 'none' } },
@@ -113,6 +127,13 @@ const REUSE_CONFIGS = [
     tokens: 'postgres',
     store: 'postgres',
     env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_CACHE: '1' },
+  },
+  {
+    // Misses verified by a worker pool, hits in the HTTP thread; pinned, the pool shares the one core.
+    id: 'pool',
+    name: 'worker pool + cache, Zipf tokens',
+    tokens: 'zipf',
+    env: { GATEWAY_AUTH: 'batch', GATEWAY_ENGINE: 'wasm', GATEWAY_CACHE: '1', GATEWAY_POOL: 'auto' },
   },
 ];
 
@@ -267,6 +288,49 @@ async function status(url, token) {
   return res.status;
 }
 
+/**
+ * One load of `seconds` (or until `limit` responses) on `url`, with either generator; the figures both
+ * give, in one shape.
+ */
+async function load(url, list, seconds, limit) {
+  if (generator === 'raw') {
+    const r = await loadgen({
+      port: Number(new URL(url).port),
+      connections,
+      durationMs: seconds * 1000,
+      pipeline,
+      ...(limit === undefined ? {} : { limit }),
+      next: list.next,
+    });
+    return {
+      total: r.requests,
+      requestsPerSecond: r.requestsPerSecond,
+      latencyMs: { p50: r.latencyMs.p50, p99: r.latencyMs.p99, mean: r.latencyMs.mean },
+      non2xx: r.non2xx,
+      errors: r.errors,
+      generatorCpuShare: r.generatorCpuShare,
+    };
+  }
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const r = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    requests: list.requests,
+    ...(limit === undefined ? {} : { amount: limit }),
+  });
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    total: r.requests.total,
+    requestsPerSecond: r.requests.average,
+    latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average },
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    generatorCpuShare: (cpu.user + cpu.system) / 1000 / (performance.now() - wall0),
+  };
+}
+
 async function run(config, streams, rootKeyHex, probe) {
   const requests = config.refused ? streams.refused : streams.authorized;
   let child;
@@ -283,13 +347,14 @@ async function run(config, streams, rootKeyHex, probe) {
     if (ok !== 200 || (verifies && bad !== 401)) {
       throw new Error(`sanity check failed: valid token -> ${ok}, tampered -> ${bad}`);
     }
-    const load = (seconds) => autocannon({ url: child.url, connections, duration: seconds, requests });
-    // Warm-up: JIT tiers, WASM tier-up, worker start, and the cache's steady state.
-    await load(warmup);
+    // Warm-up: every token of the population twice (the cache's steady state), then the stream itself
+    // (JIT tiers, WASM tier-up, worker start).
+    if (requests.sweep) await load(child.url, requests.sweep, 600, requests.sweep.length);
+    await load(child.url, requests, warmup);
     const before = await serverStats(child);
     const cpuBefore = processCpuMs(child.pid);
     const wallBefore = performance.now();
-    const r = await load(duration);
+    const r = await load(child.url, requests, duration);
     const cpuAfter = processCpuMs(child.pid);
     const wallMs = performance.now() - wallBefore;
     const after = await serverStats(child);
@@ -317,16 +382,18 @@ async function run(config, streams, rootKeyHex, probe) {
     return {
       name: config.name,
       engine,
-      requestsPerSecond: Math.round(r.requests.average),
-      latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average },
+      requestsPerSecond: Math.round(r.requestsPerSecond),
+      latencyMs: r.latencyMs,
       non2xx: r.non2xx,
-      errors: r.errors + r.timeouts,
+      errors: r.errors,
+      // How busy the generator's own core was (its CPU time over the wall time).
+      generatorCpuShare: Number(r.generatorCpuShare.toFixed(3)),
       // Server CPU time (all its threads) per request served: what a request costs, whatever else the
       // machine was running; 1e6 / this is the req/s one dedicated core would serve.
       serverCpuUsPerRequest:
         cpuBefore === undefined || cpuAfter === undefined
           ? null
-          : Number(((1000 * (cpuAfter - cpuBefore)) / r.requests.total).toFixed(1)),
+          : Number(((1000 * (cpuAfter - cpuBefore)) / r.total).toFixed(1)),
       // How busy the server's threads were during the run (100%: one core, all the time).
       serverCpuShare:
         cpuBefore === undefined || cpuAfter === undefined
@@ -398,6 +465,22 @@ async function poolScaling(rootKey, deadline) {
   return out;
 }
 
+/** A fixed list of autocannon requests, and the same as buffers for the raw generator, in turn. */
+function cycling(requests) {
+  const buffers = generator === 'raw' ? requests.map((r) => requestBuffer(r.path, r.headers)) : [];
+  let i = 0;
+  return { requests, next: () => buffers[i++ % buffers.length] };
+}
+
+/** `list` in a random order (Fisher–Yates), in place. */
+function shuffled(list) {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -430,6 +513,7 @@ function medianRun(list) {
     serverCpuUsPerRequest:
       ok[0].serverCpuUsPerRequest === null ? null : Number(pick((r) => r.serverCpuUsPerRequest).toFixed(1)),
     serverCpuShare: ok[0].serverCpuShare === null ? null : pick((r) => r.serverCpuShare),
+    generatorCpuShare: pick((r) => r.generatorCpuShare),
     serverRssBytes: ok[0].serverRssBytes === null ? null : pick((r) => r.serverRssBytes),
     rounds: ok.map((r) => ({
       requestsPerSecond: r.requestsPerSecond,
@@ -452,7 +536,8 @@ async function main() {
     });
   }
   // Token i for account i + 1: refused on its `account = i` caveat.
-  const refused = requests.map((r, i) => ({ ...r, path: `/accounts/${((i + 1) % TOKENS) + 1}` }));
+  const refusedRequests = requests.map((r, i) => ({ ...r, path: `/accounts/${((i + 1) % TOKENS) + 1}` }));
+  const refused = cycling(refusedRequests);
   const token = mintW1(rootKey, 7, deadline);
   const tampered = mintW1(rootKey, 7, deadline).replace(
     /^(.{40})(.)/,
@@ -465,7 +550,7 @@ async function main() {
     (c) => !only || only.includes(c.id),
   );
   // With --reuse, each configuration gets its request list (and a probe minted the same way).
-  const lists = { default: { requests, probe } };
+  const lists = { default: { ...cycling(requests), probe } };
   const servers = [];
   if (reuse) {
     const draw = zipf(REUSE_TOKENS);
@@ -474,20 +559,34 @@ async function main() {
       for (let i = 0; i < count; i++) tokens.push(await mint(i + 1));
       const paths = tokens.map((_, i) => `/accounts/${i + 1}`);
       const headers = tokens.map((t) => ({ authorization: `Macaroon ${t}` }));
+      const buffers = generator === 'raw' ? paths.map((p, i) => requestBuffer(p, headers[i])) : [];
       const one = await mint(7);
       // One request template whose path and token are picked per request: autocannon builds every
       // listed request once per connection, which for 100,000 tokens x 32 connections is gigabytes.
+      const picked = (pick) => ({
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (req) => {
+              const i = pick();
+              return { ...req, path: paths[i], headers: headers[i] };
+            },
+          },
+        ],
+        next: () => buffers[pick()],
+      });
       let next = 0;
-      const pick = order ?? (() => next++ % tokens.length);
-      const template = {
-        method: 'GET',
-        setupRequest: (req) => {
-          const i = pick();
-          return { ...req, path: paths[i], headers: headers[i] };
-        },
-      };
+      const stream = picked(order ?? (() => next++ % tokens.length));
+      // The warm-up sweep of a reused population: every token twice, in a random order.
+      let sweepList;
+      if (order) {
+        const twice = shuffled([...tokens.keys(), ...tokens.keys()]);
+        let at = 0;
+        sweepList = { ...picked(() => twice[at++ % twice.length]), length: twice.length };
+      }
       return {
-        requests: [template],
+        ...stream,
+        sweep: sweepList,
         probe: {
           path: '/accounts/7',
           token: one,
@@ -499,8 +598,8 @@ async function main() {
     process.stderr.write(`minting ${REUSE_TOKENS} tokens (requested in a Zipf order)...\n`);
     lists.zipf = await mintList(withKey, REUSE_TOKENS, draw);
     if (configs.some((c) => c.tokens === 'distinct')) {
-      // More distinct tokens than any run serves: no token repeats within a run.
-      const count = Number(args['distinct-tokens'] ?? 200_000);
+      // More distinct tokens than any run serves (at up to 20,000 req/s): no token repeats.
+      const count = Number(args['distinct-tokens'] ?? Math.max(200_000, 20_000 * (warmup + duration)));
       process.stderr.write(`minting ${count} distinct tokens...\n`);
       lists.distinct = await mintList(withKey, count);
     }
@@ -535,7 +634,7 @@ async function main() {
       );
       const list = lists[config.tokens ?? 'default'];
       const r = list
-        ? await run(config, { authorized: list.requests, refused }, rootKeyHex, list.probe)
+        ? await run(config, { authorized: list, refused }, rootKeyHex, list.probe)
         : { name: config.name, skipped: 'no tokens (its store did not start)' };
       runs.get(config.name).push(r);
       process.stderr.write(`  ${JSON.stringify(r)}\n`);
@@ -547,14 +646,16 @@ async function main() {
 
   const base = results.find((r) => r.name === 'no auth' && !r.skipped);
   const lines = [
-    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | server CPU µs/req | CPU vs no auth | server CPU busy | mean batch | cache hit rate | cache entries / MiB | server RSS MiB | non-2xx |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| configuration | engine | req/s | vs no auth | p50 ms | p99 ms | p99 added ms | server CPU µs/req | CPU vs no auth | server CPU busy | generator busy | mean batch | cache hit rate | cache entries / MiB | server RSS MiB | non-2xx |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
+  const ms = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
   for (const r of results) {
     if (r.skipped) {
-      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | | | | | | | |`);
+      lines.push(`| ${r.name} | skipped: ${r.skipped} | | | | | | | | | | | | | | |`);
       continue;
     }
+    const added = base ? ms(r.latencyMs.p99 - base.latencyMs.p99) : '';
     const ratio = base ? `${((100 * r.requestsPerSecond) / base.requestsPerSecond).toFixed(1)}%` : '';
     // Capacity per core relative to no auth: the no-auth CPU per request over this one's.
     const cpuRatio =
@@ -562,7 +663,7 @@ async function main() {
         ? `${((100 * base.serverCpuUsPerRequest) / r.serverCpuUsPerRequest).toFixed(1)}%`
         : '';
     lines.push(
-      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.serverCpuUsPerRequest ?? ''} | ${cpuRatio} | ${r.serverCpuShare === null ? '' : `${(100 * r.serverCpuShare).toFixed(0)}%`} | ${r.meanBatchSize ?? ''} | ${r.cache ? `${(100 * r.cache.hitRate).toFixed(1)}%` : ''} | ${r.cache ? `${r.cache.entries} / ${(r.cache.bytes / 1048576).toFixed(1)}` : ''} | ${r.serverRssBytes ? (r.serverRssBytes / 1048576).toFixed(0) : ''} | ${r.non2xx} |`,
+      `| ${r.name} | ${r.engine ?? ''} | ${r.requestsPerSecond} | ${ratio} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${added} | ${r.serverCpuUsPerRequest ?? ''} | ${cpuRatio} | ${r.serverCpuShare === null ? '' : `${(100 * r.serverCpuShare).toFixed(0)}%`} | ${`${(100 * r.generatorCpuShare).toFixed(0)}%`} | ${r.meanBatchSize ?? ''} | ${r.cache ? `${(100 * r.cache.hitRate).toFixed(1)}%` : ''} | ${r.cache ? `${r.cache.entries} / ${(r.cache.bytes / 1048576).toFixed(1)}` : ''} | ${r.serverRssBytes ? (r.serverRssBytes / 1048576).toFixed(0) : ''} | ${r.non2xx} |`,
     );
   }
   console.log(lines.join('\n'));
@@ -588,7 +689,11 @@ async function main() {
     loadAverage: { before: loadBefore[0], after: loadAfter[0] },
     rounds,
     load: {
-      tool: 'autocannon',
+      tool: generator === 'raw' ? 'scripts/loadgen.js (raw keep-alive sockets)' : 'autocannon',
+      pipeline: generator === 'raw' ? pipeline : 1,
+      warmup: reuse
+        ? 'every token of the population twice (random order), then warmupSeconds of the stream'
+        : 'warmupSeconds of the stream',
       connections,
       durationSeconds: duration,
       warmupSeconds: warmup,
