@@ -42,39 +42,39 @@ export function decodeBase64To(text: usize, len: u32, out: usize): i32 {
   let bad: u32 = 0;
   let i: usize = 0;
   if (ASC_FEATURE_SIMD) {
-    // Sixteen characters at a time: their values by character class, then packed to twelve bytes. The
-    // four bytes stored past them are overwritten by the next block or lie past the output, inside the
-    // text already read (out stays at least 4 bytes behind the input for every block).
-    let valid = i8x16.splat(-1);
+    // Sixteen characters at a time (the nibble lookups of Muła and Lemire, "Faster Base64 Encoding and
+    // Decoding Using AVX2 Instructions", 2018, widened to both alphabets), then packed to twelve bytes.
+    // The four bytes stored past them are overwritten by the next block or lie past the output, inside
+    // the text already read (out stays at least 4 bytes behind the input for every block).
+    //
+    // A character is valid when the class bits of its low nibble and of its high nibble meet. Classes:
+    // 1 '+' '-' '/' (high 2: low B, D, F), 2 digits (high 3: low 0-9), 4 letters with high 4 or 6 (low
+    // 1-F), 8 high 5 (low 0-A, and F for '_'), 16 high 7 (low 0-A). Bytes of 0x80 and up have a high
+    // nibble of 8 to 15, whose class bits are none.
+    const classLo = i8x16(26, 30, 30, 30, 30, 30, 30, 30, 30, 30, 28, 5, 4, 5, 4, 13);
+    const classHi = i8x16(0, 0, 1, 2, 4, 8, 4, 16, 0, 0, 0, 0, 0, 0, 0, 0);
+    // The value is the character plus an offset by high nibble ('A' -65, 'a' -71, '0' +4), corrected
+    // for the symbols: by low nibble under high 2 ('+' 19, '-' 17, '/' 16), and '_' (-32).
+    const offsetHi = i8x16(0, 0, 0, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+    const offsetSymbol = i8x16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 0, 17, 0, 16);
+    let invalid = i8x16.splat(0);
     for (; i + 16 <= whole; i += 16) {
       const c = v128.load(text + i);
-      const upper = v128.and(i8x16.ge_u(c, i8x16.splat(65)), i8x16.le_u(c, i8x16.splat(90)));
-      const lower = v128.and(i8x16.ge_u(c, i8x16.splat(97)), i8x16.le_u(c, i8x16.splat(122)));
-      const digit = v128.and(i8x16.ge_u(c, i8x16.splat(48)), i8x16.le_u(c, i8x16.splat(57)));
-      const plus = v128.or(i8x16.eq(c, i8x16.splat(43)), i8x16.eq(c, i8x16.splat(45))); // + -
-      const slash = i8x16.eq(c, i8x16.splat(47)); // /
-      const under = i8x16.eq(c, i8x16.splat(95)); // _
-      valid = v128.and(
-        valid,
-        v128.or(v128.or(v128.or(upper, lower), v128.or(digit, plus)), v128.or(slash, under)),
-      );
-      // '+' is 43 and '-' is 45: both become 62.
-      const plusOffset = i8x16.sub(i8x16.splat(62), c);
-      const offset = v128.or(
-        v128.or(
-          v128.or(v128.and(upper, i8x16.splat(-65)), v128.and(lower, i8x16.splat(-71))),
-          v128.or(v128.and(digit, i8x16.splat(4)), v128.and(plus, plusOffset)),
-        ),
-        v128.or(v128.and(slash, i8x16.splat(16)), v128.and(under, i8x16.splat(-32))),
-      );
-      const v = i8x16.add(c, offset);
-      // Per 16-bit lane a | b << 8 becomes a << 6 | b; per 32-bit lane L | H << 16 becomes L << 12 | H.
+      const hi = v128.and(i16x8.shr_u(c, 4), i8x16.splat(0x0f));
+      const lo = v128.and(c, i8x16.splat(0x0f));
+      const classes = v128.and(i8x16.swizzle(classLo, lo), i8x16.swizzle(classHi, hi));
+      invalid = v128.or(invalid, i8x16.eq(classes, i8x16.splat(0)));
+      const symbol = v128.and(i8x16.eq(hi, i8x16.splat(2)), i8x16.swizzle(offsetSymbol, lo));
+      const under = v128.and(i8x16.eq(c, i8x16.splat(95)), i8x16.splat(33));
+      const v = i8x16.add(i8x16.add(c, i8x16.swizzle(offsetHi, hi)), v128.or(symbol, under));
+      // Per 16-bit lane a | b << 8 becomes a << 6 | b; per 32-bit lane L | H << 16 becomes L * 4096 + H
+      // (one multiply-add of 16-bit pairs: both are below 4096).
       const t1 = v128.or(i16x8.shl(v128.and(v, i16x8.splat(0xff)), 6), i16x8.shr_u(v, 8));
-      const t2 = v128.or(i32x4.shl(v128.and(t1, i32x4.splat(0xffff)), 12), i32x4.shr_u(t1, 16));
+      const t2 = i32x4.dot_i16x8_s(t1, i16x8(4096, 1, 4096, 1, 4096, 1, 4096, 1));
       v128.store(out, i8x16.swizzle(t2, i8x16(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1)));
       out += 12;
     }
-    if (!i8x16.all_true(valid)) return -1;
+    if (v128.any_true(invalid)) return -1;
   }
   for (; i < whole; i += 4) {
     const a = u32(load<u8>(VALUES + load<u8>(text + i)));
