@@ -20,7 +20,36 @@ const SIMD_PROBE = Uint8Array.of(
 
 async function embedded(build: WasmBuild): Promise<Uint8Array<ArrayBuffer>> {
   const builds = await import('./wasm-bytes.js');
-  return base64Decode(builds[build]);
+  return decodeWithModule(builds.bootstrap, builds[build]) ?? base64Decode(builds[build]);
+}
+
+interface BootstrapExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  decodeBase64InPlace(at: number, len: number): number;
+}
+
+/**
+ * `text` (standard base64) decoded by the small module `bootstrap` (assembly/bootstrap.ts, itself decoded
+ * by the TS decoder: it is under a kilobyte, small enough to compile synchronously anywhere), or
+ * undefined when that module cannot run here: the TS decoder then decodes the text.
+ */
+export function decodeWithModule(bootstrap: string, text: string): Uint8Array<ArrayBuffer> | undefined {
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(base64Decode(bootstrap)), {});
+    const x = instance.exports as unknown as BootstrapExports;
+    const at = (x.heapBase() + 15) & ~15;
+    const end = at + text.length;
+    if (end > x.memory.buffer.byteLength)
+      x.memory.grow(Math.ceil((end - x.memory.buffer.byteLength) / 65536));
+    const u8 = new Uint8Array(x.memory.buffer);
+    const { read, written } = new TextEncoder().encodeInto(text, u8.subarray(at, end));
+    if (read !== text.length || written !== text.length) return undefined;
+    const n = x.decodeBase64InPlace(at, text.length);
+    return n < 0 ? undefined : u8.slice(at, at + n);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The build this runtime can run: SIMD when it validates, otherwise scalar. */
