@@ -281,8 +281,10 @@ export class Verifier {
    *
    * @example
    * ```ts
-   * const compiled = verifier.compileCaveats(caveats); // kept beside a verified token
-   * verifier.checkCompiled(compiled, { exact: ['account = 42'] }); // per request
+   * const text = 'account = 42';
+   * const caveats = [{ bytes: new TextEncoder().encode(text), text, macaroon: 0 }]; // a verified token's
+   * const compiled = verifier.compileCaveats(caveats); // kept beside the verified token
+   * verifier.checkCompiled(compiled, { exact: ['account = 42'] }); // per request: undefined, satisfied
    * ```
    */
   compileCaveats(caveats: readonly CaveatToCheck[]): CompiledCaveats {
@@ -306,7 +308,10 @@ export class Verifier {
    *
    * @example
    * ```ts
-   * const error = verifier.checkCompiled(compiled, { exact: ['account = 42'], context: { now } });
+   * const text = 'account = 42';
+   * const compiled = verifier.compileCaveats([{ bytes: new TextEncoder().encode(text), text, macaroon: 0 }]);
+   * const error = verifier.checkCompiled(compiled, { exact: ['account = 43'], context: { now: Date.now() } });
+   * error?.reason; // 'caveat-not-satisfied'
    * ```
    */
   checkCompiled(compiled: CompiledCaveats, options: VerifyOptions = {}): NotAuthorizedError | undefined {

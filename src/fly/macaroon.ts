@@ -131,6 +131,7 @@ export class FlyMacaroon {
    *
    * @example
    * ```ts
+   * const key = crypto.getRandomValues(new Uint8Array(32)); // the root key, kept secret
    * const m = FlyMacaroon.create({ key, kid: new TextEncoder().encode('org-7-key-1'), location: 'https://api.example/' });
    * ```
    */
@@ -272,6 +273,7 @@ export class FlyMacaroon {
    *
    * @example
    * ```ts
+   * const m = FlyMacaroon.decode(token);
    * const ci = m.attenuate([{ type: 'Apps', body: { apps: { '9': 'rwcdC' } } }]);
    * ```
    */
@@ -351,6 +353,8 @@ export class FlyMacaroon {
    *
    * @example
    * ```ts
+   * const authKey = crypto.getRandomValues(new Uint8Array(32)); // shared with the third party
+   * const m = FlyMacaroon.decode(token);
    * const t = m.addThirdParty({ key: authKey, location: 'https://auth.example/', caveats: [{ type: 'ConfineOrganization', body: { id: 7 } }] });
    * ```
    */
@@ -383,7 +387,12 @@ export class FlyMacaroon {
    *
    * @example
    * ```ts
-   * const bound = discharge.bindToParent(token);
+   * // The third party's key (shared with the token's issuer) and the token it discharges.
+   * const authKey = crypto.getRandomValues(new Uint8Array(32));
+   * const permission = FlyMacaroon.decode(token);
+   * const { ticket } = permission.thirdPartyTickets()[0]!;
+   * const { discharge } = FlyMacaroon.dischargeTicket({ key: authKey, location: 'https://auth.example/', ticket });
+   * const bound = discharge.bindToParent(permission);
    * ```
    */
   bindToParent(parent: FlyMacaroon): FlyMacaroon {
@@ -467,7 +476,10 @@ export class FlyMacaroon {
    *
    * @example
    * ```ts
+   * const authKey = crypto.getRandomValues(new Uint8Array(32)); // shared with the token's issuer
+   * const { ticket } = FlyMacaroon.decode(token).thirdPartyTickets()[0]!;
    * const { caveats, discharge } = FlyMacaroon.dischargeTicket({ key: authKey, location: 'https://auth.example/', ticket });
+   * const now = Math.floor(Date.now() / 1000);
    * const d = discharge.attenuate([{ type: 'ValidityWindow', body: { not_before: now, not_after: now + 300 } }]).encode();
    * ```
    */

@@ -1,10 +1,10 @@
 /**
  * Every public export has TSDoc with an `@example` (as jose and @noble check theirs), new exports
  * included: the test names each one that lacks either. The examples themselves are compiled in a strict
- * consumer by test/types/consumer.test.ts.
+ * consumer by test/types/consumer.test.ts, and so are the examples written on class members.
  */
 import { describe, expect, it } from 'vitest';
-import { publicExports } from './public-exports.js';
+import { memberExamples, publicExports } from './public-exports.js';
 
 describe('TSDoc on the public API', () => {
   const all = publicExports();
@@ -21,5 +21,12 @@ describe('TSDoc on the public API', () => {
 
   it('every export has an @example', () => {
     expect(all.filter((e) => !e.hasExample).map((e) => e.id)).toEqual([]);
+  });
+
+  it('finds the examples on class members, static and instance', () => {
+    const ids = memberExamples().map((m) => m.id);
+    expect(ids).toContain('src/verifier.ts:Verifier.compileCaveats');
+    expect(ids).toContain('src/fly/macaroon.ts:FlyMacaroon.create');
+    expect(ids).not.toContain('src/verifier.ts:Verifier');
   });
 });

@@ -147,3 +147,37 @@ export function exportedNames(): Map<string, { value: string[]; type: string[] }
   }
   return names;
 }
+
+/** An `@example` written on a member of an exported class (a method, accessor or property). */
+export interface MemberExample {
+  /** `src/file.ts:Class.member`. */
+  readonly id: string;
+  /** The entry point that exports the class first (in package.json order). */
+  readonly entry: string;
+  readonly examples: readonly string[];
+}
+
+/** The examples on the members, instance and static, of every class an entry point exports. */
+export function memberExamples(): MemberExample[] {
+  const { checker, entries } = entryModules();
+  const found = new Map<string, MemberExample>();
+  for (const { specifier, module } of entries) {
+    for (const exported of checker.getExportsOfModule(module)) {
+      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+      const declaration = symbol.declarations?.[0];
+      if (!(symbol.flags & ts.SymbolFlags.Class) || !declaration) continue;
+      const where = `${relative(ROOT, declaration.getSourceFile().fileName)}:${symbol.getName()}`;
+      const members = [...(symbol.members?.values() ?? []), ...(symbol.exports?.values() ?? [])];
+      for (const member of members) {
+        const id = `${where}.${member.getName()}`;
+        if (found.has(id)) continue;
+        const examples = member
+          .getJsDocTags(checker)
+          .filter((t) => t.name === 'example')
+          .map((t) => ts.displayPartsToString(t.text));
+        if (examples.length > 0) found.set(id, { id, entry: specifier, examples });
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+}

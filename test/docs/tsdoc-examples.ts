@@ -6,7 +6,7 @@
  * reads it, in the module of that entry. Names the reader supplies (a root key, a macaroon, a request…)
  * are declared once, globally, in EXAMPLE_GLOBALS; an example that defines one itself shadows it.
  */
-import { exportedNames, publicExports } from './public-exports.js';
+import { exportedNames, memberExamples, publicExports } from './public-exports.js';
 
 export interface Example {
   /** A file name for the module: `example-<file>-<name>-<n>.ts`, each capital written `^c`. */
@@ -59,7 +59,11 @@ export function tsdocExamples(): Example[] {
     exports
       .filter((e) => e.namespace === namespace && e.value)
       .map((e) => e.id.slice(e.id.lastIndexOf(':') + 1));
-  return exports.flatMap(({ id, entry, namespace, examples }) =>
+  const withMembers = [
+    ...exports,
+    ...memberExamples().map((m) => ({ ...m, namespace: undefined as string | undefined })),
+  ];
+  return withMembers.flatMap(({ id, entry, namespace, examples }) =>
     examples.flatMap(blocks).map((code, i) => {
       let prelude = '';
       if (!/^\s*import\s/m.test(code)) {
