@@ -12,7 +12,7 @@ function hashAt(u8: Uint8Array, off: number, len: number): number {
   return h | 0;
 }
 
-interface Decoded {
+export interface Decoded {
   readonly bytes: Uint8Array;
   /** undefined when the bytes are not valid UTF-8. */
   readonly text: string | undefined;
@@ -26,11 +26,19 @@ export class PredicateTexts {
 
   /** The strict UTF-8 decoding of u8[off, off + len), or undefined. */
   textAt(u8: Uint8Array, off: number, len: number): string | undefined {
+    return this.entryAt(u8, off, len).text;
+  }
+
+  /**
+   * The bytes u8[off, off + len) copied out (one copy per distinct caveat: a verdict may name them, so
+   * they are never written to) and their text.
+   */
+  entryAt(u8: Uint8Array, off: number, len: number): Decoded {
     const last = this.#last;
-    if (last && equalAt(u8, off, len, last.bytes)) return last.text;
+    if (last && equalAt(u8, off, len, last.bytes)) return last;
     const entry = this.#find(u8, off, len);
     this.#last = entry;
-    return entry.text;
+    return entry;
   }
 
   #find(u8: Uint8Array, off: number, len: number): Decoded {

@@ -12,7 +12,7 @@
  * A trap is turned into an EngineError and the instance is replaced, so the engine stays usable; key
  * material is wiped from memory after every chunk.
  */
-import { type ByteSet, constantTimeEqualAt, utf8Encode } from '../bytes.js';
+import { type ByteSet, constantTimeEqualAt } from '../bytes.js';
 import { base64DecodedBound } from '../codec/base64.js';
 import { EngineError, InvalidArgumentError } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
@@ -59,7 +59,7 @@ import {
   TOKEN_WORDS,
   UNMATCHED_WORDS_PER_CAVEAT,
 } from './layout.js';
-import { PredicateTexts } from './predicate-texts.js';
+import { type Decoded, PredicateTexts } from './predicate-texts.js';
 import {
   type ChainMacaroon,
   type Engine,
@@ -246,6 +246,8 @@ interface Chunk {
 /** First-party caveats left to the general checks, in walk order: text, macaroon and caveat index. */
 interface GeneralQueue {
   readonly texts: string[];
+  /** The bytes of each text, shared by the verdicts that name them (tokens failing alike). */
+  readonly subjects: Uint8Array[];
   readonly macaroons: number[];
   readonly caveats: number[];
 }
@@ -370,7 +372,7 @@ export class WasmEngine implements Engine {
     let lastKeyLen = 0;
     let scratch = 0;
     const judged: Judged[] = [];
-    const queue: GeneralQueue = { texts: [], macaroons: [], caveats: [] };
+    const queue: GeneralQueue = { texts: [], subjects: [], macaroons: [], caveats: [] };
     try {
       this.#ensure(dataEnd + 16 + scratchLen);
       // 1. Each item's serialized tokens copied into its room, as they are.
@@ -501,7 +503,7 @@ export class WasmEngine implements Engine {
             macaroon: queue.macaroons[q] as number,
             caveat: queue.caveats[q] as number,
             visited: j.visited,
-            subject: utf8Encode(text),
+            subject: queue.subjects[q] as Uint8Array,
           };
           break;
         }
@@ -687,7 +689,8 @@ export class WasmEngine implements Engine {
       const off = u32[c + CAVEAT_CID_OFF] as number;
       const len = u32[c + CAVEAT_CID_LEN] as number;
       if (itemExact?.hasAt(u8, off, len)) continue;
-      const text = texts?.textAt(u8, off, len);
+      const entry = texts?.entryAt(u8, off, len);
+      const text = entry?.text;
       if (text === undefined) {
         return {
           status: Status.CAVEAT_NOT_SATISFIED,
@@ -698,6 +701,7 @@ export class WasmEngine implements Engine {
         };
       }
       queue.texts.push(text);
+      queue.subjects.push((entry as Decoded).bytes);
       queue.macaroons.push(mi);
       queue.caveats.push(ci);
     }
