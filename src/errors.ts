@@ -69,6 +69,7 @@ export type MacaroonErrorCode =
  * ```
  */
 export class MacaroonError extends Error {
+  /** Stable machine-readable kind of the error (`ERR_…`), the same in every release; branch on it, not on the message. */
   readonly code: MacaroonErrorCode = 'ERR_MACAROON';
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -192,6 +193,7 @@ export type NotAuthorizedReason =
  */
 export class NotAuthorizedError extends MacaroonError {
   override readonly code = 'ERR_NOT_AUTHORIZED';
+  /** Why, stable for code: which check of the verification failed. */
   readonly reason: NotAuthorizedReason;
 
   constructor(reason: NotAuthorizedReason, message: string) {

@@ -56,10 +56,13 @@ export const SUGGESTED_SECRET_LENGTH = 32;
  * ```
  */
 export interface Caveat {
+  /** The caveat id: a first-party caveat's predicate bytes, or what the third party recognises. */
   readonly identifier: Uint8Array;
   /** A first-party caveat's predicate as text, when its bytes are valid UTF-8. */
   readonly predicate?: string | undefined;
+  /** A third-party caveat's verification id: the caveat key, encrypted with the signature at that point. */
   readonly verificationId?: Uint8Array | undefined;
+  /** A third-party caveat's location: where to get its discharge (a hint; not signed). */
   readonly location?: string | undefined;
 }
 
@@ -198,22 +201,27 @@ export class Macaroon {
     );
   }
 
+  /** The format version it was read from or will be written in (1 or 2). */
   get version(): 1 | 2 {
     return this[DATA].version;
   }
 
+  /** Where the macaroon is used (a hint; not signed). */
   get location(): string {
     return this[DATA].location;
   }
 
+  /** The identifier: what the issuer finds the root key by (a copy). */
   get identifier(): Uint8Array {
     return this[DATA].identifier.slice();
   }
 
+  /** The signature (a copy): the HMAC chain's last link, which makes the token a bearer credential; never log it. */
   get signature(): Uint8Array {
     return this[DATA].signature.slice();
   }
 
+  /** The caveats, oldest first (copies). */
   get caveats(): readonly Caveat[] {
     return Object.freeze(this[DATA].caveats.map(copyCaveat));
   }
@@ -242,7 +250,12 @@ export class Macaroon {
   }
 
   /** The third-party caveats, i.e. the discharges a request with this macaroon needs. */
-  thirdPartyCaveats(): { location: string; identifier: Uint8Array }[] {
+  thirdPartyCaveats(): {
+    /** The third party's location. */
+    location: string;
+    /** The caveat id its discharge carries. */
+    identifier: Uint8Array;
+  }[] {
     return this[DATA].caveats
       .filter((c) => c.verificationId)
       .map((c) => ({ location: c.location ?? '', identifier: c.identifier.slice() }));

@@ -15,6 +15,7 @@ import { timeCaveatDeadline } from './time-caveat.js';
  * ```
  */
 export interface ClockContext {
+  /** The clock, in milliseconds since the epoch (default: Date.now()). */
   readonly now?: number | undefined;
 }
 

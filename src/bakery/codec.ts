@@ -94,12 +94,19 @@ export function readUvarint(data: Uint8Array, at: number): [number, number] {
  * ```
  */
 export interface EncodeParams {
+  /** What the third party must check before it discharges. */
   readonly condition: string;
+  /** The caveat's root key: the discharge's root key, sealed for the third party. */
   readonly rootKey: Uint8Array;
+  /** The third party's public key, which the caveat id is sealed to. */
   readonly thirdPartyPublicKey: PublicKey;
+  /** The service's own key pair (its public key goes into the caveat id). */
   readonly key: KeyPair;
+  /** The first-party namespace sent along (version 3; default: bakery's std). */
   readonly namespace?: Namespace | undefined;
+  /** The bakery version of the caveat (1: JSON, 2 and 3: binary). */
   readonly version: BakeryVersion;
+  /** The 24-byte box nonce (default: random; fixed only to reproduce a vector). */
   readonly nonce?: Uint8Array | undefined;
 }
 

@@ -59,6 +59,7 @@ export interface DischargeParams {
   readonly caveat?: Uint8Array | undefined;
   /** The third party's key pair. */
   readonly key: KeyPair;
+  /** Checks the condition; returns the caveats to add to the discharge, or throws to refuse. */
   readonly checker: ThirdPartyCaveatChecker;
   /** Needed only when the checker returns third-party caveats. */
   readonly locator?: ThirdPartyLocator | undefined;
@@ -175,7 +176,9 @@ export async function discharge(params: DischargeParams): Promise<BakeryMacaroon
  * ```
  */
 export interface DischargeRequest {
+  /** The third party's location, as the caveat names it. */
   readonly location: string;
+  /** The caveat id, as it appears in the macaroon. */
   readonly id: Uint8Array;
   /** The caveat data of a version-3 caveat, from the macaroon that carries the caveat. */
   readonly caveat: Uint8Array | undefined;

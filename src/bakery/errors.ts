@@ -42,6 +42,7 @@ export type CaveatDecodeReason =
  */
 export class CaveatDecodeError extends MacaroonError {
   override readonly code = 'ERR_BAKERY_CAVEAT';
+  /** Why the caveat could not be read, stable for code. */
   readonly reason: CaveatDecodeReason;
 
   constructor(reason: CaveatDecodeReason, message: string, options?: { cause?: unknown }) {
@@ -62,7 +63,9 @@ export class CaveatDecodeError extends MacaroonError {
  */
 export class CaveatCheckError extends MacaroonError {
   override readonly code = 'ERR_BAKERY_CHECK';
+  /** Whether no checker knows the condition or the one that does refused it. */
   readonly reason: 'not-recognized' | 'not-satisfied';
+  /** The condition that failed. */
   readonly condition: string;
 
   constructor(reason: 'not-recognized' | 'not-satisfied', condition: string, message: string) {
@@ -82,6 +85,7 @@ export class CaveatCheckError extends MacaroonError {
  */
 export class ThirdPartyNotFoundError extends MacaroonError {
   override readonly code = 'ERR_BAKERY_THIRD_PARTY_NOT_FOUND';
+  /** The location no third-party information was found for. */
   readonly location: string;
 
   constructor(location: string) {

@@ -98,7 +98,9 @@ export function publicKeyBytes(key: PublicKey): Uint8Array {
  * ```
  */
 export interface KeyPairJSON {
+  /** The public key, standard base64. */
   readonly public: string;
+  /** The private key, standard base64: keep it secret. */
   readonly private: string;
 }
 
@@ -116,6 +118,7 @@ const PRIVATE = Symbol('privateKey');
  * ```
  */
 export class KeyPair {
+  /** The public half, safe to share. */
   readonly public: PublicKey;
   /** @internal */
   readonly [PRIVATE]: Uint8Array;

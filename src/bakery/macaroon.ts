@@ -27,8 +27,11 @@ import { type BakeryVersion, LATEST_VERSION, macaroonVersion, requireBakeryVersi
  * ```
  */
 export interface BakeryMacaroonInit {
+  /** The root key, kept by the service (text is UTF-8 encoded). */
   readonly rootKey: string | Uint8Array;
+  /** The macaroon's identifier: what the service finds its root key by. */
   readonly id: string | Uint8Array;
+  /** Where the macaroon is used (a hint; not signed). */
   readonly location?: string | undefined;
   /** Bakery version 0 to 3 (default 3): decides the macaroon format and the caveat formats. */
   readonly version?: BakeryVersion | undefined;
@@ -257,6 +260,7 @@ export class BakeryMacaroon {
     return this[STATE].version;
   }
 
+  /** The first-party namespace of the macaroon's conditions (bakery's std by default). */
   get namespace(): Namespace {
     return this[STATE].namespace;
   }

@@ -19,7 +19,9 @@ import { type BakeryVersion, requireBakeryVersion } from './versions.js';
  * ```
  */
 export interface ThirdPartyInfo {
+  /** The third party's public key, which caveats are sealed to. */
   readonly publicKey: PublicKey;
+  /** The highest bakery version it understands: the version of the caveats addressed to it. */
   readonly version: BakeryVersion;
 }
 
@@ -32,7 +34,9 @@ export interface ThirdPartyInfo {
  * ```
  */
 export interface ThirdPartyInfoInit {
+  /** The third party's public key (a PublicKey, its base64, or its 32 bytes). */
   readonly publicKey: PublicKey | string | Uint8Array;
+  /** The highest bakery version it understands. */
   readonly version: BakeryVersion;
 }
 

@@ -42,7 +42,9 @@ import { type MacaroonStore, MemoryMacaroonStore, macaroonCookie } from './store
  */
 export class DischargeError extends MacaroonError {
   override readonly code = 'ERR_DISCHARGE';
+  /** The HTTP status the discharger answered (0 when it was not reached). */
   readonly status: number;
+  /** httpbakery's error `Code`, when the answer carried one. */
   readonly bakeryCode: string | undefined;
 
   constructor(message: string, status: number, bakeryCode?: string) {
@@ -62,7 +64,9 @@ export class DischargeError extends MacaroonError {
  * ```
  */
 export interface InteractionToken {
+  /** The interaction method that produced the token, e.g. `browser-window`. */
   readonly kind: string;
+  /** The token itself (text is UTF-8 encoded). */
   readonly value: Uint8Array | string;
 }
 

@@ -22,8 +22,15 @@ import { type MacaroonCookie, type MacaroonStore, MemoryMacaroonStore } from './
  * ```
  */
 export interface CookieDocument {
+  /** The page's cookies, as `document.cookie` reads and writes them. */
   cookie: string;
-  readonly location: { readonly hostname: string; readonly protocol: string } | null;
+  /** The page's location (null where there is none). */
+  readonly location: {
+    /** The page's host name: cookies are written only for services on it. */
+    readonly hostname: string;
+    /** The page's scheme, `https:` or `http:`, as `location.protocol` gives it. */
+    readonly protocol: string;
+  } | null;
 }
 
 /**

@@ -25,9 +25,11 @@ import type { Macaroon } from '../macaroon.js';
  * ```
  */
 export interface MacaroonCookie {
+  /** The cookie's name: `macaroon-` and the service's suffix. */
   readonly name: string;
   /** `encodeMacaroonSlice(slice)`: std base64 of the JSON array, as the `Macaroons` header carries it. */
   readonly value: string;
+  /** The path the browser sends the cookie for. */
   readonly path: string;
   /** When the cookie expires; undefined for a session cookie. */
   readonly expires: Date | undefined;

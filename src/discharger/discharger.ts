@@ -46,7 +46,9 @@ import { DischargeRefusedError, InteractionRequiredError } from './errors.js';
  * ```
  */
 export interface DischargeToken {
+  /** The interaction method that produced the token. */
   readonly kind: string;
+  /** The token's bytes. */
   readonly value: Uint8Array;
 }
 
@@ -63,6 +65,7 @@ export interface DischargeToken {
  * ```
  */
 export interface CheckDetails {
+  /** The caveat as decrypted: condition, caveat root key, the service's public key, version. */
   readonly info: ThirdPartyCaveatInfo;
   /** Present when the client completed an interaction and sent its token. */
   readonly token: DischargeToken | undefined;
@@ -106,6 +109,7 @@ export type DischargeCheck = (
 export interface DischargerOptions {
   /** The third party's key pair. */
   readonly key: KeyPair;
+  /** Decides each discharge: returns the caveats to add, or throws DischargeRefusedError or InteractionRequiredError. */
   readonly check: DischargeCheck;
   /** For third-party caveats that the check adds to discharges. */
   readonly locator?: ThirdPartyLocator | undefined;
@@ -142,6 +146,7 @@ export interface DischargerOptions {
 export interface Discharger {
   /** Answers a request; anything not under the discharger's paths is a 404. */
   fetch(request: Request): Promise<Response>;
+  /** The third party's public key, to give services that address caveats to it. */
   readonly publicKey: KeyPair['public'];
 }
 

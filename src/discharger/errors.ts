@@ -41,6 +41,7 @@ export interface InteractionInfo {
   readonly methods?: Readonly<Record<string, unknown>> | undefined;
   /** The legacy form: a URL to visit and one to wait on. */
   readonly visitURL?: string | undefined;
+  /** The legacy form's URL to wait on for the discharge. */
   readonly waitURL?: string | undefined;
 }
 
@@ -57,6 +58,7 @@ export interface InteractionInfo {
  */
 export class InteractionRequiredError extends MacaroonError {
   override readonly code = 'ERR_INTERACTION_REQUIRED';
+  /** How the client can interact (methods, or the legacy visit and wait URLs). */
   readonly interaction: InteractionInfo;
   /** The third party's location (set by the client). */
   readonly location: string | undefined;

@@ -78,7 +78,9 @@ export function dischargeRequiredResponse(
  * ```
  */
 export interface DischargeRequiredOptions extends DischargeRequiredParams {
+  /** The gateway that verifies the request's macaroons. */
   readonly gateway: Gateway;
+  /** What the request asserts (exact predicates, context), checked against the caveats. */
   readonly facts?: RequestFacts<Request> | undefined;
   /**
    * Mints the macaroon a client must discharge: a root key from your key store, its caveats (public-key

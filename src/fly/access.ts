@@ -23,19 +23,33 @@ import { actionFromInput } from './action.js';
 export interface FlyAccess {
   /** Letters (`'r'`, `'rw'`, `'*'`) or a 16-bit mask. */
   readonly action?: string | number | undefined;
+  /** The organization the request acts on (Organization caveats, ConfineOrganization). */
   readonly orgid?: number | bigint | undefined;
+  /** The app the request acts on (Apps caveats). */
   readonly appid?: number | bigint | undefined;
+  /** The organization feature used (FeatureSet caveats), e.g. `'wg'`. */
   readonly feature?: string | undefined;
+  /** The app feature used (AppFeatureSet caveats). */
   readonly app_feature?: string | undefined;
+  /** The volume id the request touches (Volumes caveats). */
   readonly volume?: string | undefined;
+  /** The machine id the request touches (Machines caveats). */
   readonly machine?: string | undefined;
+  /** The machine feature used (MachineFeatureSet caveats), e.g. `'exec'`. */
   readonly machine_feature?: string | undefined;
+  /** The GraphQL mutation the request runs (Mutations caveats). */
   readonly mutation?: string | undefined;
+  /** The machine the request comes from (FromMachineSource, FlySrc caveats). */
   readonly sourceMachine?: string | undefined;
+  /** The app the request comes from (FlySrc caveats). */
   readonly sourceApp?: string | undefined;
+  /** The organization the request comes from (FlySrc caveats). */
   readonly sourceOrganization?: string | undefined;
+  /** The cluster the request acts on (Clusters caveats). */
   readonly cluster?: string | undefined;
+  /** The command a machine exec runs, argument by argument (Commands caveats). */
   readonly command?: readonly string[] | undefined;
+  /** The storage object path the request touches (StorageObjects caveats, prefix match). */
   readonly storage_object?: string | undefined;
 }
 
@@ -58,14 +72,29 @@ export interface FlyAccess {
  * ```
  */
 export interface FlyDischargeRequest {
+  /** Fly.io logins checked: the user and the organizations it belongs to. */
   readonly flyio?:
     | readonly {
+        /** The Fly.io user id. */
         readonly userId: number | bigint;
+        /** Organizations the user belongs to. */
         readonly organizationIds?: readonly (number | bigint)[] | undefined;
       }[]
     | undefined;
-  readonly google?: readonly { readonly hd: string }[] | undefined;
-  readonly github?: readonly { readonly orgIds?: readonly (number | bigint)[] | undefined }[] | undefined;
+  /** Google logins checked. */
+  readonly google?:
+    | readonly {
+        /** The Google Workspace domain (hd) of the login. */
+        readonly hd: string;
+      }[]
+    | undefined;
+  /** GitHub logins checked, by the organizations of the user. */
+  readonly github?:
+    | readonly {
+        /** GitHub organizations the user belongs to. */
+        readonly orgIds?: readonly (number | bigint)[] | undefined;
+      }[]
+    | undefined;
   /** Expiry of the discharge to be issued (MaxValidity compares it with now). */
   readonly expiry?: Date | number | undefined;
 }
@@ -91,34 +120,61 @@ export interface FlyDischargeRequest {
  */
 export type CheckedAccess =
   | {
+      /** A service request (from a FlyAccess). */
       readonly kind: 'flyio';
+      /** The clock the checks use, in milliseconds since the epoch. */
       readonly now: number;
+      /** The action as a 16-bit mask. */
       readonly action: number;
+      /** FlyAccess.orgid as a bigint. */
       readonly orgid: bigint | undefined;
+      /** FlyAccess.appid as a bigint. */
       readonly appid: bigint | undefined;
+      /** As FlyAccess.feature. */
       readonly feature: string | undefined;
+      /** As FlyAccess.app_feature. */
       readonly app_feature: string | undefined;
+      /** As FlyAccess.volume. */
       readonly volume: string | undefined;
+      /** As FlyAccess.machine. */
       readonly machine: string | undefined;
+      /** As FlyAccess.machine_feature. */
       readonly machine_feature: string | undefined;
+      /** As FlyAccess.mutation. */
       readonly mutation: string | undefined;
+      /** As FlyAccess.sourceMachine. */
       readonly sourceMachine: string | undefined;
+      /** As FlyAccess.sourceApp. */
       readonly sourceApp: string | undefined;
+      /** As FlyAccess.sourceOrganization. */
       readonly sourceOrganization: string | undefined;
+      /** As FlyAccess.cluster. */
       readonly cluster: string | undefined;
+      /** As FlyAccess.command. */
       readonly command: readonly string[] | undefined;
+      /** As FlyAccess.storage_object. */
       readonly storage_object: string | undefined;
     }
   | {
+      /** A third party's discharge request (from a FlyDischargeRequest). */
       readonly kind: 'discharge-request';
+      /** The clock the checks use, in milliseconds since the epoch. */
       readonly now: number;
+      /** Fly.io user ids of the logins checked. */
       readonly flyioUserIds: readonly bigint[];
+      /** Organizations those users belong to. */
       readonly flyioOrgIds: readonly bigint[];
+      /** Whether a Fly.io login was checked at all. */
       readonly hasFlyio: boolean;
+      /** Google Workspace domains (hd) of the logins checked. */
       readonly googleHds: readonly string[];
+      /** Whether a Google login was checked at all. */
       readonly hasGoogle: boolean;
+      /** GitHub organizations of the logins checked. */
       readonly githubOrgIds: readonly bigint[];
+      /** Whether a GitHub login was checked at all. */
       readonly hasGithub: boolean;
+      /** Expiry of the discharge to be issued, in milliseconds since the epoch. */
       readonly expiry: number;
     };
 
@@ -134,7 +190,9 @@ export type CheckedAccess =
  * ```
  */
 export interface FlyDenial {
+  /** Stable reason, for code (mirrors superfly's sentinel errors). */
   readonly kind: FlyDenialKind;
+  /** Human-readable explanation; not stable. */
   readonly message: string;
 }
 

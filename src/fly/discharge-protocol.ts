@@ -44,6 +44,7 @@ export class FlyDischargeError extends MacaroonError {
   override readonly code = 'ERR_FLY_DISCHARGE';
   /** The HTTP status the third party answered (0 when no response). */
   readonly status: number;
+  /** The third party's location. */
   readonly location: string;
 
   constructor(location: string, status: number, message: string) {
@@ -81,9 +82,11 @@ export interface FetchDischargesOptions {
   readonly headers?: ((location: string) => Record<string, string> | undefined) | undefined;
   /** For user-interactive third parties: show the URL to the person (then polling starts). */
   readonly onUserUrl?: ((url: string, location: string) => void | Promise<void>) | undefined;
-  /** Polling: first interval (default 1 s, doubling to 10 s) and the most polls (default 60). */
+  /** Polling: the first interval in ms (default 1 s, doubling up to 10 s). */
   readonly pollIntervalMs?: number | undefined;
+  /** The most polls before giving up (default 60). */
   readonly maxPolls?: number | undefined;
+  /** Aborts every request and wait of the fetch. */
   readonly signal?: AbortSignal | undefined;
   /** Largest response body read from a third party (default 1 MiB; a larger one is a FlyDischargeError). */
   readonly maxResponseBytes?: number | undefined;
@@ -267,6 +270,7 @@ export interface DischargeHandlerOptions {
       now?: Date | number,
     ) => ReturnType<typeof validateTicketCaveats>;
   }) => readonly FlyCaveatInput[] | Promise<readonly FlyCaveatInput[]>;
+  /** The caveat types tickets are read with (default: superfly's standard ones). */
   readonly registry?: FlyCaveatRegistry | undefined;
   /** Largest request body accepted (default 16 KiB). */
   readonly maxBodyBytes?: number | undefined;

@@ -41,6 +41,7 @@ export type FlyFailureReason =
  */
 export class FlyNotAuthorizedError extends MacaroonError {
   override readonly code = 'ERR_NOT_AUTHORIZED';
+  /** Why, stable for code. */
   readonly reason: FlyFailureReason;
   /** For `denied`: every reason a caveat or the access gave (superfly accumulates them all). */
   readonly denials: readonly FlyDenial[];

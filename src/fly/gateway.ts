@@ -64,10 +64,34 @@ export type FlyDenialReason = FlyFailureReason | 'missing-token' | MacaroonError
  * ```
  */
 export type FlyDecision =
-  | { readonly status: 200; readonly token: FlyMacaroon; readonly caveats: FlyCaveat[] }
-  | { readonly status: 400; readonly code: MacaroonErrorCode }
-  | { readonly status: 401; readonly reason: FlyDenialReason; readonly stage?: FlyStage | undefined }
-  | { readonly status: 503; readonly code: MacaroonErrorCode };
+  | {
+      /** Authorized. */
+      readonly status: 200;
+      /** The permission token that authorized the request. */
+      readonly token: FlyMacaroon;
+      /** Its verified caveats (and those of the discharges used), in superfly's JSON form. */
+      readonly caveats: FlyCaveat[];
+    }
+  | {
+      /** The header or a token in it could not be read. */
+      readonly status: 400;
+      /** Why, as a MacaroonError code. */
+      readonly code: MacaroonErrorCode;
+    }
+  | {
+      /** Not authorized. */
+      readonly status: 401;
+      /** Why, stable for code. */
+      readonly reason: FlyDenialReason;
+      /** Where verification stopped, when a token was read. */
+      readonly stage?: FlyStage | undefined;
+    }
+  | {
+      /** The key lookup failed (a store down): fail closed, try again later. */
+      readonly status: 503;
+      /** Why, as a MacaroonError code. */
+      readonly code: MacaroonErrorCode;
+    };
 
 /**
  * Options of a FlyGateway: root keys by key id, trusted third parties, location, caveat types, limits.
@@ -82,10 +106,13 @@ export type FlyDecision =
 export interface FlyGatewayOptions {
   /** Root key by key id; may be async (a database, a KMS). Undefined: unknown key (401). */
   readonly keys: Uint8Array | ((kid: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>);
+  /** Third-party keys by location, to trust their discharges' attestations. */
   readonly trusted3Ps?: FlyTrustedThirdParties | undefined;
   /** The permission token's location (default `https://api.fly.io/v1`). */
   readonly location?: string | undefined;
+  /** The caveat types to read (default: superfly's standard ones). */
   readonly registry?: FlyCaveatRegistry | undefined;
+  /** Size and count limits (the library's usual ones; see SECURITY.md). */
   readonly limits?: Partial<Limits> | undefined;
   /** Which engine computes the HMAC chains (default 'auto': WASM once `ready()` has loaded it). */
   readonly engine?: EngineChoice | undefined;

@@ -24,8 +24,11 @@ import { decodeStdBase64, encodeFlyToken, TOKEN_LABELS } from './text.js';
  * ```
  */
 export interface FlyNonce {
+  /** The key id: which root key (or, for a discharge, which ticket) signed the token. */
   readonly kid: Uint8Array | null;
+  /** Random bytes that make each token's nonce unique. */
   readonly rnd: Uint8Array | null;
+  /** A proof (discharge) rather than a permission token. */
   readonly proof: boolean;
   /** 0: legacy [kid, rnd]; 1: [kid, rnd, proof]. Re-encoded as decoded. */
   readonly version: 0 | 1;
@@ -62,8 +65,11 @@ export interface FlyDecodeOptions {
 export type FlyCaveatInput =
   | FlyCaveat
   | {
+      /** The type's name (`'Organization'`) or its numeric id. */
       readonly type: string | number | bigint;
+      /** The body in superfly's JSON form. */
       readonly body?: unknown;
+      /** A MessagePack body, as is (for a type the registry does not know). */
       readonly raw?: Uint8Array | undefined;
     };
 
@@ -98,7 +104,9 @@ function nonceBytes(n: FlyNonce): Uint8Array {
  * ```
  */
 export class FlyMacaroon {
+  /** Where the token is used: the permission token's service, or the third party of a discharge. */
   readonly location: string;
+  /** The caveat types this token was read or created with. */
   readonly registry: FlyCaveatRegistry;
   /** @internal */
   readonly entries: readonly FlyCaveatEntry[];
@@ -226,6 +234,7 @@ export class FlyMacaroon {
     return (this.#nonce.kid ?? new Uint8Array(0)).slice();
   }
 
+  /** The nonce: key id, random bytes, and whether the token is a proof. */
   get nonce(): FlyNonce {
     const n = this.#nonce;
     return Object.freeze({
@@ -406,7 +415,12 @@ export class FlyMacaroon {
    * The third-party tickets still to discharge (AllThirdPartyTickets): location and ticket of every 3P
    * caveat (including those nested in IfPresent) that no given discharge answers.
    */
-  thirdPartyTickets(discharges: readonly FlyMacaroon[] = []): { location: string; ticket: Uint8Array }[] {
+  thirdPartyTickets(discharges: readonly FlyMacaroon[] = []): {
+    /** The third party's location. */
+    location: string;
+    /** The ticket to send it (see fetchFlyDischarges). */
+    ticket: Uint8Array;
+  }[] {
     const have = discharges.map((d) => d.kid);
     return collect(this.entries, CaveatIds.ThirdParty)
       .map((v) => v as ThirdPartyValue)
@@ -454,7 +468,16 @@ export class FlyMacaroon {
     key: Uint8Array,
     ticket: Uint8Array,
     registry: FlyCaveatRegistry = FlyCaveatRegistry.standard(),
-  ): { dischargeKey: Uint8Array; caveats: FlyCaveat[]; entries: FlyCaveatEntry[] } | undefined {
+  ):
+    | {
+        /** The root key of the discharge. */
+        dischargeKey: Uint8Array;
+        /** The ticket's caveats in superfly's JSON form. */
+        caveats: FlyCaveat[];
+        /** The ticket's caveats as decoded (what validateTicketCaveats takes). */
+        entries: FlyCaveatEntry[];
+      }
+    | undefined {
     const plain = unseal(key, ticket);
     if (plain === undefined) return undefined;
     try {
@@ -488,7 +511,14 @@ export class FlyMacaroon {
     location: string;
     ticket: Uint8Array;
     registry?: FlyCaveatRegistry | undefined;
-  }): { caveats: FlyCaveat[]; entries: FlyCaveatEntry[]; discharge: FlyMacaroon } {
+  }): {
+    /** The ticket's caveats in superfly's JSON form. */
+    caveats: FlyCaveat[];
+    /** The ticket's caveats as decoded (what validateTicketCaveats takes). */
+    entries: FlyCaveatEntry[];
+    /** The discharge, ready to be attenuated and encoded. */
+    discharge: FlyMacaroon;
+  } {
     const registry = options.registry ?? FlyCaveatRegistry.standard();
     const opened = FlyMacaroon.openTicket(options.key, options.ticket, registry);
     if (opened === undefined) throw new DecodeError('ticket does not open with this key');

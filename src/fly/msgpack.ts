@@ -253,11 +253,15 @@ export type MsgpackValue =
  * ```
  */
 export class MsgpackReader {
+  /** Offset of the next byte to read. */
   pos: number;
+  /** How deep in nested arrays and maps the reader is (bounded by `bounds.maxDepth`). */
   depth = 0;
 
   constructor(
+    /** The bytes being read. */
     readonly data: Uint8Array,
+    /** Depth, element and field-size limits the reader enforces. */
     readonly bounds: ReadBounds,
     start = 0,
   ) {

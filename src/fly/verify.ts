@@ -132,14 +132,23 @@ export type FlyStage = 'parse' | 'select' | 'decode' | 'verify' | 'validate';
  */
 export type FlyVerifyResult =
   | {
+      /** Authorized. */
       readonly ok: true;
       /** The verified caveats (of the token and the discharges used), in superfly's JSON form. */
       readonly caveats: FlyCaveat[];
       /** The same, as decoded entries (for validateFlyCaveats with other accesses). */
       readonly entries: readonly FlyCaveatEntry[];
+      /** The permission token that authorized the request. */
       readonly token: FlyMacaroon;
     }
-  | { readonly ok: false; readonly stage: FlyStage; readonly error: MacaroonError };
+  | {
+      /** Not authorized. */
+      readonly ok: false;
+      /** Where it failed: reading the header, choosing the permission token, decoding, the signatures, or the caveats. */
+      readonly stage: FlyStage;
+      /** Why, as a typed error (FlyNotAuthorizedError for a denial). */
+      readonly error: MacaroonError;
+    };
 
 /**
  * Options of verifyFly.
@@ -161,7 +170,9 @@ export interface FlyVerifyOptions {
   readonly trusted3Ps?: FlyTrustedThirdParties | undefined;
   /** The permission token's location (default Fly's `https://api.fly.io/v1`). */
   readonly location?: string | undefined;
+  /** The caveat types to read (default: superfly's standard ones). */
   readonly registry?: FlyCaveatRegistry | undefined;
+  /** Size and count limits (the library's usual ones; see SECURITY.md). */
   readonly limits?: Partial<Limits> | undefined;
   /**
    * Which engine computes the HMAC chains: 'auto' (default: WASM once `ready()` has loaded it, else
@@ -218,8 +229,11 @@ export function verifyFly(header: string, options: FlyVerifyOptions): FlyVerifyR
 export type FlyBatchRequest =
   | string
   | {
+      /** The `Authorization` header (or the tokens alone, comma-separated). */
       readonly header: string;
+      /** This request's access (default: the options' `access`). */
       readonly access?: FlyAccess | readonly FlyAccess[] | undefined;
+      /** This request's clock (default: the options' `now`, else now). */
       readonly now?: Date | number | undefined;
     };
 
@@ -233,6 +247,7 @@ export type FlyBatchRequest =
  * ```
  */
 export interface FlyBatchOptions extends Omit<FlyVerifyOptions, 'access'> {
+  /** The access of requests that do not give their own. */
   readonly access?: FlyAccess | readonly FlyAccess[] | undefined;
 }
 

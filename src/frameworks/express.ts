@@ -33,6 +33,7 @@ declare global {
  * ```
  */
 export interface ExpressAuthOptions {
+  /** The gateway that verifies each request's macaroons. */
   readonly gateway: Gateway;
   /** The request's own facts (e.g. `account = ${req.params.id}`); `req.params` is the route's. */
   readonly facts?: RequestFacts<Request> | undefined;

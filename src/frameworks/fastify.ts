@@ -42,6 +42,7 @@ declare module 'fastify' {
  * ```
  */
 export interface FastifyMacaroonOptions {
+  /** The gateway that verifies each request's macaroons. */
   readonly gateway: Gateway;
   /** The request's own facts (e.g. `account = ${request.params.id}`). */
   readonly facts?: RequestFacts<FastifyRequest> | undefined;

@@ -36,11 +36,17 @@ export const BAKERY_PROTOCOL_HEADER = 'Bakery-Protocol-Version';
  * ```
  */
 export interface HttpBakeryErrorInfo {
+  /** The macaroon to discharge and retry with (V2 JSON), in a discharge-required error. */
   readonly Macaroon?: unknown | undefined;
+  /** The path the macaroon's cookie should be set for, relative to the request's. */
   readonly MacaroonPath?: string | undefined;
+  /** The suffix of the cookie name (`macaroon-<suffix>`) to keep the discharged macaroon under. */
   readonly CookieNameSuffix?: string | undefined;
+  /** Interaction kinds the discharger offers and their parameters, in an interaction-required error. */
   readonly InteractionMethods?: Readonly<Record<string, unknown>> | undefined;
+  /** The legacy interaction: a URL for a person to visit. */
   readonly VisitURL?: string | undefined;
+  /** The legacy interaction: a URL to wait on for the discharge. */
   readonly WaitURL?: string | undefined;
 }
 
@@ -55,8 +61,11 @@ export interface HttpBakeryErrorInfo {
  * ```
  */
 export interface HttpBakeryErrorBody {
+  /** The error code, e.g. `macaroon discharge required`, `interaction required`. */
   readonly Code?: string | undefined;
+  /** A human-readable message. */
   readonly Message?: string | undefined;
+  /** What the client needs to act on the error. */
   readonly Info?: HttpBakeryErrorInfo | undefined;
 }
 

@@ -17,6 +17,7 @@ import { formatTime } from './time.js';
  * ```
  */
 export interface Caveat {
+  /** The condition: a first-party predicate such as `time-before …`, or what the third party must check. */
   readonly condition: string;
   /** The namespace URI of a first-party condition, e.g. 'std'. Absent: the condition is used as is. */
   readonly namespace?: string | undefined;

@@ -32,8 +32,11 @@ import { type Instant, isBefore, parseTime } from './time.js';
  * ```
  */
 export interface CheckContext {
+  /** The clock `time-before` compares with (ms since the epoch or a Date; default now). */
   readonly now?: number | Date | undefined;
+  /** The operations the request performs (`allow`/`deny` check them). */
   readonly operations?: readonly string[] | undefined;
+  /** Values declared by `declared` caveats (inferred from the macaroons when absent). */
   readonly declared?: ReadonlyMap<string, string> | undefined;
   readonly [key: string]: unknown;
 }
@@ -65,9 +68,13 @@ export type CheckFunction = (
  * ```
  */
 export interface CheckerInfo {
+  /** The prefix the namespace maps to (empty for the std namespace's default). */
   readonly prefix: string;
+  /** The condition's name, e.g. `time-before`. */
   readonly name: string;
+  /** The namespace URI the condition belongs to, e.g. `std`. */
   readonly namespace: string;
+  /** The function that checks the condition's argument. */
   readonly check: CheckFunction;
 }
 

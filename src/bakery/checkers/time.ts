@@ -16,7 +16,9 @@ import { InvalidArgumentError } from '../../errors.js';
  * ```
  */
 export interface Instant {
+  /** Milliseconds since the epoch, as Date.parse gives them. */
   readonly ms: number;
+  /** The nanoseconds below the millisecond (0–999,999) that a Date cannot hold. */
   readonly subMsNanos: number;
 }
 

@@ -27,34 +27,63 @@ import type { FlyCaveatEntry, FlyCaveatType } from './types.js';
  * ```
  */
 export const CaveatIds = Object.freeze({
+  /** An organization and the actions allowed on it. */
   Organization: 0n,
+  /** The volumes a token may act on, with the actions allowed on each. */
   Volumes: 2n,
+  /** The apps a token may act on, with the actions allowed on each. */
   Apps: 3n,
+  /** The time window (not before, not after) in which the token is valid. */
   ValidityWindow: 4n,
+  /** The organization features a token may use. */
   FeatureSet: 5n,
+  /** The GraphQL mutations a token may run. */
   Mutations: 6n,
+  /** The machines a token may act on. */
   Machines: 7n,
+  /** Third-party auth caveat: discharged only for this Fly.io user. */
   ConfineUser: 8n,
+  /** Third-party auth caveat: discharged only for a member of this organization. */
   ConfineOrganization: 9n,
+  /** Names the Fly.io user the token was issued to; restricts nothing by itself. */
   IsUser: 10n,
+  /** A third-party caveat: location, verifier key and ticket. */
   ThirdParty: 11n,
+  /** Binds a discharge to the token it discharges (a hash of its tail). */
   BindToParentToken: 12n,
+  /** Caveats that apply only when the request names the resource they restrict. */
   IfPresent: 13n,
+  /** The machine features (such as exec) a token may use. */
   MachineFeatureSet: 14n,
+  /** Requests must come from this machine. */
   FromMachineSource: 15n,
+  /** The clusters a token may act on. */
   Clusters: 16n,
+  /** Third-party auth caveat: discharged only for a Google login of this domain. */
   ConfineGoogleHD: 19n,
+  /** Third-party auth caveat: discharged only for a member of this GitHub organization. */
   ConfineGitHubOrg: 20n,
+  /** The longest validity a discharge may be given. */
   MaxValidity: 21n,
+  /** The token acts with a member's rights, not an admin's (also read as NoAdminFeatures). */
   IsMember: 22n,
+  /** Attestation in a discharge: the Fly.io user id. */
   FlyioUserID: 23n,
+  /** Attestation in a discharge: the GitHub user id. */
   GitHubUserID: 24n,
+  /** Attestation in a discharge: the Google user id. */
   GoogleUserID: 25n,
+  /** The actions allowed, whatever the resource. */
   Action: 26n,
+  /** The commands a machine exec may run. */
   Commands: 27n,
+  /** The app features a token may use. */
   AppFeatureSet: 28n,
+  /** The storage object prefixes a token may act on. */
   StorageObjects: 29n,
+  /** The roles a token may act with. */
   AllowedRoles: 30n,
+  /** Requests must come from this organization, app and machine instance (Fly's fly-src header). */
   FlySrc: 31n,
   /** First id of the user-defined (private) range. */
   MinUserDefined: 1n << 48n,

@@ -51,7 +51,9 @@ export interface CaveatSetCodec {
  * ```
  */
 export interface FlyCaveatType<V = unknown> {
+  /** The caveat type id on the wire (see CaveatIds; user-defined ids start at CaveatIds.MinUserDefined). */
   readonly id: bigint;
+  /** The type's name in superfly's JSON form (`"type"`). */
   readonly name: string;
   /** Other names accepted in JSON input (superfly's RegisterCaveatJSONAlias). */
   readonly aliases?: readonly string[] | undefined;
@@ -82,8 +84,11 @@ export interface FlyCaveatType<V = unknown> {
  * ```
  */
 export interface FlyCaveatEntry {
+  /** The caveat type id on the wire. */
   readonly id: bigint;
+  /** The registered type, or undefined for a type this registry does not know (it always denies). */
   readonly type: FlyCaveatType | undefined;
+  /** The decoded body, as the type's `decode` returns it. */
   readonly value: unknown;
   /** The exact body bytes of an unregistered caveat (re-emitted verbatim). */
   readonly raw?: Uint8Array | undefined;
@@ -101,8 +106,11 @@ export interface FlyCaveatEntry {
  * ```
  */
 export interface FlyCaveat {
+  /** The type's name, or its numeric id as text for an unregistered type. */
   readonly type: string;
+  /** The body in superfly's JSON form. */
   readonly body: unknown;
+  /** For an unregistered type: its exact MessagePack body, re-emitted as it came. */
   readonly raw?: Uint8Array | undefined;
 }
 
