@@ -34,6 +34,8 @@ import {
   type SliceChecker,
   type SliceTests,
 } from './predicates.js';
+import { clockOf } from './time-before.js';
+import { timeCaveatDeadline } from './time-caveat.js';
 
 export type { GeneralCheck, SliceChecker } from './predicates.js';
 
@@ -300,11 +302,25 @@ export class Verifier {
       slice = [];
       for (const c of caveats) if (c.text !== undefined) slice.push(c.text);
     }
-    return new CaveatProgram(this, this.#generation, caveats, open, slice);
+    // With the library's timeBefore among the checks, a `time < T` caveat is satisfied while the clock is
+    // before T, whatever the other checks say: T is read once here, and a check compares two numbers.
+    let deadlines: Float64Array | undefined;
+    if (this.#predicates.hasTimeBefore) {
+      for (let i = 0; i < open.length; i++) {
+        const text = (open[i] as CaveatToCheck).text;
+        const deadline = text === undefined ? undefined : timeCaveatDeadline(text);
+        if (deadline === undefined) continue;
+        deadlines ??= new Float64Array(open.length).fill(Number.NaN);
+        deadlines[i] = deadline;
+      }
+    }
+    return new CaveatProgram(this, this.#generation, caveats, open, slice, deadlines);
   }
 
   /**
    * `checkCaveatList` for a list from `compileCaveats` (of this verifier, or it is compiled again).
+   * `now`: Date.now() as the caller read it for this request, to spare another read of the clock where
+   * the verifier judges `timeBefore` itself (the context's `now` still comes first, as for timeBefore).
    *
    * @example
    * ```ts
@@ -314,7 +330,11 @@ export class Verifier {
    * error?.reason; // 'caveat-not-satisfied'
    * ```
    */
-  checkCompiled(compiled: CompiledCaveats, options: VerifyOptions = {}): NotAuthorizedError | undefined {
+  checkCompiled(
+    compiled: CompiledCaveats,
+    options: VerifyOptions = {},
+    now?: number,
+  ): NotAuthorizedError | undefined {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError(`verify options must be an object, got ${describeType(options)}`);
     }
@@ -331,7 +351,17 @@ export class Verifier {
     const open = program.open;
     const tests = program.slice ? predicates.sliceTests(program.slice, context) : undefined;
     const general = predicates.hasGeneral;
+    const deadlines = program.deadlines;
+    let clock: number | undefined;
     for (let i = 0; i < open.length; i++) {
+      if (deadlines !== undefined) {
+        const deadline = deadlines[i] as number;
+        if (deadline === deadline) {
+          // Before T: satisfied. Otherwise (or with a clock that cannot be read) the checks decide.
+          clock ??= clockOf(context, now ?? Date.now());
+          if (clock < deadline) continue;
+        }
+      }
       const { bytes, text, macaroon } = open[i] as CaveatToCheck;
       if (text !== undefined) {
         if (requestHasText(exact, text, bytes)) continue;
@@ -628,6 +658,11 @@ class CaveatProgram implements CompiledCaveats {
     readonly open: readonly CaveatToCheck[],
     /** Every caveat's text, for slice checkers; undefined without them. */
     readonly slice: readonly string[] | undefined,
+    /**
+     * By open caveat, its `time < T` deadline when the verifier judges timeBefore itself (NaN for the
+     * others); undefined when there is none.
+     */
+    readonly deadlines: Float64Array | undefined,
   ) {
     Object.freeze(this);
   }

@@ -91,7 +91,7 @@ export class CachedVerification {
     const cache = this.#o.cache;
     const entry = cache?.get(candidate.value, this.#o.keyTag);
     if (entry === undefined) return this.#miss(candidate, facts);
-    // One reading of the clock for the key's expiry and the revocation check.
+    // One reading of the clock for the key's expiry, the revocation check and the time caveats.
     const now = Date.now();
     const live = this.#liveKey(entry, now);
     if (live instanceof Promise) {
@@ -143,7 +143,7 @@ export class CachedVerification {
       error =
         entry.compiled === undefined
           ? checks.checkCaveatList(entry.caveats, facts)
-          : checks.checkCompiled(entry.compiled, facts);
+          : checks.checkCompiled(entry.compiled, facts, now);
     } catch (e) {
       return failure(e);
     }
