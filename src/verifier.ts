@@ -356,7 +356,7 @@ export class Verifier {
     for (let i = 0; i < open.length; i++) {
       if (deadlines !== undefined) {
         const deadline = deadlines[i] as number;
-        if (deadline === deadline) {
+        if (!Number.isNaN(deadline)) {
           // Before T: satisfied. Otherwise (or with a clock that cannot be read) the checks decide.
           clock ??= clockOf(context, now ?? Date.now());
           if (clock < deadline) continue;
