@@ -263,7 +263,8 @@ afterEach(() => {
 });
 
 describe('timeBefore judged in the engine gives the verdicts of calling it', () => {
-  it('recognises the library function itself, not a wrapper', () => {
+  it('recognises the library function itself (from either entry), not a wrapper', () => {
+    expect(mainTimeBefore).toBe(timeBefore);
     const p = new Predicates();
     p.addGeneral((text, c) => timeBefore(text, c));
     expect(p.hasTimeBefore).toBe(false);
