@@ -10,7 +10,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setWasmEngine, wasmEngineLoaded } from '../../src/engine/registry.js';
 import { createWasmEngine } from '../../src/engine/wasm.js';
 import { timeBefore } from '../../src/gateway/index.js';
-import { Macaroon, parseCaveatTime, Verifier, type VerifyOptions } from '../../src/index.js';
+import {
+  Macaroon,
+  timeBefore as mainTimeBefore,
+  parseCaveatTime,
+  Verifier,
+  type VerifyOptions,
+} from '../../src/index.js';
 import { Predicates } from '../../src/predicates.js';
 import { BUILDS } from './fixtures.js';
 
