@@ -94,6 +94,11 @@ export function constantTimeEqualAt(u8: Uint8Array, off: number, len: number, b:
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return concatByteList(parts);
+}
+
+/** The parts one after another; for lists too long to spread into concatBytes (a streamed body's chunks). */
+export function concatByteList(parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);

@@ -28,7 +28,7 @@ describe('util.inspect', () => {
     for (const shown of [text, inspect(m, { depth: 10, showHidden: true }), inspect([m, { m }])]) {
       expect(shown).not.toContain(bytesToHex(m.signature));
       expect(shown).not.toContain(base64UrlEncode(m.signature));
-      expect(shown).not.toContain(String(m.signature[0]) + ', ' + String(m.signature[1]));
+      expect(shown).not.toContain(`${String(m.signature[0])}, ${String(m.signature[1])}`);
       expect(shown).not.toContain(base64UrlEncode(m.caveats[2]?.verificationId ?? new Uint8Array(0)));
     }
   });

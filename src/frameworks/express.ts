@@ -12,7 +12,6 @@ import type { Authorized, Gateway } from '../gateway/gateway.js';
 import type { RequestFacts } from '../gateway/web.js';
 
 declare global {
-  // biome-ignore lint/style/noNamespace: Express's own extension point (declaration merging).
   namespace Express {
     interface Request {
       /** Set by macaroon-engine's middleware on requests it authorized. */

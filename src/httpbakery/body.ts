@@ -3,6 +3,7 @@
  * from a peer (bakery and Fly dischargers, services' discharge-required answers): a peer that sends more
  * than it should never makes us hold more than the limit.
  */
+import { concatByteList } from '../bytes.js';
 
 /** What a bounded read needs of a Web Request or Response. */
 export interface MessageWithBody {
@@ -45,17 +46,5 @@ export async function readBodyLimited(
     }
     chunks.push(value);
   }
-  return concatChunks(chunks, total);
-}
-
-/** The chunks one after another (`total` is the sum of their lengths). */
-export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatByteList(chunks);
 }

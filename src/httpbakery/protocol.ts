@@ -81,7 +81,7 @@ export function requestVersion(headers: { get(name: string): string | null }): 0
   const text = headers.get(BAKERY_PROTOCOL_HEADER);
   if (text === null || !/^\d+$/.test(text.trim())) return 0;
   const n = Number(text.trim());
-  return (n > 3 ? 3 : n) as 0 | 1 | 2 | 3;
+  return Math.min(n, 3) as 0 | 1 | 2 | 3;
 }
 
 /**

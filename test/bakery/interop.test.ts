@@ -17,7 +17,6 @@ import {
   NOW_EXPIRED,
   NOW_VALID,
   TP1,
-  TP2,
 } from '../../scripts/vectors/bakery-plans.js';
 import {
   BakeryMacaroon,

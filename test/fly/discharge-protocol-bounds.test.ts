@@ -8,13 +8,7 @@ import {
   flyDischargeHandler,
   toFlyHeader,
 } from '../../src/fly/index.js';
-
-const key = new Uint8Array(32).fill(2);
-const authKey = new Uint8Array(32).fill(3);
-const AUTH = 'https://auth.example';
-const token = FlyMacaroon.create({ key, kid: new Uint8Array([1]), location: 'https://api.fly.io/v1' })
-  .attenuate([{ type: 'Organization', body: { id: 7, mask: 'r' } }])
-  .addThirdParty({ key: authKey, location: AUTH, caveats: [] });
+import { AUTH, authKey, token } from './protocol-fixtures.js';
 
 /** An endless stream of `chunk`-byte pieces that counts what was pulled from it. */
 function endless(chunk: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {

@@ -9,17 +9,7 @@ import {
   toFlyHeader,
   verifyFly,
 } from '../../src/fly/index.js';
-
-const key = new Uint8Array(32).fill(2);
-const authKey = new Uint8Array(32).fill(3);
-const AUTH = 'https://auth.example';
-const token = FlyMacaroon.create({ key, kid: new Uint8Array([1]), location: 'https://api.fly.io/v1' })
-  .attenuate([{ type: 'Organization', body: { id: 7, mask: 'r' } }])
-  .addThirdParty({
-    key: authKey,
-    location: AUTH,
-    caveats: [{ type: 'ConfineOrganization', body: { id: 7 } }],
-  });
+import { AUTH, authKey, key, token } from './protocol-fixtures.js';
 
 /** A fetch that serves `handler` for AUTH and records what it was asked. */
 function fetchFor(handler: (r: Request) => Promise<Response>, seen: string[] = []): typeof fetch {
