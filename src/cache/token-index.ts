@@ -8,9 +8,10 @@
  * character one at a time (about 1 µs for a 600-character W1 bundle on a 2020s server core, most of
  * what a hit would cost); a sample plus one `memcmp`-speed comparison costs a tenth of that.
  *
- * The sample is the last 32 characters (every bundle format ends with the last macaroon's signature, or
- * a field right after it) and 32 more spread evenly over the rest from an offset chosen at random per
- * process, mixed with the length and a random seed. A token that differs from another only outside
+ * The sample is the last 8 characters (every bundle format ends with the last macaroon's signature, or
+ * a field right after it: 8 base64 characters are 48 bits of it) and 16 more spread evenly over the
+ * rest from an offset chosen at random per process (for a W1 bundle of ~570 characters, one every ~35,
+ * so no signature, 43 characters or more, escapes them), mixed with the length and a random seed. A token that differs from another only outside
  * its sample (the same macaroons written with other whitespace, say) files under the same number: the
  * cache bounds how many entries share one (see MAX_CHAIN in verified-token-cache.ts), so such tokens
  * cost a few comparisons at most and never reach anyone else's entries, whose numbers an attacker
@@ -19,7 +20,7 @@
 
 import { randomBytes } from '../random.js';
 
-const TAIL = 16;
+const TAIL = 8;
 const SPREAD = 16;
 const M = 0x01000193;
 
