@@ -75,6 +75,8 @@ async function mintTokens(
     const { identifier, key, keyId } = await keyFor();
     let m = Macaroon.create('https://svc/', key, identifier).addFirstPartyCaveat(`account = ${rnd(3)}`);
     for (let c = rnd(4); c > 0; c--) m = m.addFirstPartyCaveat(CAVEATS[rnd(CAVEATS.length)] as string);
+    // A deadline the stream's clock passes while the token may be cached (minting ends near T0 + 2800).
+    if (rnd(2) === 0) m = m.addFirstPartyCaveat(`time < ${new Date(T0 + 3000 + rnd(8) * 700).toISOString()}`);
     const discharges: Macaroon[] = [];
     if (rnd(3) === 0) {
       const caveatKey = new Uint8Array(32).fill(i + 1);
