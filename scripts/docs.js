@@ -3,7 +3,8 @@
 // Validated, every warning an error: a public type that references one not exported (notExported), a
 // broken {@link} (invalidLink), and a declaration or member without TSDoc (notDocumented). Every
 // declaration kind a module exports must be documented, and so must each method (TypeDoc checks their
-// signatures); properties are described where they need it. test/docs/typedoc.test.ts runs it in npm test.
+// signatures), property and accessor, those of inline object types included. test/docs/typedoc.test.ts
+// runs it in npm test.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,10 +35,17 @@ const args = [
   '--validation.notExported',
   '--validation.invalidLink',
   '--validation.notDocumented',
-  ...['Enum', 'Variable', 'Function', 'Class', 'Interface', 'TypeAlias', 'Namespace'].flatMap((kind) => [
-    '--requiredToBeDocumented',
-    kind,
-  ]),
+  ...[
+    'Enum',
+    'Variable',
+    'Function',
+    'Class',
+    'Interface',
+    'TypeAlias',
+    'Namespace',
+    'Property',
+    'Accessor',
+  ].flatMap((kind) => ['--requiredToBeDocumented', kind]),
   '--treatValidationWarningsAsErrors',
   ...entries.flatMap((e) => ['--entryPoints', e]),
   ...process.argv.slice(2),

@@ -89,8 +89,11 @@ export interface VerifyOptions {
  * ```
  */
 export interface BatchItem extends VerifyOptions {
+  /** The root macaroon, decoded or serialized in any format. */
   readonly macaroon: Macaroon | string | Uint8Array;
+  /** The root key it must verify under (text is UTF-8 encoded). */
   readonly rootKey: string | Uint8Array;
+  /** The discharges sent with it, decoded or serialized. */
   readonly discharges?: readonly (Macaroon | string | Uint8Array)[] | undefined;
 }
 
@@ -115,8 +118,18 @@ export type MacaroonInput = Macaroon | string | Uint8Array;
  * ```
  */
 export type BatchResult =
-  | { readonly ok: true; readonly error?: undefined }
-  | { readonly ok: false; readonly error: MacaroonError };
+  | {
+      /** Authorized. */
+      readonly ok: true;
+      /** Never set when authorized. */
+      readonly error?: undefined;
+    }
+  | {
+      /** Not authorized, or the item could not be verified. */
+      readonly ok: false;
+      /** The error `verify` would have thrown for the item alone. */
+      readonly error: MacaroonError;
+    };
 
 const REASONS: Record<number, NotAuthorizedReason> = {
   [Status.SIGNATURE_MISMATCH]: 'signature-mismatch',
@@ -628,7 +641,9 @@ function asMacaroonError(e: unknown): MacaroonError {
  * ```
  */
 export interface CaveatToCheck {
+  /** The predicate's bytes (the caveat identifier). */
   readonly bytes: Uint8Array;
+  /** The predicate as text, or undefined when its bytes are not valid UTF-8. */
   readonly text: string | undefined;
   /** 0 for the root macaroon, else the discharge's index in the request (as in verify's errors). */
   readonly macaroon: number;
@@ -646,6 +661,7 @@ export interface CaveatToCheck {
  * ```
  */
 export interface CompiledCaveats {
+  /** The caveats it was compiled from. */
   readonly caveats: readonly CaveatToCheck[];
 }
 

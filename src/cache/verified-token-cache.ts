@@ -43,7 +43,15 @@ export interface CacheEntry {
    * Whether the root macaroon restricts every prefix of `requiredCaveats` (a gateway option), worked
    * out once for the prefixes of the gateway that stored the entry.
    */
-  readonly restricts?: { readonly prefixes: readonly Uint8Array[]; readonly result: boolean } | undefined;
+  readonly restricts?:
+    | {
+        /** The prefixes it was worked out for. */
+        readonly prefixes: readonly Uint8Array[];
+        /** Whether the root macaroon restricts them all. */
+        readonly result: boolean;
+      }
+    | undefined;
+  /** What verification established, handed to the handler on every hit. */
   readonly verified: VerifiedToken;
   /** Estimated bytes held. */
   readonly size: number;
@@ -80,11 +88,15 @@ export interface VerifiedTokenCacheOptions {
  * ```
  */
 export interface CacheStats {
+  /** Lookups that found a verified entry. */
   readonly hits: number;
+  /** Lookups that did not (the token was verified in full). */
   readonly misses: number;
+  /** Entries held now. */
   readonly entries: number;
   /** Estimated bytes held (key text, caveats and bookkeeping). */
   readonly bytes: number;
+  /** Entries dropped to stay within the entry and byte bounds. */
   readonly evictions: number;
 }
 
@@ -307,6 +319,7 @@ export class VerifiedTokenCache {
     this.#bytes = 0;
   }
 
+  /** Hits, misses, entries, bytes and evictions so far. */
   get stats(): CacheStats {
     return {
       hits: this.#hits,

@@ -23,7 +23,9 @@ import { type RootKey, type RootKeyResolver, type RootKeySource, resolveRootKey 
  * ```
  */
 export interface BundleItem extends VerifyOptions {
+  /** The root macaroon and its discharges as one serialized bundle, as they came with the request. */
   readonly bundle: string | Uint8Array;
+  /** The root key the bundle's root macaroon must verify under. */
   readonly rootKey: RootKey;
 }
 
@@ -38,8 +40,16 @@ export interface BundleItem extends VerifyOptions {
  * ```
  */
 export type GatewayItem =
-  | (Omit<BatchItem, 'rootKey'> & { readonly bundle?: undefined; readonly rootKey: RootKeySource })
-  | (Omit<BundleItem, 'rootKey'> & { readonly rootKey: RootKeySource });
+  | (Omit<BatchItem, 'rootKey'> & {
+      /** Absent: the item gives its macaroon and discharges decoded. */
+      readonly bundle?: undefined;
+      /** The root key, or a function that finds it by the root macaroon's identifier. */
+      readonly rootKey: RootKeySource;
+    })
+  | (Omit<BundleItem, 'rootKey'> & {
+      /** The root key, or a function that finds it by the root macaroon's identifier. */
+      readonly rootKey: RootKeySource;
+    });
 
 type SingleItem = Omit<BatchItem, 'rootKey'> & { readonly rootKey: RootKeySource };
 
@@ -70,6 +80,7 @@ export type BatchVerify = (items: BatchItem[]) => BatchResult[] | Promise<BatchR
  * ```
  */
 export interface BundleTarget {
+  /** Marks a target that takes serialized bundles and decodes them itself. */
   readonly decodesBundles: true;
   /** How many batches it runs at once (a pool: its workers); the default for maxInFlight. */
   readonly concurrency?: number | undefined;
@@ -202,7 +213,13 @@ export class BatchVerifier {
     this.#batcher.flush();
   }
 
-  get stats(): { readonly batches: number; readonly items: number } {
+  /** Batches run so far and the items they held. */
+  get stats(): {
+    /** Batches run so far. */
+    readonly batches: number;
+    /** Items those batches held (items ÷ batches is the mean batch size). */
+    readonly items: number;
+  } {
     return this.#batcher.stats;
   }
 

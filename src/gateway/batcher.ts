@@ -212,7 +212,12 @@ export class MicroBatcher<I, R> {
   }
 
   /** Batches run so far and the items they held (their ratio is the mean batch size). */
-  get stats(): { readonly batches: number; readonly items: number } {
+  get stats(): {
+    /** Batches run so far. */
+    readonly batches: number;
+    /** Items those batches held (items ÷ batches is the mean batch size). */
+    readonly items: number;
+  } {
     return { batches: this.#batches, items: this.#total };
   }
 }

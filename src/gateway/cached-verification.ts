@@ -74,7 +74,19 @@ export interface KeyLookup {
   get(
     id: string,
     now?: number,
-  ): { readonly key: Uint8Array } | undefined | Promise<{ readonly key: Uint8Array } | undefined>;
+  ):
+    | {
+        /** The root key's bytes. */
+        readonly key: Uint8Array;
+      }
+    | undefined
+    | Promise<
+        | {
+            /** The root key's bytes. */
+            readonly key: Uint8Array;
+          }
+        | undefined
+      >;
 }
 
 const REVOKED = 'the macaroon has been revoked';

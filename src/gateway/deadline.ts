@@ -18,7 +18,9 @@ export type { GatewayHook } from './errors.js';
  * ```
  */
 export interface TimeoutEvent {
+  /** The hook that missed its deadline. */
   readonly hook: GatewayHook;
+  /** The deadline it missed, in milliseconds. */
   readonly timeoutMs: number;
 }
 

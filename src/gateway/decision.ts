@@ -25,7 +25,9 @@ import { HookTimeoutError, KeyLookupError, RevokedError, UnknownRootKeyError } f
  * ```
  */
 export interface Authorized {
+  /** The root macaroon that authorized the request. */
   readonly macaroon: Macaroon;
+  /** The discharges used with it. */
   readonly discharges: readonly Macaroon[];
   /**
    * What verification established (root identifier, root key id, declared values, the caveats
@@ -73,10 +75,28 @@ export type DecisionCode = MacaroonErrorCode | 'ERR_INTERNAL';
  * ```
  */
 export type Decision =
-  | ({ readonly status: 200 } & Authorized)
-  | { readonly status: 400; readonly code: DecisionCode }
-  | { readonly status: 401; readonly reason: DenialReason }
-  | { readonly status: 500 | 503; readonly code: DecisionCode };
+  | ({
+      /** Authorized. */
+      readonly status: 200;
+    } & Authorized)
+  | {
+      /** The token could not be read. */
+      readonly status: 400;
+      /** Why, as a stable code. */
+      readonly code: DecisionCode;
+    }
+  | {
+      /** Not authorized. */
+      readonly status: 401;
+      /** Why, stable for code (never the caveat's text). */
+      readonly reason: DenialReason;
+    }
+  | {
+      /** The gateway could not decide: a hook failed or missed its deadline (fail closed). */
+      readonly status: 500 | 503;
+      /** Why, as a stable code. */
+      readonly code: DecisionCode;
+    };
 
 /**
  * Maps an error to its decision: the token's fault (400, 401) or ours (500, 503).

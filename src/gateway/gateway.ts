@@ -49,6 +49,7 @@ export {
  * ```
  */
 export interface GatewayKeyStore extends RevocationCheck, KeyLookup {
+  /** Finds the root key of a macaroon by its identifier. */
   readonly resolver: RootKeyResolver;
   keyIdOf(identifier: Uint8Array): string | undefined;
   /** Tells `listener` of revocations and reloads; returns a function that unsubscribes. */
@@ -138,9 +139,11 @@ export interface GatewayOptions extends ExtractOptions {
 export interface GatewayStats {
   /** Verification batches run, and the items they held. */
   readonly batches: number;
+  /** Items those batches held. */
   readonly items: number;
   /** Hooks that missed their deadline (each answered 503 `ERR_TIMEOUT`), in all and by hook. */
   readonly timeouts: number;
+  /** The same, by hook. */
   readonly timeoutsByHook: Readonly<Record<GatewayHook, number>>;
 }
 

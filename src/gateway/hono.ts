@@ -21,7 +21,10 @@ import type { RequestFacts } from './web.js';
  * app.get('/me', honoMacaroonAuth({ gateway }), (c) => c.json({ caveats: c.get('macaroon').macaroon.caveats.length }));
  * ```
  */
-export type MacaroonVariables = { macaroon: Authorized };
+export type MacaroonVariables = {
+  /** What the gateway established for the request (`c.get('macaroon')`). */
+  macaroon: Authorized;
+};
 
 /**
  * Options of `honoMacaroonAuth`: the gateway, the request's facts from the Hono context, the denial hook.
@@ -36,7 +39,9 @@ export type MacaroonVariables = { macaroon: Authorized };
  * ```
  */
 export interface HonoAuthOptions {
+  /** The gateway that verifies each request's macaroons. */
   readonly gateway: Gateway;
+  /** The request's own facts (e.g. `account = ${c.req.param('id')}`), checked against the caveats. */
   readonly facts?: RequestFacts<Context> | undefined;
   /** Shapes or observes a refusal: return a response (e.g. `denial.problem`) to send it instead. */
   readonly onDenied?: DenialHook<Context> | undefined;
@@ -55,9 +60,10 @@ export interface HonoAuthOptions {
  * app.get('/api/me', (c) => c.json({ id: c.get('macaroon').verified.identifierText }));
  * ```
  */
-export function honoMacaroonAuth(
-  options: HonoAuthOptions,
-): MiddlewareHandler<{ Variables: MacaroonVariables }> {
+export function honoMacaroonAuth(options: HonoAuthOptions): MiddlewareHandler<{
+  /** The variables the middleware sets. */
+  Variables: MacaroonVariables;
+}> {
   const { gateway, facts, onDenied } = options;
   return async (c, next) => {
     const decision = await gateway.authorize(c.req.raw.headers, facts ? facts(c) : {});

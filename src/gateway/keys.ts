@@ -55,7 +55,9 @@ export type RootKeySource = RootKey | RootKeyResolver;
  * ```
  */
 export interface StoredKey {
+  /** The key id, written at the start of the identifiers minted with it. */
   readonly id: string;
+  /** The root key's bytes. */
   readonly key: Uint8Array;
   /** Milliseconds since the epoch; the key verifies and mints from then on. */
   readonly notBefore: number;
@@ -73,7 +75,9 @@ export interface StoredKey {
  * ```
  */
 export interface AddKeyOptions {
+  /** Milliseconds since the epoch from which the key verifies and mints (default: now). */
   readonly notBefore?: number | undefined;
+  /** Milliseconds since the epoch at which the key is forgotten (default: never). */
   readonly expiresAt?: number | undefined;
 }
 
@@ -214,7 +218,12 @@ export class KeyStore {
   }
 
   /** A fresh identifier naming the current key, for `Macaroon.create`. */
-  newIdentifier(): { identifier: string; key: Uint8Array } {
+  newIdentifier(): {
+    /** A fresh identifier, `<key id>:<random>`. */
+    identifier: string;
+    /** The current key, to mint the macaroon with. */
+    key: Uint8Array;
+  } {
     const k = this.current();
     if (!k) throw new InvalidArgumentError('the key store has no live key to mint with');
     return { identifier: `${k.id}:${base64UrlEncode(randomBytes(16))}`, key: k.key };

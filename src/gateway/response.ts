@@ -15,8 +15,11 @@ import type { Decision } from './gateway.js';
  * ```
  */
 export interface DenialResponse {
+  /** The HTTP status: 400, 401, 500 or 503. */
   readonly status: number;
+  /** The response headers: JSON content type, `no-store`, and `WWW-Authenticate` for a 401. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The JSON body: codes only, never the token, a key or a caveat's text. */
   readonly body: string;
 }
 

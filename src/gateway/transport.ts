@@ -46,6 +46,7 @@ export type TokenSource = 'authorization' | 'macaroons-header' | 'cookie';
  * ```
  */
 export interface TokenCandidate {
+  /** Where the token was found: the Authorization header, the Macaroons header, or a cookie. */
   readonly source: TokenSource;
   /** The cookie's name, for a cookie. */
   readonly name?: string | undefined;
@@ -312,7 +313,12 @@ function cookieValue(raw: string): string | undefined {
 export function decodeCandidate(
   candidate: TokenCandidate,
   limits?: Partial<Limits>,
-): { macaroon: Macaroon; discharges: Macaroon[] } {
+): {
+  /** The root macaroon. */
+  macaroon: Macaroon;
+  /** The discharges that came with it. */
+  discharges: Macaroon[];
+} {
   if (candidate.error) throw candidate.error;
   const [macaroon, ...discharges] = Macaroon.deserializeBundle(
     candidate.value,

@@ -27,7 +27,9 @@ export type RequestFacts<Req> = (request: Req) => VerifyOptions | Promise<Verify
  * ```
  */
 export interface WebAuthOptions {
+  /** The gateway that verifies each request's macaroons. */
   readonly gateway: Gateway;
+  /** The request's own facts (e.g. `account = …` from the URL), checked against the caveats. */
   readonly facts?: RequestFacts<Request> | undefined;
   /** Shapes or observes a refusal: return a response (e.g. `denial.problem`) to send it instead. */
   readonly onDenied?: DenialHook<Request> | undefined;

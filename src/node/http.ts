@@ -24,7 +24,9 @@ import type { RequestFacts } from '../gateway/web.js';
  * ```
  */
 export interface NodeAuthOptions {
+  /** The gateway that verifies each request's macaroons. */
   readonly gateway: Gateway;
+  /** The request's own facts (e.g. `account = …` from the URL), checked against the caveats. */
   readonly facts?: RequestFacts<IncomingMessage> | undefined;
   /** Told of a failure in `facts` or the handler (default: console.error); the client gets a bare 500. */
   readonly onError?: ((error: unknown) => void) | undefined;
@@ -46,7 +48,10 @@ export interface NodeAuthOptions {
  * );
  * ```
  */
-export type AuthorizedRequest = IncomingMessage & { macaroon?: Authorized | undefined };
+export type AuthorizedRequest = IncomingMessage & {
+  /** What the gateway established, set by the middleware on an authorized request. */
+  macaroon?: Authorized | undefined;
+};
 
 /**
  * Node's parsed headers as a HeaderLookup (repeated headers are already joined by Node).

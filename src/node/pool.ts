@@ -98,6 +98,7 @@ export class VerifierPool {
     this.#pool.catch(() => {});
   }
 
+  /** How many worker threads the pool runs. */
   get size(): number {
     return this.#size;
   }

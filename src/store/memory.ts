@@ -15,7 +15,9 @@ import type { BackingEvents, Revocation, RootKeyBacking, RootKeyRecord } from '.
  * ```
  */
 export class MemoryBacking implements RootKeyBacking {
+  /** The root keys, by key id. */
   protected readonly keys = new Map<string, RootKeyRecord>();
+  /** The revocations, by what they revoke. */
   protected readonly revocations = new Map<string, Revocation>();
 
   /** The key with this id, or undefined when there is none. */

@@ -24,6 +24,7 @@ import type { Revocation, RootKeyBacking, RootKeyRecord, RotationPolicy } from '
  * ```
  */
 export interface RootKeyStoreOptions {
+  /** When a new key is made and how long keys verify. */
   readonly policy: RotationPolicy;
   /** The clock, in milliseconds since the epoch (default Date.now). */
   readonly now?: (() => number) | undefined;
@@ -46,8 +47,16 @@ export interface RootKeyStoreOptions {
  * ```
  */
 export type StoreEvent =
-  | { readonly kind: 'revoked'; readonly revocation: Revocation }
-  | { readonly kind: 'resync' };
+  | {
+      /** A macaroon or a root key was revoked (by this node or another). */
+      readonly kind: 'revoked';
+      /** What was revoked. */
+      readonly revocation: Revocation;
+    }
+  | {
+      /** The store reconnected or reloaded: anything cached from it must be checked again. */
+      readonly kind: 'resync';
+    };
 
 /**
  * What to revoke: one macaroon (by its root identifier) or every macaroon of a root key.
@@ -59,7 +68,15 @@ export type StoreEvent =
  * await store.revoke(one);
  * ```
  */
-export type RevocationTarget = { readonly identifier: Uint8Array | string } | { readonly keyId: string };
+export type RevocationTarget =
+  | {
+      /** The root macaroon's identifier: revokes it and every macaroon attenuated from it. */
+      readonly identifier: Uint8Array | string;
+    }
+  | {
+      /** A root key's id: revokes every macaroon minted with that key. */
+      readonly keyId: string;
+    };
 
 const MAX_KEYS = 1024;
 const MAX_NOT_FOUND = 4096;
@@ -203,7 +220,14 @@ export class RootKeyStore {
    * A fresh identifier naming the current key, and that key, to mint with: `Macaroon.create(location,
    * key, identifier)`.
    */
-  async newIdentifier(): Promise<{ identifier: string; key: Uint8Array; keyId: string }> {
+  async newIdentifier(): Promise<{
+    /** A fresh identifier, `<key id>:<random>`. */
+    identifier: string;
+    /** The current key, to mint the macaroon with. */
+    key: Uint8Array;
+    /** The current key's id. */
+    keyId: string;
+  }> {
     const k = await this.rootKey();
     return { identifier: `${k.id}:${base64UrlEncode(randomBytes(16))}`, key: k.key, keyId: k.id };
   }

@@ -17,7 +17,9 @@
 export interface RootKeyRecord {
   /** 32 lower-case hex characters (bakery's form); carried in every macaroon identifier it mints. */
   readonly id: string;
+  /** The root key's bytes: a secret. */
   readonly key: Uint8Array;
+  /** When the key was made, in milliseconds since the epoch. */
   readonly created: number;
   /** The key verifies while `now <= expires`, and is deleted after. */
   readonly expires: number;
@@ -55,6 +57,7 @@ export interface RotationPolicy {
  * ```
  */
 export interface Revocation {
+  /** What is revoked: one macaroon (`identifier`) or every macaroon of a root key (`key`). */
   readonly kind: 'identifier' | 'key';
   /** For `identifier`: hex SHA-256 of the root macaroon's identifier bytes. For `key`: the key id. */
   readonly value: string;
