@@ -42,6 +42,13 @@ describe('readBodyLimited', () => {
     expect((await readBodyLimited(fits, 50))?.length).toBe(50);
   });
 
+  it('stops at the limit even when a smaller length is declared (a Response built by hand)', async () => {
+    const endless = chunks(64);
+    const lying = new Response(endless.stream, { headers: { 'content-length': '10' } });
+    expect(await readBodyLimited(lying, 1000)).toBeUndefined();
+    expect(endless.pulled()).toBeLessThan(1000 + 4 * 64);
+  });
+
   it('an empty or absent body is zero bytes', async () => {
     expect((await readBodyLimited(new Response(null), 10))?.length).toBe(0);
     expect((await readBodyLimited(new Response(''), 10))?.length).toBe(0);
