@@ -1,5 +1,5 @@
-// Where the time of a W1 token goes in `verifyBatch` on the WASM engine (`node bench/breakdown.js
-// [rounds]`, after `npm run build`), for each build:
+// Where the time of a token goes in `verifyBatch` on the WASM engine (`node bench/breakdown.js
+// [rounds] [W1|W2|W3]`, W1 by default, after `npm run build`), for each build:
 //
 // - in the module: `parseItems` (base64 and the V2 framing, in place), and `verifyBatch`, split into the
 //   SHA-256 compressions (the kernel alone, timed on its own and multiplied by the token's compressions),
@@ -32,7 +32,9 @@ const cpu = () => {
   return (u.user + u.system) / 1000; // ms
 };
 
-const workload = buildWorkload('W1', SHAPES.W1, { count: 1024, seed: 1 });
+const name = process.argv[3] ?? 'W1';
+if (!(name in SHAPES)) throw new Error(`no workload ${name}: W1, W2 or W3`);
+const workload = buildWorkload(name, SHAPES[name], { count: 1024, seed: 1 });
 const items = workload.requests.map((r) => ({
   macaroon: r.v2.token,
   rootKey: r.rootKeyBytes,
@@ -161,7 +163,7 @@ for (const build of ['simd', 'scalar']) {
   v.satisfyGeneral(timeBefore);
   const verifyAll = () => {
     const out = v.verifyBatch(items);
-    if (!out.every((r) => r.ok)) throw new Error('a valid W1 token was refused');
+    if (!out.every((r) => r.ok)) throw new Error(`a valid ${name} token was refused`);
   };
   for (let i = 0; i < 20; i++) verifyAll(); // warm up: V8 tiers the module and the TS path up
   counting = true;
@@ -228,7 +230,7 @@ const nsPerCall = ((cpu() - t0) * 1e6) / 200000;
 console.log(
   JSON.stringify(
     {
-      workload: 'W1',
+      workload: name,
       compressions,
       batch: n,
       rounds,
