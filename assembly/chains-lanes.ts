@@ -17,8 +17,19 @@ import {
   runChain,
   wipeChains,
 } from './chains';
-import { copy32, IV } from './sha256';
-import { compress4, wipeSha256x4 } from './sha256x4';
+import {
+  compressLanes,
+  copy32,
+  digest32,
+  HmacLane,
+  messageBlock,
+  messageBlockDone,
+  outerBlock,
+  outerPadFromInner,
+  startMessage,
+} from './hmac-lane';
+import { IV } from './sha256';
+import { wipeSha256x4 } from './sha256x4';
 
 const LANES: u32 = 4;
 
@@ -30,16 +41,7 @@ const P_MSG: u32 = 2;
 const P_OUTER: u32 = 3;
 
 @unmanaged
-class ChainLane {
-  // The HMAC in progress.
-  phase: u32;
-  msg: usize;
-  len: u32;
-  rest: u32;
-  padTotal: u32;
-  padDone: u32;
-  statePtr: usize;
-  blockPtr: usize;
+class ChainLane extends HmacLane {
   // The chain.
   chain: usize;
   index: u32;
@@ -47,22 +49,17 @@ class ChainLane {
   msgTable: usize;
   out: usize;
   keep: bool;
-  // The lane's own buffers: the key's pad block bytes, the pad block, the two pad midstates, the running
-  // state and the staging area of the last blocks.
+  // The lane's own buffers (with the state, stage and outer midstate of HmacLane): the key's pad block
+  // bytes, the pad block and the inner pad midstate.
   key: usize;
   pad: usize;
   inner: usize;
-  outer: usize;
-  state: usize;
-  stage: usize;
 }
 
 const LANE_STRUCT: usize = (offsetof<ChainLane>() + 15) & ~15;
 const LANE_BUFFERS: usize = 384;
 const LANE_STRUCTS: usize = memory.data(i32(LANE_STRUCT * LANES), 16);
 const BUFFERS: usize = memory.data(i32(LANE_BUFFERS * LANES), 16);
-const IDLE_STATE: usize = memory.data(32, 16);
-const IDLE_BLOCK: usize = memory.data(64, 16);
 
 function lane(i: u32): ChainLane {
   return changetype<ChainLane>(LANE_STRUCTS + i * LANE_STRUCT);
@@ -109,44 +106,14 @@ function prepare(L: ChainLane): void {
     return;
   }
   if (phase === P_OPAD) {
-    // 0x36 ^ 0x5c turns each ipad byte into its opad byte.
-    for (let i: usize = 0; i < 64; i += 4) store<u32>(pb + i, load<u32>(pb + i) ^ 0x6a6a6a6a);
+    outerPadFromInner(pb);
     copy32(L.outer, IV);
     L.statePtr = L.outer;
     L.blockPtr = pb;
     return;
   }
-  const st = L.stage;
-  L.statePtr = L.state;
-  if (phase === P_MSG) {
-    if (L.padTotal === 0) {
-      const rest = L.rest;
-      if (rest >= 64) {
-        L.blockPtr = L.msg;
-        return;
-      }
-      const padded: u32 = rest < 56 ? 64 : 128;
-      const zero = v128.splat<i64>(0);
-      for (let i: usize = 0; i < padded; i += 16) v128.store(st + i, zero);
-      const msg = L.msg;
-      let i: usize = 0;
-      for (; i + 16 <= rest; i += 16) v128.store(st + i, v128.load(msg + i));
-      for (; i < rest; i++) store<u8>(st + i, load<u8>(msg + i));
-      store<u8>(st + rest, 0x80);
-      store<u64>(st + padded - 8, bswap<u64>((u64(64) + u64(L.len)) << 3));
-      L.padTotal = padded >> 6;
-    }
-    L.blockPtr = st + L.padDone * 64;
-    return;
-  }
-  // P_OUTER: the inner digest, padded as the second block of the outer hash (96 bytes in all).
-  for (let i: usize = 0; i < 32; i += 4) store<u32>(st + i, bswap<u32>(load<u32>(L.state + i)));
-  v128.store(st + 32, v128.splat<i64>(0));
-  v128.store(st + 48, v128.splat<i64>(0));
-  store<u8>(st + 32, 0x80);
-  store<u64>(st + 56, bswap<u64>(768));
-  copy32(L.state, L.outer);
-  L.blockPtr = st;
+  if (phase === P_MSG) messageBlock(L);
+  else outerBlock(L);
 }
 
 /** Moves the lane past the compression just done; false when its chain has ended. */
@@ -157,25 +124,17 @@ function after(L: ChainLane): bool {
     return true;
   }
   if (phase === P_OPAD) {
-    copy32(L.state, L.inner);
-    L.rest = L.len;
-    L.padTotal = 0;
-    L.padDone = 0;
+    startMessage(L, L.inner);
     L.phase = P_MSG;
     return true;
   }
   if (phase === P_MSG) {
-    if (L.padTotal === 0) {
-      L.msg += 64;
-      L.rest -= 64;
-    } else if (++L.padDone === L.padTotal) {
-      L.phase = P_OUTER;
-    }
+    if (messageBlockDone(L)) L.phase = P_OUTER;
     return true;
   }
   // The tag: written out, and (zero padded) the key of the chain's next HMAC.
   const tag = L.keep ? L.out + L.index * 32 : L.out;
-  for (let i: usize = 0; i < 32; i += 4) store<u32>(tag + i, bswap<u32>(load<u32>(L.state + i)));
+  digest32(tag, L.state);
   if (++L.index === L.count) return false;
   copy32(L.key, tag);
   v128.store(L.key + 32, v128.splat<i64>(0));
@@ -196,7 +155,6 @@ function takeChain(L: ChainLane, count: u32, table: usize): bool {
 function wipeLanes(): void {
   memory.fill(BUFFERS, 0, LANE_BUFFERS * LANES);
   memory.fill(LANE_STRUCTS, 0, LANE_STRUCT * LANES);
-  memory.fill(IDLE_STATE, 0, 32);
   wipeSha256x4();
 }
 
@@ -217,20 +175,7 @@ export function hmacChains(count: u32, table: u32): i32 {
   }
   while (active !== 0) {
     for (let i: u32 = 0; i < LANES; i++) if (active & (1 << i)) prepare(lane(i));
-    const L0 = lane(0);
-    const L1 = lane(1);
-    const L2 = lane(2);
-    const L3 = lane(3);
-    compress4(
-      active & 1 ? L0.statePtr : IDLE_STATE,
-      active & 2 ? L1.statePtr : IDLE_STATE,
-      active & 4 ? L2.statePtr : IDLE_STATE,
-      active & 8 ? L3.statePtr : IDLE_STATE,
-      active & 1 ? L0.blockPtr : IDLE_BLOCK,
-      active & 2 ? L1.blockPtr : IDLE_BLOCK,
-      active & 4 ? L2.blockPtr : IDLE_BLOCK,
-      active & 8 ? L3.blockPtr : IDLE_BLOCK,
-    );
+    compressLanes(active, LANE_STRUCTS, LANE_STRUCT);
     for (let i: u32 = 0; i < LANES; i++) {
       if (!(active & (1 << i))) continue;
       const L = lane(i);

@@ -49,9 +49,20 @@ import {
   ZERO_OUTER,
 } from './chain';
 import { clockOf, matchJob } from './exact';
+import {
+  compressLanes,
+  copy32,
+  digest32,
+  fill32,
+  HmacLane,
+  messageBlock,
+  messageBlockDone,
+  outerBlock,
+  outerPadFromInner,
+  startMessage,
+} from './hmac-lane';
 import { secretboxOpen, VID_LENGTH } from './secretbox';
 import { IV } from './sha256';
-import { compress4 } from './sha256x4';
 
 const LANES: u32 = 4;
 const NO_KEY: u32 = 0xffffffff;
@@ -75,20 +86,12 @@ const W_BIND_FINAL: u32 = 6;
 const W_BIND_DONE: u32 = 7;
 
 @unmanaged
-class Lane {
-  // The HMAC in progress.
-  phase: u32;
+class Lane extends HmacLane {
+  // The HMAC in progress (with the fields of HmacLane): its key, or its inner pad midstate, and where
+  // its digest goes.
   key: usize;
   inner: usize;
-  outer: usize;
-  msg: usize;
-  rest: u32;
-  len: u32;
   out: usize;
-  padTotal: u32;
-  padDone: u32;
-  statePtr: usize;
-  blockPtr: usize;
   // The walk.
   step: u32;
   macTable: usize;
@@ -110,9 +113,7 @@ class Lane {
   // The lane's own buffers.
   bufInner: usize;
   bufOuter: usize;
-  state: usize;
   padBlock: usize;
-  stage: usize;
   sigInner: usize;
   sigOuter: usize;
   pair: usize;
@@ -131,29 +132,6 @@ const LANE_STRUCT: usize = (offsetof<Lane>() + 15) & ~15;
 const LANE_BUFFERS: usize = 576;
 const LANE_STRUCTS: usize = memory.data(i32(LANE_STRUCT * LANES), 16);
 const BUFFERS: usize = memory.data(i32(LANE_BUFFERS * LANES), 16);
-const IDLE_STATE: usize = memory.data(32, 16);
-const IDLE_BLOCK: usize = memory.data(64, 16);
-
-// Swaps the bytes of each 32-bit word: SHA-256 state words are native, digests big-endian.
-const BSWAP: v128 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
-
-/** The 32 bytes of state words at `src` as a big-endian digest at `dst`. */
-function digest32(dst: usize, src: usize): void {
-  v128.store(dst, i8x16.swizzle(v128.load(src), BSWAP));
-  v128.store(dst, i8x16.swizzle(v128.load(src, 16), BSWAP), 16);
-}
-
-// 32-byte moves as two v128 operations: memory.copy and memory.fill call out of line in V8.
-function copy32(dst: usize, src: usize): void {
-  v128.store(dst, v128.load(src));
-  v128.store(dst, v128.load(src, 16), 16);
-}
-
-function fill32(dst: usize, v: v128): void {
-  v128.store(dst, v);
-  v128.store(dst, v, 16);
-}
-
 function lane(i: u32): Lane {
   return changetype<Lane>(LANE_STRUCTS + i * LANE_STRUCT);
 }
@@ -210,59 +188,18 @@ function prepare(L: Lane): void {
     return;
   }
   if (phase === P_OPAD) {
-    // 0x36 ^ 0x5c turns each ipad byte into its opad byte.
-    const flip = i32x4.splat(0x6a6a6a6a);
-    for (let i: usize = 0; i < 64; i += 16) v128.store(pb + i, v128.xor(v128.load(pb + i), flip));
+    outerPadFromInner(pb);
     copy32(L.outer, IV);
     L.statePtr = L.outer;
     L.blockPtr = pb;
     return;
   }
   if (phase === P_MSG_START) {
-    copy32(L.state, L.inner);
-    L.rest = L.len;
-    L.padTotal = 0;
-    L.padDone = 0;
+    startMessage(L, L.inner);
     L.phase = P_MSG;
   }
-  const st = L.stage;
-  L.statePtr = L.state;
-  if (L.phase === P_MSG) {
-    if (L.padTotal === 0) {
-      const rest = L.rest;
-      if (rest >= 64) {
-        L.blockPtr = L.msg;
-        return;
-      }
-      const padded: u32 = rest < 56 ? 64 : 128;
-      const zero = v128.splat<i64>(0);
-      for (let i: usize = 0; i < padded; i += 16) v128.store(st + i, zero);
-      const msg = L.msg;
-      let i: usize = 0;
-      for (; i + 16 <= rest; i += 16) v128.store(st + i, v128.load(msg + i));
-      if (i + 8 <= rest) {
-        store<u64>(st + i, load<u64>(msg + i));
-        i += 8;
-      }
-      if (i + 4 <= rest) {
-        store<u32>(st + i, load<u32>(msg + i));
-        i += 4;
-      }
-      for (; i < rest; i++) store<u8>(st + i, load<u8>(msg + i));
-      store<u8>(st + rest, 0x80);
-      store<u64>(st + padded - 8, bswap<u64>((u64(64) + u64(L.len)) << 3));
-      L.padTotal = padded >> 6;
-    }
-    L.blockPtr = st + L.padDone * 64;
-    return;
-  }
-  // P_OUTER: the inner digest, padded as the second block of the outer hash (96 bytes in all).
-  digest32(st, L.state);
-  fill32(st + 32, v128.splat<i64>(0));
-  store<u8>(st + 32, 0x80);
-  store<u64>(st + 56, bswap<u64>(768));
-  copy32(L.state, L.outer);
-  L.blockPtr = st;
+  if (L.phase === P_MSG) messageBlock(L);
+  else outerBlock(L);
 }
 
 /** Moves the lane's HMAC past the compression just done; true when its digest has been written. */
@@ -277,12 +214,7 @@ function after(L: Lane): bool {
     return false;
   }
   if (phase === P_MSG) {
-    if (L.padTotal === 0) {
-      L.msg += 64;
-      L.rest -= 64;
-    } else if (++L.padDone === L.padTotal) {
-      L.phase = P_OUTER;
-    }
+    if (messageBlockDone(L)) L.phase = P_OUTER;
     return false;
   }
   digest32(L.out, L.state);
@@ -530,20 +462,7 @@ export function verifyLanes(
   }
   while (active !== 0 && !layoutInvalid) {
     for (let i: u32 = 0; i < LANES; i++) if (active & (1 << i)) prepare(lane(i));
-    const L0 = lane(0);
-    const L1 = lane(1);
-    const L2 = lane(2);
-    const L3 = lane(3);
-    compress4(
-      active & 1 ? L0.statePtr : IDLE_STATE,
-      active & 2 ? L1.statePtr : IDLE_STATE,
-      active & 4 ? L2.statePtr : IDLE_STATE,
-      active & 8 ? L3.statePtr : IDLE_STATE,
-      active & 1 ? L0.blockPtr : IDLE_BLOCK,
-      active & 2 ? L1.blockPtr : IDLE_BLOCK,
-      active & 4 ? L2.blockPtr : IDLE_BLOCK,
-      active & 8 ? L3.blockPtr : IDLE_BLOCK,
-    );
+    compressLanes(active, LANE_STRUCTS, LANE_STRUCT);
     for (let i: u32 = 0; i < LANES; i++) {
       if (!(active & (1 << i))) continue;
       const L = lane(i);
@@ -557,5 +476,4 @@ export function verifyLanes(
 export function wipeLanes(): void {
   memory.fill(BUFFERS, 0, LANE_BUFFERS * LANES);
   memory.fill(LANE_STRUCTS, 0, LANE_STRUCT * LANES);
-  memory.fill(IDLE_STATE, 0, 32);
 }

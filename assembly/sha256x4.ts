@@ -7,6 +7,8 @@ const W4: usize = memory.data(64 * 16, 16);
 // Swaps the bytes of each 32-bit lane: message words are big-endian.
 const BSWAP: v128 = i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
 const TSTATE: usize = memory.data(8 * 16, 16);
+const IDLE_STATE: usize = memory.data(32, 16);
+const IDLE_BLOCK: usize = memory.data(64, 16);
 
 /** Stores the transpose of the 4x4 word matrix with rows r0..r3 as four rows at `dst`. */
 function transposeInto(dst: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
@@ -47,9 +49,11 @@ function t1(e: v128, f: v128, g: v128, h: v128, i: usize): v128 {
 
 /**
  * Compresses lane i's 64-byte block at `bi` (message bytes) into its eight native-endian state words at
- * `si`. The four states must not overlap; blocks may.
+ * `si`, for each lane i whose bit is set in `active`; a lane without work hashes a dummy block into a
+ * dummy state. The four states must not overlap; blocks may.
  */
 export function compress4(
+  active: u32,
   st0: usize,
   st1: usize,
   st2: usize,
@@ -59,6 +63,22 @@ export function compress4(
   b2: usize,
   b3: usize,
 ): void {
+  if ((active & 1) === 0) {
+    st0 = IDLE_STATE;
+    b0 = IDLE_BLOCK;
+  }
+  if ((active & 2) === 0) {
+    st1 = IDLE_STATE;
+    b1 = IDLE_BLOCK;
+  }
+  if ((active & 4) === 0) {
+    st2 = IDLE_STATE;
+    b2 = IDLE_BLOCK;
+  }
+  if ((active & 8) === 0) {
+    st3 = IDLE_STATE;
+    b3 = IDLE_BLOCK;
+  }
   for (let i: usize = 0; i < 64; i += 16) {
     transposeInto(
       W4 + i * 4,
@@ -176,4 +196,5 @@ export function compress4(
 export function wipeSha256x4(): void {
   memory.fill(W4, 0, 64 * 16);
   memory.fill(TSTATE, 0, 8 * 16);
+  memory.fill(IDLE_STATE, 0, 32);
 }

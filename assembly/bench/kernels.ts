@@ -14,7 +14,17 @@ export function init(): void {
 
 export function run4(n: i32): u32 {
   for (let i = 0; i < n; i++) {
-    compress4(STATES, STATES + 32, STATES + 64, STATES + 96, BLOCKS, BLOCKS + 64, BLOCKS + 128, BLOCKS + 192);
+    compress4(
+      15,
+      STATES,
+      STATES + 32,
+      STATES + 64,
+      STATES + 96,
+      BLOCKS,
+      BLOCKS + 64,
+      BLOCKS + 128,
+      BLOCKS + 192,
+    );
   }
   return load<u32>(STATES);
 }
