@@ -297,7 +297,7 @@ export function verifyJob(
       const opened = vidLen === VID_LENGTH && secretboxOpen(sig, vid, CHILD_KEY);
       if (!opened) record(DECRYPTION_FAILED, mi, ci);
       const j = findDischarge(macTable, macCount, cid, cidLen);
-      let descend = false;
+      let descend: bool = false;
       const depth = load<u32>(f, F_DEPTH);
       if (j < 0) {
         record(DISCHARGE_MISSING, mi, ci);
