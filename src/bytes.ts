@@ -110,6 +110,11 @@ export function concatByteList(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Chunks read from a stream as one array: a lone chunk as it is, several copied one after another. */
+export function joinChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatByteList(chunks);
+}
+
 const HEX = '0123456789abcdef';
 
 export function bytesToHex(bytes: Uint8Array): string {

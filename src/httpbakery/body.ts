@@ -3,7 +3,7 @@
  * from a peer (bakery and Fly dischargers, services' discharge-required answers): a peer that sends more
  * than it should never makes us hold more than the limit.
  */
-import { concatByteList } from '../bytes.js';
+import { joinChunks } from '../bytes.js';
 
 /** What a bounded read needs of a Web Request or Response. */
 export interface MessageWithBody {
@@ -41,5 +41,5 @@ export async function readBodyLimited(
     }
     chunks.push(value);
   }
-  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatByteList(chunks);
+  return joinChunks(chunks);
 }

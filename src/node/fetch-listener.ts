@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { concatByteList } from '../bytes.js';
+import { joinChunks } from '../bytes.js';
 import {
   isNullBodyStatus,
   PLAIN_HANDLER,
@@ -100,9 +100,7 @@ function readLimited(req: IncomingMessage, max: number): Promise<Uint8Array | un
       if (total > max) over = true;
       else chunks.push(chunk);
     });
-    req.on('end', () =>
-      resolve(over ? undefined : chunks.length === 1 ? (chunks[0] as Uint8Array) : concatByteList(chunks)),
-    );
+    req.on('end', () => resolve(over ? undefined : joinChunks(chunks)));
     req.on('error', reject);
   });
 }
